@@ -1,0 +1,23 @@
+namespace OpsConsole.Domain.Access;
+
+public sealed class AccessDeniedException(Actor actor, Permission permission)
+    : Exception($"{actor.Name} may not {Describe(permission)}: that needs one of the roles {string.Join(", ", PermissionTable.RolesFor(permission))}.")
+{
+    public Actor Actor { get; } = actor;
+    public Permission Permission { get; } = permission;
+
+    private static string Describe(Permission permission) => permission switch
+    {
+        Permission.RegisterChange => "register changes",
+        Permission.ReviewChange => "review changes",
+        Permission.ApplyChange => "apply changes",
+        Permission.RollbackChange => "roll back changes",
+        Permission.TerminateSession => "cancel or terminate database sessions",
+        Permission.ManageIncidents => "manage incidents",
+        Permission.ManageTargets => "manage targets",
+        Permission.ManageWorkload => "manage the demo workload",
+        Permission.ManageUsers => "manage users",
+        Permission.ManageApiKeys => "manage API keys",
+        _ => permission.ToString(),
+    };
+}

@@ -1,0 +1,16 @@
+namespace OpsConsole.Domain.Access;
+
+/// <summary>Everything a person can do to the console or a target, beyond reading.</summary>
+public enum Permission
+{
+    RegisterChange,
+    ReviewChange,
+    ApplyChange,
+    RollbackChange,
+    TerminateSession,
+    ManageIncidents,
+    ManageTargets,
+    ManageWorkload,
+    ManageUsers,
+    ManageApiKeys,
+}

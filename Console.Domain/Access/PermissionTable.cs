@@ -1,0 +1,30 @@
+namespace OpsConsole.Domain.Access;
+
+/// <summary>
+/// The one table of who may do what. Domain services consult it through <see cref="Actor.Demand"/>;
+/// the UI builds its authorization policies from it, so the two can never disagree.
+/// </summary>
+public static class PermissionTable
+{
+    private static readonly IReadOnlyDictionary<Permission, string[]> RolesByPermission = new Dictionary<Permission, string[]>
+    {
+        [Permission.RegisterChange] = [Roles.Dba, Roles.Admin],
+        [Permission.ReviewChange] = [Roles.Dba, Roles.Admin],
+        [Permission.ApplyChange] = [Roles.Dba, Roles.Admin],
+        [Permission.RollbackChange] = [Roles.OnCall, Roles.Dba, Roles.Admin],
+        [Permission.TerminateSession] = [Roles.Dba, Roles.Admin],
+        [Permission.ManageIncidents] = [Roles.OnCall, Roles.Dba, Roles.Admin],
+        [Permission.ManageTargets] = [Roles.Admin],
+        [Permission.ManageWorkload] = [Roles.Admin],
+        [Permission.ManageUsers] = [Roles.Admin],
+        [Permission.ManageApiKeys] = [Roles.Admin],
+    };
+
+    public static IReadOnlyList<string> RolesFor(Permission permission) => RolesByPermission[permission];
+
+    public static bool Allows(IEnumerable<string> roles, Permission permission) =>
+        roles.Any(role => RolesByPermission[permission].Contains(role, StringComparer.Ordinal));
+
+    /// <summary>The policy name the UI uses for a permission.</summary>
+    public static string PolicyName(Permission permission) => $"Permission:{permission}";
+}

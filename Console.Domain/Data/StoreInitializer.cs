@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpsConsole.Domain.Users;
+
+namespace OpsConsole.Domain.Data;
+
+/// <summary>
+/// Brings the console store up to date before the server takes requests: migrations (unless turned off),
+/// roles, and the first admin. Hosted services start before Kestrel listens, so no request sees an old schema.
+/// </summary>
+public sealed class StoreInitializer(IDbContextFactory<OpsDbContext> dbFactory, IOptions<DatabaseOptions> options,
+    AdminBootstrap bootstrap, ILogger<StoreInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            if (options.Value.MigrateOnStartup)
+            {
+                var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+                if (pending.Count > 0)
+                {
+                    logger.LogInformation("Applying {Count} migrations to the console store", pending.Count);
+                    await db.Database.MigrateAsync(ct);
+                }
+            }
+            else if ((await db.Database.GetPendingMigrationsAsync(ct)).Any())
+            {
+                // Not fatal: /readyz reports it, so a load balancer keeps traffic away until the migration step has run.
+                logger.LogWarning("The console store has pending migrations and Database:MigrateOnStartup is off");
+                return;
+            }
+        }
+        await bootstrap.RunAsync(ct);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}

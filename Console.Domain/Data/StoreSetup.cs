@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+
+namespace OpsConsole.Domain.Data;
+
+/// <summary>How the console store is reached; shared by the app, the design-time factory and the tests.</summary>
+public static class StoreSetup
+{
+    public const string ConnectionStringName = "Console";
+
+    public static void ConfigureNpgsql(NpgsqlDbContextOptionsBuilder npgsql) =>
+        npgsql.MigrationsAssembly(typeof(StoreSetup).Assembly.GetName().Name);
+
+    public static DbContextOptionsBuilder UseConsoleStore(this DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, ConfigureNpgsql);
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Audit;
+using OpsConsole.Domain.Data;
+using OpsConsole.Domain.Users;
+
+namespace OpsConsole.Domain;
+
+public static class DependencyInjection
+{
+    /// <summary>The console store, identity stores and the domain services.</summary>
+    public static IHostApplicationBuilder AddOpsDomain(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+
+        // A factory, not a scoped context: Blazor circuits live for a whole session. Identity's stores
+        // still get a scoped context, which AddDbContextFactory registers as well.
+        services.AddDbContextFactory<OpsDbContext>((sp, options) =>
+            options.UseConsoleStore(sp.GetRequiredService<IConfiguration>().GetConnectionString(StoreSetup.ConnectionStringName)
+                ?? throw new InvalidOperationException($"ConnectionStrings:{StoreSetup.ConnectionStringName} is not set.")));
+
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
+
+        services.AddIdentityCore<OpsUser>(options =>
+            {
+                options.Password.RequiredLength = 10;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                options.User.RequireUniqueEmail = false;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<OpsDbContext>();
+
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditQueries>();
+        services.AddSingleton<AccessGuard>();
+        services.AddSingleton<UserAdministration>();
+        services.AddSingleton<AdminBootstrap>();
+        services.AddSingleton<ExternalAccounts>();
+        services.AddHostedService<StoreInitializer>();
+        return builder;
+    }
+}

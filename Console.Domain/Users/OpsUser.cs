@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace OpsConsole.Domain.Users;
+
+/// <summary>A member of staff with a local account. Roles are Identity roles named in <see cref="Access.Roles"/>.</summary>
+public sealed class OpsUser : IdentityUser
+{
+    public string DisplayName { get; set; } = "";
+
+    /// <summary>A disabled user cannot sign in; open sessions end at the next revalidation.</summary>
+    public bool IsDisabled { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

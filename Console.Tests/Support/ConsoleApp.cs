@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Users;
+
+namespace OpsConsole.Tests.Support;
+
+/// <summary>The real console, on Kestrel at a free loopback port, against a store the test chose.</summary>
+public sealed class ConsoleApp : WebApplicationFactory<Program>
+{
+    public const string AdminPassword = "Admin-Passw0rd!";
+    private readonly string connectionString;
+    private readonly IReadOnlyDictionary<string, string?> settings;
+
+    public ConsoleApp(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        this.connectionString = connectionString;
+        this.settings = settings ?? new Dictionary<string, string?>();
+        LogFolder = PostgresClusterFixture.NewTempFolder("logs");
+        UseKestrel(0);
+    }
+
+    public string LogFolder { get; }
+
+    public Uri BaseUrl
+    {
+        get
+        {
+            StartServer();
+            var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new Uri(address.Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
+        }
+    }
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public Task<string> CreateUserAsync(string userName, string password, params string[] roles) =>
+        Service<UserAdministration>().CreateAsync(Actor.System, new NewUser(userName, userName, password, roles));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+        builder.UseSetting("ConnectionStrings:Console", connectionString);
+        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(LogFolder, "opsconsole-.json"));
+        foreach (var (key, value) in settings)
+            builder.UseSetting(key, value);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        PostgresClusterFixture.TryDelete(LogFolder);
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using OpsConsole.Domain.Data;
+using OpsConsole.Web.Hosting.Embedded;
+
+[assembly: AssemblyFixture(typeof(OpsConsole.Tests.Support.PostgresClusterFixture))]
+
+namespace OpsConsole.Tests.Support;
+
+/// <summary>
+/// One throwaway PostgreSQL cluster for the whole test run, started with the console's own cluster manager.
+/// A migrated template database is made once; each test class gets a fresh copy of it in milliseconds.
+/// </summary>
+public sealed class PostgresClusterFixture : IAsyncLifetime
+{
+    private const string Template = "ops_template";
+    private static int counter;
+    private string root = "";
+
+    public EmbeddedPostgres Cluster { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        root = NewTempFolder("cluster");
+        Cluster = await EmbeddedPostgres.StartAsync(root, durable: false);
+        await Cluster.EnsureDatabaseAsync(Template);
+        // No pooling: a template database must have no open sessions when it is copied.
+        await using var db = ContextFor(Cluster.ConnectionString(Template) + ";Pooling=false");
+        await db.Database.MigrateAsync();
+    }
+
+    /// <summary>A new console store, migrated, empty of users; its name starts with <paramref name="purpose"/>.</summary>
+    public async Task<string> CreateStoreAsync(string purpose)
+    {
+        var name = $"{Sanitize(purpose)}_{Interlocked.Increment(ref counter)}_{Environment.ProcessId}";
+        await using var connection = new NpgsqlConnection(Cluster.ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE {Template}", connection);
+        await create.ExecuteNonQueryAsync();
+        return Cluster.ConnectionString(name);
+    }
+
+    /// <summary>An empty database (no migrations applied).</summary>
+    public async Task<string> CreateEmptyDatabaseAsync(string purpose)
+    {
+        var name = $"{Sanitize(purpose)}_{Interlocked.Increment(ref counter)}_{Environment.ProcessId}";
+        await Cluster.EnsureDatabaseAsync(name);
+        return Cluster.ConnectionString(name);
+    }
+
+    public static OpsDbContext ContextFor(string connectionString) =>
+        new((DbContextOptions<OpsDbContext>)new DbContextOptionsBuilder<OpsDbContext>().UseConsoleStore(connectionString).Options);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        TryDelete(root);
+    }
+
+    /// <summary>A folder under the system temp folder, reachable by the postgres OS user when tests run as root.</summary>
+    public static string NewTempFolder(string purpose) =>
+        Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"opsconsole-tests-{purpose}-{Guid.NewGuid():N}")).FullName;
+
+    public static void TryDelete(string folder)
+    {
+        try { Directory.Delete(folder, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    private static string Sanitize(string purpose) =>
+        new string(purpose.ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c == '_').ToArray()) is { Length: > 0 } s ? s[..Math.Min(s.Length, 30)] : "db";
+}

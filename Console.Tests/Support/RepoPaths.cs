@@ -1,0 +1,20 @@
+namespace OpsConsole.Tests.Support;
+
+public static class RepoPaths
+{
+    /// <summary>The repository root: the folder above the test binaries that holds OpsConsole.sln.</summary>
+    public static string Root { get; } = FindRoot();
+
+    public static string WebProject => Path.Combine(Root, "Console.Web");
+
+    /// <summary>Debug or Release: whatever the tests themselves were built as.</summary>
+    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "OpsConsole.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException("OpsConsole.sln not found above " + AppContext.BaseDirectory);
+    }
+}

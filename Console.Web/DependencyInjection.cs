@@ -1,0 +1,38 @@
+using MudBlazor.Services;
+using OpsConsole.Web.Api;
+using OpsConsole.Web.Components;
+using OpsConsole.Web.Hosting;
+using OpsConsole.Web.Hosting.Auth;
+using Serilog;
+
+namespace OpsConsole.Web;
+
+public static class DependencyInjection
+{
+    public static WebApplicationBuilder AddOpsWeb(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddOpsAuth(builder.Configuration);
+        builder.Services.AddOpsHealthChecks();
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
+
+    public static WebApplication UseOpsWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.UseSerilogRequestLogging();
+        app.UseOpsAssets();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAccountEndpoints();
+        app.MapOpsHealthEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Users;
+
+namespace OpsConsole.Web.Hosting.Auth;
+
+public static class AuthSetup
+{
+    public const string LoginPath = "/account/login";
+
+    /// <summary>Cookie sign-in on Identity, one policy per permission (from the domain's table), optional OIDC.</summary>
+    public static IServiceCollection AddOpsAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingAuthStateProvider>();
+        services.AddHttpContextAccessor();
+
+        var authentication = services.AddAuthentication(options =>
+        {
+            options.DefaultScheme = IdentityConstants.ApplicationScheme;
+            options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+        });
+        authentication.AddIdentityCookies();
+        new IdentityBuilder(typeof(OpsUser), typeof(IdentityRole), services).AddSignInManager<OpsSignInManager>();
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.LoginPath = LoginPath;
+            cookie.AccessDeniedPath = "/account/access-denied";
+            cookie.Cookie.Name = "opsconsole.auth";
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
+            cookie.SlidingExpiration = true;
+        });
+
+        services.AddAuthorizationBuilder().AddPermissionPolicies();
+
+        var oidc = configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new();
+        services.AddOptions<OidcOptions>().BindConfiguration(OidcOptions.Section);
+        if (oidc.Enabled)
+            authentication.AddOpenIdConnect(OidcOptions.Scheme, oidc.DisplayName, options =>
+            {
+                options.Authority = oidc.Authority;
+                options.ClientId = oidc.ClientId;
+                options.ClientSecret = oidc.ClientSecret;
+                options.ResponseType = "code";
+                options.SignInScheme = IdentityConstants.ExternalScheme;
+                options.CallbackPath = "/account/sso/signin-oidc";
+                options.MapInboundClaims = false;
+                options.GetClaimsFromUserInfoEndpoint = true;
+                options.Scope.Add("profile");
+            });
+        return services;
+    }
+
+    private static AuthorizationBuilder AddPermissionPolicies(this AuthorizationBuilder builder)
+    {
+        foreach (var permission in Enum.GetValues<Permission>())
+            builder.AddPolicy(PermissionTable.PolicyName(permission), policy => policy.RequireRole(PermissionTable.RolesFor(permission)));
+        builder.SetFallbackPolicy(null);
+        return builder;
+    }
+}

@@ -1,0 +1,216 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace OpsConsole.Web.Hosting.Embedded;
+
+/// <summary>
+/// A private PostgreSQL cluster run from the machine's own binaries: created on first use, reused later,
+/// listening on loopback only, with a random superuser password kept beside it. PostgreSQL refuses to run
+/// as root, so a root process runs it as the <c>postgres</c> OS user. The console's embedded default and
+/// the tests both use this class.
+/// </summary>
+public sealed partial class EmbeddedPostgres : IAsyncDisposable
+{
+    private const string SuperUser = "postgres";
+    private readonly PostgresBinaries binaries;
+    private readonly bool durable;
+    private readonly ILogger logger;
+    private readonly string? runAs;
+    private FileStream? ownerLock;
+    private int stopped;
+
+    private EmbeddedPostgres(string root, PostgresBinaries binaries, bool durable, ILogger logger)
+    {
+        Root = root;
+        this.binaries = binaries;
+        this.durable = durable;
+        this.logger = logger;
+        runAs = Environment.IsPrivilegedProcess ? "postgres" : null;
+    }
+
+    public string Root { get; }
+    public string DataDirectory => Path.Combine(Root, "pgdata");
+    private string PasswordFile => Path.Combine(Root, "superuser.password");
+    private string LogFile => Path.Combine(Root, "postgres.log");
+
+    public int Port { get; private set; }
+
+    /// <summary>True when this start created the cluster; false when it reused one from an earlier start.</summary>
+    public bool Created { get; private set; }
+
+    public bool IsRunning => Port != 0 && Volatile.Read(ref stopped) == 0;
+
+    /// <summary>
+    /// Creates the cluster under <paramref name="root"/> when it does not exist yet, and starts it.
+    /// <paramref name="durable"/> false turns off fsync: right for throwaway test clusters, wrong for data kept.
+    /// </summary>
+    public static async Task<EmbeddedPostgres> StartAsync(string root, bool durable = true, int port = 0, string? binDirectory = null,
+        ILogger? logger = null, CancellationToken ct = default)
+    {
+        var cluster = new EmbeddedPostgres(Path.GetFullPath(root), PostgresBinaries.Locate(binDirectory), durable, logger ?? NullLogger.Instance);
+        cluster.TakeOwnership();
+        try
+        {
+            await cluster.InitializeAsync(ct);
+            await cluster.StartServerAsync(port, ct);
+            return cluster;
+        }
+        catch
+        {
+            cluster.ReleaseOwnership();
+            throw;
+        }
+    }
+
+    public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = SuperUser,
+        Password = File.ReadAllText(PasswordFile).Trim(),
+        Database = database,
+    }.ConnectionString;
+
+    public async Task EnsureDatabaseAsync(string name, CancellationToken ct = default)
+    {
+        if (!SafeName().IsMatch(name))
+            throw new ArgumentException($"'{name}' is not a plain database name (lower-case letters, digits, underscores).", nameof(name));
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync(ct);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = name } } };
+        if (await exists.ExecuteScalarAsync(ct) is null)
+        {
+            // Identifiers cannot be parameters; the name was checked against SafeName above.
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>Stops the server (fast shutdown: open sessions are rolled back). Safe to call twice.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref stopped, 1) == 1 || Port == 0)
+            return;
+        var result = await PgCtlAsync(["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "60"]);
+        if (result.ExitCode == 0)
+            logger.LogInformation("Stopped the embedded PostgreSQL cluster in {Root}", Root);
+        else
+            logger.LogWarning("Stopping the embedded PostgreSQL cluster failed: {Output}", result.Output.Trim());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        ReleaseOwnership();
+    }
+
+    /// <summary>Starts a stopped cluster again on the same port (tests use this to take the store away and back).</summary>
+    public async Task RestartAsync(CancellationToken ct = default)
+    {
+        await StopAsync();
+        Interlocked.Exchange(ref stopped, 0);
+        await StartServerAsync(Port, ct);
+    }
+
+    /// <summary>
+    /// One process per cluster: an exclusive lock file (flock on Unix) held while this process owns it. A server
+    /// found running while the lock is free was left behind by a console that was killed, and is restarted.
+    /// </summary>
+    private void TakeOwnership()
+    {
+        Directory.CreateDirectory(Root);
+        try
+        {
+            ownerLock = new FileStream(Path.Combine(Root, "console.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new InvalidOperationException(
+                $"The embedded PostgreSQL cluster in {Root} is in use by another OpsConsole process: stop that one first, " +
+                "or set Embedded:DataDirectory to another folder.");
+        }
+    }
+
+    private void ReleaseOwnership()
+    {
+        ownerLock?.Dispose();
+        ownerLock = null;
+    }
+
+    private async Task InitializeAsync(CancellationToken ct)
+    {
+        if (File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
+            return;
+
+        Created = true;
+        await File.WriteAllTextAsync(PasswordFile, Convert.ToHexString(RandomNumberGenerator.GetBytes(24)), ct);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await HandRootToServerUserAsync(ct);
+
+        List<string> args = ["-D", DataDirectory, "-U", SuperUser, "--auth=scram-sha-256", $"--pwfile={PasswordFile}", "-E", "UTF8", "--no-locale"];
+        if (!durable)
+            args.Add("--no-sync");
+        (await ProcessRunner.RunAsync(binaries.InitDb, args, runAs, ct)).EnsureSuccess("initdb");
+
+        // Loopback only, no Unix socket (its default folder may not exist or be writable here).
+        var settings = """
+
+            # Written by OpsConsole's embedded default.
+            listen_addresses = '127.0.0.1'
+            unix_socket_directories = ''
+            max_connections = 200
+            """;
+        if (!durable)
+            settings += "\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n";
+        var conf = Path.Combine(DataDirectory, "postgresql.conf");
+        await File.AppendAllTextAsync(conf, settings, ct);
+        logger.LogInformation("Created an embedded PostgreSQL cluster in {Root}", Root);
+    }
+
+    private async Task StartServerAsync(int port, CancellationToken ct)
+    {
+        var status = await PgCtlAsync(["status", "-D", DataDirectory], ct);
+        if (status.ExitCode == 0)
+        {
+            // Left running by a console that was killed: stop it, so that this process owns what it starts.
+            logger.LogWarning("An embedded PostgreSQL server was still running in {Root}; restarting it", Root);
+            (await PgCtlAsync(["stop", "-D", DataDirectory, "-m", "fast", "-w"], ct)).EnsureSuccess("pg_ctl stop");
+        }
+
+        Port = port == 0 ? FreeLoopbackPort() : port;
+        var start = await PgCtlAsync(["start", "-D", DataDirectory, "-w", "-t", "60", "-l", LogFile, "-o", $"-p {Port}"], ct);
+        if (start.ExitCode != 0)
+            throw new InvalidOperationException($"The embedded PostgreSQL server did not start (see {LogFile}): {start.Output.Trim()}");
+        logger.LogInformation("Embedded PostgreSQL is listening on 127.0.0.1:{Port}", Port);
+    }
+
+    private Task<ProcessRunner.Result> PgCtlAsync(IEnumerable<string> args, CancellationToken ct = default) =>
+        ProcessRunner.RunAsync(binaries.PgCtl, args, runAs, ct);
+
+    private async Task HandRootToServerUserAsync(CancellationToken ct)
+    {
+        if (runAs is null)
+            return;
+        (await ProcessRunner.RunAsync("chown", ["-R", $"{runAs}:{runAs}", Root], ct: ct)).EnsureSuccess("chown");
+        var reachable = await ProcessRunner.RunAsync("test", ["-w", Root], runAs, ct);
+        if (reachable.ExitCode != 0)
+            throw new InvalidOperationException(
+                $"The '{runAs}' OS user cannot reach {Root} (a parent folder is closed to it): " +
+                "set Embedded:DataDirectory to a folder it can reach, such as /var/lib/opsconsole.");
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex SafeName();
+}

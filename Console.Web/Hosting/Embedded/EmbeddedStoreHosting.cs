@@ -1,0 +1,55 @@
+using OpsConsole.Domain.Data;
+using Serilog.Extensions.Logging;
+
+namespace OpsConsole.Web.Hosting.Embedded;
+
+public static class EmbeddedStoreHosting
+{
+    /// <summary>
+    /// With no console store configured, starts the private cluster (creating the console database and the
+    /// demo <c>shop</c> target) and points the connection strings at it. With one configured, starts nothing.
+    /// It runs while the app is being built because every later registration needs the connection string.
+    /// </summary>
+    public static WebApplicationBuilder AddEmbeddedStoreWhenUnconfigured(this WebApplicationBuilder builder)
+    {
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(StoreSetup.ConnectionStringName)))
+            return builder;
+
+        var options = builder.Configuration.GetSection(EmbeddedPostgresOptions.Section).Get<EmbeddedPostgresOptions>() ?? new();
+        var root = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
+        var logger = new SerilogLoggerFactory(Serilog.Log.Logger).CreateLogger<EmbeddedPostgres>();
+
+        var cluster = StartAsync(root, options, logger).GetAwaiter().GetResult();
+        // Fallback for exits that skip the host's orderly shutdown (a failed start, an unhandled exception).
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.StopAsync().GetAwaiter().GetResult();
+
+        builder.Configuration[$"ConnectionStrings:{StoreSetup.ConnectionStringName}"] = cluster.ConnectionString("opsconsole");
+        builder.Configuration["ConnectionStrings:Shop"] = cluster.ConnectionString(options.ShopDatabase);
+        builder.Services.AddSingleton(cluster);
+        builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
+        return builder;
+    }
+
+    private static async Task<EmbeddedPostgres> StartAsync(string root, EmbeddedPostgresOptions options, ILogger logger)
+    {
+        var cluster = await EmbeddedPostgres.StartAsync(root, durable: true, options.Port, options.BinDirectory, logger);
+        try
+        {
+            await cluster.EnsureDatabaseAsync("opsconsole");
+            await cluster.EnsureDatabaseAsync(options.ShopDatabase);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.StopAsync();
+            throw;
+        }
+    }
+}
+
+/// <summary>Stops the embedded cluster when the console stops (Ctrl+C included). Registered first, so stopped last.</summary>
+internal sealed class EmbeddedPostgresLifetime(EmbeddedPostgres cluster) : IHostedService
+{
+    public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken ct) => cluster.StopAsync();
+}

@@ -1,0 +1,19 @@
+// OpsConsole's own browser code: small on purpose, everything else is server-rendered.
+window.opsConsole = {
+    // Remembered in a cookie so that the server renders the chosen theme on the next first paint.
+    setTheme(mode) {
+        document.cookie = `ops-theme=${mode === "dark" ? "dark" : "light"}; path=/; max-age=31536000; samesite=lax`;
+    },
+};
+
+// Blazor reports circuit trouble on #components-reconnect-modal; mirror it on <body> for the app bar indicator.
+document.addEventListener("DOMContentLoaded", () => {
+    const banner = document.getElementById("components-reconnect-modal");
+    if (!banner) return;
+    banner.addEventListener("components-reconnect-state-changed", (event) => {
+        const state = event.detail.state;
+        document.body.dataset.connection =
+            state === "show" || state === "retrying" ? "reconnecting" :
+            state === "failed" || state === "rejected" ? "disconnected" : "live";
+    });
+});
