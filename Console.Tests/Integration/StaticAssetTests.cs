@@ -2,12 +2,9 @@ using OpsConsole.Tests.Support;
 
 namespace OpsConsole.Tests.Integration;
 
-public sealed class StaticAssetTests(PostgresClusterFixture postgres) : IAsyncLifetime
+public sealed class StaticAssetTests(ConsoleAppFixture fixture) : IClassFixture<ConsoleAppFixture>
 {
-    private ConsoleApp app = null!;
-
-    public async ValueTask InitializeAsync() => app = new ConsoleApp(await postgres.CreateStoreAsync("assets"));
-    public ValueTask DisposeAsync() => app.DisposeAsync();
+    private readonly ConsoleApp app = fixture.App;
 
     [Fact]
     public async Task SiteStylesheet_IsServedWithTheRealBytesOfWwwrootAssets()
