@@ -8,7 +8,7 @@ public static class RepoPaths
     public static string WebProject => Path.Combine(Root, "Console.Web");
 
     /// <summary>Debug or Release: whatever the tests themselves were built as.</summary>
-    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
     private static string FindRoot()
     {

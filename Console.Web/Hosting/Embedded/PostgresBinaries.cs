@@ -3,8 +3,7 @@ namespace OpsConsole.Web.Hosting.Embedded;
 /// <summary>Finds the PostgreSQL server programs of this machine: on PATH, else in Debian's versioned folder.</summary>
 public sealed record PostgresBinaries(string InitDb, string PgCtl)
 {
-    public const string MissingMessage =
-        "PostgreSQL server programs (initdb, pg_ctl) were not found on PATH or in /usr/lib/postgresql/*/bin: " +
+    private const string Remedy =
         "install the package 'postgresql' (apt-get install -y postgresql), or set ConnectionStrings:Console to an existing server.";
 
     public static PostgresBinaries Locate(string? configuredFolder = null)
@@ -16,7 +15,8 @@ public sealed record PostgresBinaries(string InitDb, string PgCtl)
             if (File.Exists(initdb) && File.Exists(pgctl))
                 return new PostgresBinaries(initdb, pgctl);
         }
-        throw new PostgresNotInstalledException(MissingMessage);
+        var where = string.IsNullOrWhiteSpace(configuredFolder) ? "on PATH or in /usr/lib/postgresql/*/bin" : $"in {configuredFolder} (Embedded:BinDirectory)";
+        throw new PostgresNotInstalledException($"PostgreSQL server programs (initdb, pg_ctl) were not found {where}: {Remedy}");
     }
 
     private static IEnumerable<string> CandidateFolders(string? configuredFolder)

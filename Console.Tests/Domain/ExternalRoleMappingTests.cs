@@ -1,0 +1,23 @@
+using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Users;
+
+namespace OpsConsole.Tests.Domain;
+
+public sealed class ExternalRoleMappingTests
+{
+    [Fact]
+    public void MappedGroups_BecomeConsoleRoles_AndUnknownNamesAreDropped()
+    {
+        var map = new Dictionary<string, string> { ["db-admins"] = Roles.Dba, ["sre"] = Roles.OnCall };
+
+        var roles = ExternalRoleMapping.Map(["sre", "db-admins", "marketing", "Viewer", "sre"], map);
+
+        Assert.Equal([Roles.Dba, Roles.OnCall, Roles.Viewer], roles);
+    }
+
+    [Fact]
+    public void NoRecognisedGroups_GivesNoRoles()
+    {
+        Assert.Empty(ExternalRoleMapping.Map(["marketing", "admin"], new Dictionary<string, string>()));
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using OpsConsole.Tests.Support;
+
+namespace OpsConsole.Tests.Integration;
+
+/// <summary>The console as a person runs it with nothing configured: it brings its own PostgreSQL.</summary>
+public sealed class EmbeddedDefaultTests : IDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly string dataRoot = PostgresClusterFixture.NewTempFolder("default");
+
+    public void Dispose() => PostgresClusterFixture.TryDelete(dataRoot);
+
+    private static string BuiltConsole => Path.Combine(RepoPaths.WebProject, "bin", RepoPaths.Configuration, "net10.0", "OpsConsole.Web.dll");
+
+    [Fact]
+    public async Task Console_StartsItsOwnCluster_ReusesItNextTime_AndStopsItOnCtrlC()
+    {
+        var first = await RunUntilLoginPageAsync();
+        Assert.Contains("Created an embedded PostgreSQL cluster", first);
+        Assert.Contains("generated password", first);
+        Assert.False(PostmasterRunning(), "the cluster must stop with the console");
+
+        var second = await RunUntilLoginPageAsync();
+        Assert.DoesNotContain("Created an embedded PostgreSQL cluster", second);
+        Assert.DoesNotContain("generated password", second);
+        Assert.False(PostmasterRunning(), "the cluster must stop with the console");
+    }
+
+    [Fact]
+    public async Task MissingPostgres_FailsWithOneLineNamingThePackage()
+    {
+        await using var console = ConsoleProcess.Start(RepoPaths.WebProject, BuiltConsole,
+            "--urls", $"http://127.0.0.1:{ConsoleProcess.FreePort()}", "--Embedded:DataDirectory", dataRoot, "--Embedded:BinDirectory", "/nonexistent/bin");
+
+        var exitCode = await console.WaitForExitAsync(StartTimeout);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(console.Output.Split('\n'), l => l.Contains("PostgreSQL"));
+        Assert.Contains("install the package 'postgresql'", line);
+        Assert.DoesNotContain("   at ", console.Output);
+    }
+
+    private async Task<string> RunUntilLoginPageAsync()
+    {
+        await using var console = ConsoleProcess.Start(RepoPaths.WebProject, BuiltConsole,
+            "--urls", $"http://127.0.0.1:{ConsoleProcess.FreePort()}", "--Embedded:DataDirectory", dataRoot);
+        var url = await console.WaitUntilListeningAsync(StartTimeout);
+        using var http = new HttpClient { BaseAddress = url };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/account/login")).StatusCode);
+        Assert.True(PostmasterRunning());
+
+        await console.InterruptAsync();
+        Assert.Equal(0, await console.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        return console.Output;
+    }
+
+    private bool PostmasterRunning() => File.Exists(Path.Combine(dataRoot, "pgdata", "postmaster.pid"));
+}
