@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Users;
@@ -46,10 +47,19 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("ConnectionStrings:Console", connectionString);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
-        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
-        builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(LogFolder, "opsconsole-.json"));
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Serilog:WriteTo:File:Args:path"] = Path.Combine(LogFolder, "opsconsole-.json"),
+        };
         foreach (var (key, value) in settings)
+            overrides[key] = value;
+        // UseSetting is seen while Program builds the app (the connection string must be), but loses to
+        // appsettings.json; the in-memory source wins for everything read after the build. Serilog's keys go
+        // only there: a second copy among the host settings makes its reader see sinks without names.
+        foreach (var (key, value) in overrides.Where(o => !o.Key.StartsWith("Serilog:")))
             builder.UseSetting(key, value);
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(overrides));
     }
 
     public override async ValueTask DisposeAsync()

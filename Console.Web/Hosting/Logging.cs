@@ -8,12 +8,17 @@ public static class Logging
     public static WebApplicationBuilder AddOpsLogging(this WebApplicationBuilder builder)
     {
         // The static logger carries what happens before the host exists (the embedded cluster, a fatal start-up
-        // error). It is a plain logger, not Serilog's reloadable bootstrap one: that one can be frozen only once
-        // per process, and tests run several consoles in one process.
-        Log.Logger = new LoggerConfiguration().ReadFrom.Configuration(builder.Configuration).CreateLogger();
+        // error) to the console only: settings that tests or deployments add later could not redirect a file
+        // opened this early. It is a plain logger, not Serilog's reloadable bootstrap one, which can be frozen
+        // only once per process (tests run several consoles in one process).
+        Log.Logger = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            .CreateLogger();
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(services), preserveStaticLogger: true);
+            .ReadFrom.Services(services));
         return builder;
     }
 }

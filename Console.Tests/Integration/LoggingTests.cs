@@ -1,0 +1,59 @@
+using Npgsql;
+using OpsConsole.Tests.Support;
+
+namespace OpsConsole.Tests.Integration;
+
+public sealed class LoggingTests(PostgresClusterFixture postgres)
+{
+    private static readonly Dictionary<string, string?> Verbose = new() { ["Serilog:MinimumLevel:Default"] = "Information" };
+
+    [Fact]
+    public async Task JsonLogFiles_RecordRequests_ButNeverTheStorePasswordOrTheConfiguredAdminPassword()
+    {
+        var connectionString = await postgres.CreateStoreAsync("logging");
+        var storePassword = new NpgsqlConnectionStringBuilder(connectionString).Password!;
+        string log;
+        await using (var app = new ConsoleApp(connectionString, Verbose))
+        {
+            using var http = new HttpClient { BaseAddress = app.BaseUrl };
+            await http.GetAsync("/readyz", TestContext.Current.CancellationToken);
+            await http.GetAsync("/account/login", TestContext.Current.CancellationToken);
+            log = await ReadLogsAsync(app);
+        }
+
+        Assert.Contains("\"RequestPath\":\"/readyz\"", log);
+        Assert.Contains("password from Bootstrap:AdminPassword", log);
+        Assert.DoesNotContain(storePassword, log);
+        Assert.DoesNotContain(ConsoleApp.AdminPassword, log);
+    }
+
+    [Fact]
+    public async Task WithoutAConfiguredPassword_TheGeneratedAdminPasswordIsLoggedOnce()
+    {
+        var settings = new Dictionary<string, string?>(Verbose) { ["Bootstrap:AdminPassword"] = "" };
+        string log;
+        await using (var app = new ConsoleApp(await postgres.CreateStoreAsync("generated"), settings))
+        {
+            _ = app.BaseUrl;
+            log = await ReadLogsAsync(app);
+        }
+
+        Assert.Single(log.Split('\n'), line => line.Contains("generated password"));
+    }
+
+    private static async Task<string> ReadLogsAsync(ConsoleApp app)
+    {
+        // The file sink writes through a shared stream; poll until the start-up lines have landed.
+        return await Poll.UntilAsync(async () =>
+            {
+                var texts = new List<string>();
+                foreach (var file in Directory.GetFiles(app.LogFolder, "*.json"))
+                {
+                    await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    texts.Add(await new StreamReader(stream).ReadToEndAsync());
+                }
+                return string.Join('\n', texts);
+            },
+            text => text.Contains("Bootstrap") || text.Contains("generated password"), TimeSpan.FromSeconds(10), "the log file");
+    }
+}
