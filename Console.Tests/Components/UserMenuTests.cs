@@ -1,0 +1,31 @@
+using Bunit;
+using OpsConsole.Web.Components.Layout;
+
+namespace OpsConsole.Tests.Components;
+
+public sealed class UserMenuTests : ConsoleComponentContext
+{
+    [Fact]
+    public void SignedIn_ShowsTheUserAndEachRole_AndASignOutForm()
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized("dana");
+        auth.SetRoles("OnCall", "DBA");
+
+        var menu = Render<UserMenu>();
+
+        Assert.Contains("dana", menu.Find("[data-testid=signed-in-user]").TextContent);
+        Assert.Equal(["DBA", "OnCall"], menu.FindAll("[data-testid=role-chip]").Select(c => c.TextContent.Trim()));
+        Assert.Equal("account/logout", menu.Find("form").GetAttribute("action"));
+    }
+
+    [Fact]
+    public void SignedOut_ShowsNothing()
+    {
+        AddAuthorization().SetNotAuthorized();
+
+        var menu = Render<UserMenu>();
+
+        Assert.Empty(menu.FindAll("[data-testid=signed-in-user]"));
+    }
+}
