@@ -204,6 +204,20 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
                 "set Embedded:DataDirectory to a folder it can reach, such as /var/lib/opsconsole.");
     }
 
+    /// <summary>
+    /// Whether the server's OS user can reach <paramref name="folder"/> (or the part of its path that exists).
+    /// Always true when not running as root, since the server then runs as this very user.
+    /// </summary>
+    public static async Task<bool> ServerUserCanReachAsync(string folder)
+    {
+        if (!Environment.IsPrivilegedProcess)
+            return true;
+        var existing = new DirectoryInfo(Path.GetFullPath(folder));
+        while (!existing.Exists && existing.Parent is not null)
+            existing = existing.Parent;
+        return (await ProcessRunner.RunAsync("test", ["-x", existing.FullName], "postgres")).ExitCode == 0;
+    }
+
     private static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

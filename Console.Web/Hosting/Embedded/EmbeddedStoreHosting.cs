@@ -32,6 +32,13 @@ public static class EmbeddedStoreHosting
 
     private static async Task<EmbeddedPostgres> StartAsync(string root, EmbeddedPostgresOptions options, ILogger logger)
     {
+        if (!await EmbeddedPostgres.ServerUserCanReachAsync(root))
+        {
+            // Run as root from a folder closed to the postgres OS user (a checkout under /root, say).
+            var fallback = Path.Combine("/var/lib/opsconsole", $"{Path.GetFileName(Path.GetDirectoryName(root))}-{StableHash(root)}");
+            logger.LogWarning("The postgres OS user cannot reach {Root}; keeping the embedded cluster in {Fallback} instead", root, fallback);
+            root = fallback;
+        }
         var cluster = await EmbeddedPostgres.StartAsync(root, durable: true, options.Port, options.BinDirectory, logger);
         try
         {
@@ -45,6 +52,9 @@ public static class EmbeddedStoreHosting
             throw;
         }
     }
+
+    private static string StableHash(string text) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..8].ToLowerInvariant();
 }
 
 /// <summary>Stops the embedded cluster when the console stops (Ctrl+C included). Registered first, so stopped last.</summary>

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Benchmarks, all measured in this one run, printed as one table.
+# Start-up: seconds from the README's run command (`dotnet run --project Console.Web`, whose build check is
+# included) to the login page answering 200, cold (a new data folder: initdb, migrations, first admin) and
+# warm (the same folder again). Each is run RUNS times (default 3); the table gives median and worst.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-3}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+dotnet build Console.Web -v quiet -nologo >/dev/null
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_once DATA_DIR -> prints seconds until /account/login answers 200, then stops the console (Ctrl+C).
+start_once() {
+  local data=$1 port log start end pid
+  port=$(free_port)
+  log=$(mktemp)
+  start=$(date +%s.%N)
+  dotnet run --project Console.Web -- --urls "http://127.0.0.1:$port" --Embedded:DataDirectory "$data" >"$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 1200); do
+    if curl -sf -o /dev/null "http://127.0.0.1:$port/account/login"; then break; fi
+    if ! kill -0 "$pid" 2>/dev/null; then cat "$log" >&2; echo "the console exited" >&2; exit 1; fi
+    sleep 0.05
+  done
+  end=$(date +%s.%N)
+  # SIGTERM, not SIGINT: a background job of a script ignores SIGINT. Both shut the console down gracefully.
+  pkill -TERM -P "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -f "$log"
+  python3 -c "print(f'{$end - $start:.2f}')"
+}
+
+cold=() warm=()
+for _ in $(seq 1 "$runs"); do
+  data=$(mktemp -d /tmp/opsconsole-bench-XXXXXX)
+  cold+=("$(start_once "$data")")
+  warm+=("$(start_once "$data")")
+  rm -rf "$data"
+done
+
+python3 - "$runs" "${cold[*]}" "${warm[*]}" <<'PY'
+import statistics, sys
+runs = sys.argv[1]
+cold = [float(x) for x in sys.argv[2].split()]
+warm = [float(x) for x in sys.argv[3].split()]
+rows = [
+    ("start-up to login page, cold (new cluster)", statistics.median(cold), max(cold)),
+    ("start-up to login page, warm (reused cluster)", statistics.median(warm), max(warm)),
+]
+print(f"\nOpsConsole benchmarks ({runs} runs each)\n")
+print(f"| {'measure':<46} | {'median s':>8} | {'worst s':>8} |")
+print(f"|{'-'*48}|{'-'*10}|{'-'*10}|")
+for name, median, worst in rows:
+    print(f"| {name:<46} | {median:>8.2f} | {worst:>8.2f} |")
+print(f"| {'ratio warm / cold (median)':<46} | {statistics.median(warm) / statistics.median(cold):>8.2f} | {'':>8} |")
+PY
