@@ -26,5 +26,13 @@ public static class PermissionTable
         roles.Any(role => RolesByPermission[permission].Contains(role, StringComparer.Ordinal));
 
     /// <summary>The policy name the UI uses for a permission.</summary>
-    public static string PolicyName(Permission permission) => $"Permission:{permission}";
+    public static string PolicyName(Permission permission) => $"{PolicyPrefix}{permission}";
+
+    private const string PolicyPrefix = "Permission:";
+
+    /// <summary>Policy names as constants, for <c>[Authorize(Policy = ...)]</c> attributes.</summary>
+    public static class Policies
+    {
+        public const string ManageUsers = PolicyPrefix + nameof(Permission.ManageUsers);
+    }
 }

@@ -35,6 +35,10 @@ public static class AuthSetup
             cookie.SlidingExpiration = true;
         });
 
+        // Cookies carry roles as claims: re-check the security stamp every minute (not Identity's default 30),
+        // so that a disabled user or a role change takes effect on the next request after that.
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
+
         services.AddAuthorizationBuilder().AddPermissionPolicies();
 
         var oidc = configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new();
