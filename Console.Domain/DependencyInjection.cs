@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -5,6 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Audit;
+using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Live;
+using OpsConsole.Domain.Targets;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Users;
 
@@ -26,6 +30,9 @@ public static class DependencyInjection
 
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
+        services.AddOptions<DriftOptions>().BindConfiguration(DriftOptions.Section)
+            .Validate(o => o.Interval >= TimeSpan.FromMilliseconds(100), "Drift:Interval must be at least 100 ms.").ValidateOnStart();
+        services.AddDataProtection().SetApplicationName("OpsConsole").PersistKeysToDbContext<OpsDbContext>();
 
         services.AddIdentityCore<OpsUser>(options =>
             {
@@ -43,7 +50,16 @@ public static class DependencyInjection
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<AdminBootstrap>();
         services.AddSingleton<ExternalAccounts>();
+        services.AddSingleton<LiveEvents>();
+        services.AddSingleton<TargetConnections>();
+        services.AddSingleton<TargetRegistry>();
+        services.AddSingleton<SettingCatalog>();
+        services.AddSingleton<ChangeRegistry>();
+        services.AddSingleton<ChangeApplier>();
+        services.AddSingleton<DriftDetector>();
+
         services.AddHostedService<StoreInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<DriftDetector>());
         return builder;
     }
 }

@@ -1,14 +1,25 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Audit;
+using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Targets;
 using OpsConsole.Domain.Users;
 
 namespace OpsConsole.Domain.Data;
 
 /// <summary>The console store: the console's own database (never a monitored target).</summary>
-public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : IdentityDbContext<OpsUser>(options)
+public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : IdentityDbContext<OpsUser>(options), IDataProtectionKeyContext
 {
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Target> Targets => Set<Target>();
+    public DbSet<ConfigChange> Changes => Set<ConfigChange>();
+    public DbSet<SettingSnapshot> SettingSnapshots => Set<SettingSnapshot>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    /// <summary>Data Protection keys live in the store, so every console instance can decrypt target secrets.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

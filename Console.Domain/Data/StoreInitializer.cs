@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using OpsConsole.Domain.Targets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +13,7 @@ namespace OpsConsole.Domain.Data;
 /// roles, and the first admin. Hosted services start before Kestrel listens, so no request sees an old schema.
 /// </summary>
 public sealed class StoreInitializer(IDbContextFactory<OpsDbContext> dbFactory, IOptions<DatabaseOptions> options,
-    AdminBootstrap bootstrap, ILogger<StoreInitializer> logger) : IHostedService
+    AdminBootstrap bootstrap, TargetRegistry targets, IConfiguration configuration, ILogger<StoreInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
@@ -34,7 +36,13 @@ public sealed class StoreInitializer(IDbContextFactory<OpsDbContext> dbFactory, 
             }
         }
         await bootstrap.RunAsync(ct);
+
+        // The embedded default's demo database is monitored from the first start.
+        if (configuration.GetConnectionString(DemoTargetConnectionName) is { Length: > 0 } shop)
+            await targets.EnsureRegisteredAsync("shop", TargetEnvironment.Other, shop, ct);
     }
+
+    public const string DemoTargetConnectionName = "Shop";
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }

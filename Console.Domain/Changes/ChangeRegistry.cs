@@ -1,0 +1,163 @@
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Audit;
+using OpsConsole.Domain.Data;
+using OpsConsole.Domain.Live;
+using OpsConsole.Domain.Targets;
+
+namespace OpsConsole.Domain.Changes;
+
+/// <summary>
+/// Registers and reviews changes. Each call checks the actor against the permission table, runs in one
+/// transaction with its audit entry, and announces the new state on the live bus after it commits.
+/// </summary>
+public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, TargetRegistry targets, SettingCatalog catalog,
+    AccessGuard guard, AuditLog audit, LiveEvents live, TimeProvider time)
+{
+    public const int MaxScriptLength = 100_000;
+    public const int MaxTextLength = 4_000;
+
+    public async Task<ConfigChange> RegisterSettingAsync(Actor actor, SettingChangeRequest request, CancellationToken ct = default)
+    {
+        await guard.DemandAsync(actor, Permission.RegisterChange, "change.register", $"target:{request.TargetId}", ct);
+        RequireDetails(request.Details);
+        var target = await targets.GetAsync(request.TargetId, ct);
+        // Validated against the target's own pg_settings, read now: nothing is saved or executed otherwise.
+        var setting = SettingValidator.Validate(await catalog.ReadAsync(target, ct), request.Parameter, request.Value);
+        var change = ConfigChange.ForSetting(target.Id, request.Details, setting, actor, time.GetUtcNow());
+        return await AddAsync(actor, change, request.SubmitForReview, new { parameter = setting.Info.Name, before = setting.Info.Setting, after = setting.Value }, ct);
+    }
+
+    public async Task<ConfigChange> RegisterSqlAsync(Actor actor, SqlChangeRequest request, CancellationToken ct = default)
+    {
+        await guard.DemandAsync(actor, Permission.RegisterChange, "change.register", $"target:{request.TargetId}", ct);
+        RequireDetails(request.Details);
+        RequireText(request.ForwardScript, "ForwardScript", "a forward script", MaxScriptLength);
+        RequireText(request.RollbackScript, "RollbackScript", "a rollback script", MaxScriptLength);
+        var target = await targets.GetAsync(request.TargetId, ct);
+        var change = ConfigChange.ForSql(target.Id, request.Details, request.ForwardScript.Trim(), request.RollbackScript.Trim(), actor, time.GetUtcNow());
+        return await AddAsync(actor, change, request.SubmitForReview, new { kind = "sql" }, ct);
+    }
+
+    public async Task<ConfigChange> RegisterExternalAsync(Actor actor, ExternalChangeRequest request, CancellationToken ct = default)
+    {
+        await guard.DemandAsync(actor, Permission.RegisterChange, "change.register", $"target:{request.TargetId}", ct);
+        RequireDetails(request.Details);
+        RequireText(request.Description, "Description", "a description", MaxTextLength);
+        RequireText(request.RollbackSteps, "RollbackSteps", "the manual rollback steps", MaxTextLength);
+        if (!string.IsNullOrWhiteSpace(request.RollbackWebhookUrl)
+            && !(Uri.TryCreate(request.RollbackWebhookUrl.Trim(), UriKind.Absolute, out var hook) && hook.Scheme is "https" or "http"))
+            throw new DomainRuleException("The rollback webhook must be an absolute http(s) URL.", "RollbackWebhookUrl");
+        var target = await targets.GetAsync(request.TargetId, ct);
+        var change = ConfigChange.ForExternal(target.Id, request.Details, request.Description.Trim(), request.RollbackSteps.Trim(),
+            request.RollbackWebhookUrl, actor, time.GetUtcNow());
+        return await AddAsync(actor, change, request.SubmitForReview, new { kind = "external" }, ct);
+    }
+
+    public Task SubmitAsync(Actor actor, Guid changeId, CancellationToken ct = default) =>
+        MutateAsync(actor, changeId, Permission.RegisterChange, "change.submitted", (c, now) => c.Submit(actor, now), null, ct);
+
+    public Task ApproveAsync(Actor actor, Guid changeId, string comment, CancellationToken ct = default) =>
+        MutateAsync(actor, changeId, Permission.ReviewChange, "change.approved", (c, now) => c.Approve(actor, comment ?? "", now), new { comment }, ct);
+
+    public Task RejectAsync(Actor actor, Guid changeId, string comment, CancellationToken ct = default) =>
+        MutateAsync(actor, changeId, Permission.ReviewChange, "change.rejected", (c, now) => c.Reject(actor, comment ?? "", now), new { comment }, ct);
+
+    public Task CommentAsync(Actor actor, Guid changeId, string comment, CancellationToken ct = default) =>
+        MutateAsync(actor, changeId, Permission.ReviewChange, "change.commented", (c, now) => c.AddComment(actor, comment ?? "", now), new { comment }, ct);
+
+    public Task MarkAppliedOutsideAsync(Actor actor, Guid changeId, DateTimeOffset appliedAt, CancellationToken ct = default) =>
+        MutateAsync(actor, changeId, Permission.ApplyChange, "change.marked_applied",
+            (c, now) => c.MarkAppliedOutsideConsole(actor, appliedAt, now), new { appliedAt }, ct);
+
+    public async Task<ConfigChange?> GetAsync(Guid changeId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Changes.AsNoTracking().Include(c => c.Reviews).Include(c => c.Transitions).FirstOrDefaultAsync(c => c.Id == changeId, ct);
+    }
+
+    public async Task<ChangePage> ListAsync(ChangeFilter filter, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = from c in db.Changes.AsNoTracking()
+                    join t in db.Targets on c.TargetId equals t.Id
+                    select new { c, t.Name };
+        if (filter.TargetId is { } targetId) query = query.Where(x => x.c.TargetId == targetId);
+        if (filter.Status is { } status) query = query.Where(x => x.c.Status == status);
+        if (filter.Kind is { } kind) query = query.Where(x => x.c.Kind == kind);
+        if (filter.Risk is { } risk) query = query.Where(x => x.c.Risk == risk);
+        if (filter.From is { } from) query = query.Where(x => x.c.CreatedAt >= from);
+        if (filter.To is { } to) query = query.Where(x => x.c.CreatedAt <= to);
+        if (!string.IsNullOrWhiteSpace(filter.Author))
+            query = query.Where(x => x.c.AuthorName == filter.Author);
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var pattern = $"%{filter.Search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
+            query = query.Where(x => EF.Functions.ILike(x.c.Title, pattern, "\\") || EF.Functions.ILike(x.c.Reason, pattern, "\\")
+                                  || EF.Functions.ILike(x.c.Parameter ?? "", pattern, "\\") || EF.Functions.ILike(x.Name, pattern, "\\"));
+        }
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderByDescending(x => x.c.Number).Skip(filter.Skip).Take(Math.Clamp(filter.Take, 1, 500))
+            .Select(x => new ChangeListItem(x.c.Id, x.c.Number, x.c.Title, x.c.Kind, x.c.Status, x.c.Risk, x.Name, x.c.AuthorName, x.c.Parameter,
+                x.c.ValueBefore, x.c.ValueAfter, x.c.Unit, x.c.RequiresRestart, x.c.CreatedAt, x.c.AppliedAt))
+            .ToListAsync(ct);
+        return new ChangePage(items, total);
+    }
+
+    private async Task<ConfigChange> AddAsync(Actor actor, ConfigChange change, bool submit, object details, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Changes.Add(change);
+        await db.SaveChangesAsync(ct);
+        if (submit)
+            change.Submit(actor, time.GetUtcNow());
+        audit.Record(db, actor, "change.registered", $"change:{change.Number}", details);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        live.Publish(new ChangeUpdated(change.Id, change.Number, change.TargetId, change.Status.ToString()));
+        return change;
+    }
+
+    private async Task MutateAsync(Actor actor, Guid changeId, Permission permission, string action, Action<ConfigChange, DateTimeOffset> mutate,
+        object? details, CancellationToken ct)
+    {
+        await guard.DemandAsync(actor, permission, action, $"change:{changeId}", ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var change = await LockAsync(db, changeId, ct);
+        mutate(change, time.GetUtcNow());
+        audit.Record(db, actor, action, $"change:{change.Number}", details);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        live.Publish(new ChangeUpdated(change.Id, change.Number, change.TargetId, change.Status.ToString()));
+    }
+
+    /// <summary>Loads a change for update, row-locked, so two reviewers or two applies never interleave.</summary>
+    internal static async Task<ConfigChange> LockAsync(OpsDbContext db, Guid changeId, CancellationToken ct)
+    {
+        var change = await db.Changes.FromSql($"SELECT * FROM config_changes WHERE id = {changeId} FOR UPDATE").FirstOrDefaultAsync(ct)
+            ?? throw new DomainRuleException("That change does not exist.");
+        await db.Entry(change).Collection(c => c.Reviews).LoadAsync(ct);
+        await db.Entry(change).Collection(c => c.Transitions).LoadAsync(ct);
+        return change;
+    }
+
+    private static void RequireDetails(ChangeDetails details)
+    {
+        RequireText(details.Title, "Title", "a title", 200);
+        RequireText(details.Reason, "Reason", "a reason", MaxTextLength);
+        if (!string.IsNullOrWhiteSpace(details.TicketUrl) && !Uri.TryCreate(details.TicketUrl.Trim(), UriKind.Absolute, out _))
+            throw new DomainRuleException("The ticket link must be an absolute URL.", "TicketUrl");
+        if (!Enum.IsDefined(details.Risk))
+            throw new DomainRuleException("Risk is low, medium or high.", "Risk");
+    }
+
+    private static void RequireText(string? value, string field, string what, int max)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            throw new DomainRuleException($"Give {what}.", field);
+        if (value.Length > max)
+            throw new DomainRuleException($"{char.ToUpperInvariant(what[0])}{what[1..]} is longer than {max} characters.", field);
+    }
+}

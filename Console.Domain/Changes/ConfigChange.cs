@@ -1,0 +1,247 @@
+using OpsConsole.Domain.Access;
+
+namespace OpsConsole.Domain.Changes;
+
+/// <summary>
+/// A change to a monitored database: a setting, a SQL script or something done outside the console.
+/// The entity guards its own lifecycle: Draft → InReview → Approved → Applied → RolledBack, plus Rejected,
+/// Superseded, and Detected (drift nobody registered). Every transition is recorded with who and when.
+/// </summary>
+public sealed class ConfigChange
+{
+    public Guid Id { get; private set; } = Guid.NewGuid();
+    /// <summary>A short human number (#42), assigned by the store.</summary>
+    public int Number { get; private set; }
+    public ChangeKind Kind { get; private set; }
+    public ChangeStatus Status { get; private set; }
+    public Guid TargetId { get; private set; }
+    public string Title { get; private set; } = "";
+    public string Reason { get; private set; } = "";
+    public string? TicketUrl { get; private set; }
+    public ChangeRisk Risk { get; private set; }
+    public string AuthorId { get; private set; } = "";
+    public string AuthorName { get; private set; } = "";
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset? PlannedAt { get; private set; }
+
+    // Setting changes.
+    public string? Parameter { get; private set; }
+    /// <summary>The value before, as pg_settings.setting (base unit), with its unit and source at registration.</summary>
+    public string? ValueBefore { get; private set; }
+    public string? SourceBefore { get; private set; }
+    public string? Unit { get; private set; }
+    /// <summary>The value as the author wrote it (what ALTER SYSTEM receives).</summary>
+    public string? ValueAfter { get; private set; }
+    /// <summary>ValueAfter in pg_settings' form (base unit), to verify that it took effect.</summary>
+    public string? ValueAfterNormalized { get; private set; }
+    public string? SettingContext { get; private set; }
+    public bool RequiresRestart { get; private set; }
+
+    // SQL changes.
+    public string? ForwardScript { get; private set; }
+    public string? RollbackScript { get; private set; }
+
+    // External changes.
+    public string? Description { get; private set; }
+    public string? RollbackSteps { get; private set; }
+    public string? RollbackWebhookUrl { get; private set; }
+
+    // Outcome of applying.
+    public DateTimeOffset? AppliedAt { get; private set; }
+    public string? AppliedBy { get; private set; }
+    public bool AppliedOutsideConsole { get; private set; }
+    public bool PendingRestart { get; private set; }
+    public string? LastApplyError { get; private set; }
+    public DateTimeOffset? DetectedAt { get; private set; }
+
+    private readonly List<ChangeReview> reviews = [];
+    private readonly List<ChangeTransition> transitions = [];
+    public IReadOnlyList<ChangeReview> Reviews => reviews;
+    public IReadOnlyList<ChangeTransition> Transitions => transitions;
+
+    private ConfigChange() { }
+
+    private ConfigChange(ChangeKind kind, Guid targetId, ChangeDetails details, Actor author, DateTimeOffset now)
+    {
+        Kind = kind;
+        TargetId = targetId;
+        Title = details.Title.Trim();
+        Reason = details.Reason.Trim();
+        TicketUrl = string.IsNullOrWhiteSpace(details.TicketUrl) ? null : details.TicketUrl.Trim();
+        Risk = details.Risk;
+        PlannedAt = details.PlannedAt;
+        AuthorId = author.Id;
+        AuthorName = author.Name;
+        CreatedAt = now;
+        Move(ChangeStatus.Draft, author.Name, now, "registered");
+    }
+
+    public static ConfigChange ForSetting(Guid targetId, ChangeDetails details, ValidatedSetting setting, Actor author, DateTimeOffset now) =>
+        new(ChangeKind.Setting, targetId, details, author, now)
+        {
+            Parameter = setting.Info.Name,
+            ValueBefore = setting.Info.Setting,
+            SourceBefore = setting.Info.Source,
+            Unit = setting.Info.Unit,
+            ValueAfter = setting.Value,
+            ValueAfterNormalized = setting.Normalized,
+            SettingContext = setting.Info.Context,
+            RequiresRestart = setting.Info.RequiresRestart,
+        };
+
+    public static ConfigChange ForSql(Guid targetId, ChangeDetails details, string forwardScript, string rollbackScript, Actor author, DateTimeOffset now) =>
+        new(ChangeKind.Sql, targetId, details, author, now) { ForwardScript = forwardScript, RollbackScript = rollbackScript };
+
+    public static ConfigChange ForExternal(Guid targetId, ChangeDetails details, string description, string rollbackSteps, string? webhookUrl,
+        Actor author, DateTimeOffset now) =>
+        new(ChangeKind.External, targetId, details, author, now)
+        {
+            Description = description,
+            RollbackSteps = rollbackSteps,
+            RollbackWebhookUrl = string.IsNullOrWhiteSpace(webhookUrl) ? null : webhookUrl.Trim(),
+        };
+
+    /// <summary>A setting that changed on the target with no registered change to explain it.</summary>
+    public static ConfigChange Detected(Guid targetId, SettingInfo before, SettingInfo after, DateTimeOffset now) =>
+        new ConfigChange
+        {
+            Kind = ChangeKind.Setting,
+            TargetId = targetId,
+            Title = $"Unregistered change of {after.Name}",
+            Reason = "Detected by drift detection: the target's setting changed and no registered change explains it.",
+            Risk = ChangeRisk.High,
+            AuthorId = "unknown",
+            AuthorName = "unknown",
+            CreatedAt = now,
+            DetectedAt = now,
+            Parameter = after.Name,
+            ValueBefore = before.Setting,
+            SourceBefore = before.Source,
+            Unit = after.Unit,
+            ValueAfter = after.Setting,
+            ValueAfterNormalized = after.Setting,
+            SettingContext = after.Context,
+            RequiresRestart = after.RequiresRestart,
+            AppliedAt = now,
+            AppliedOutsideConsole = true,
+            PendingRestart = after.PendingRestart,
+        }.Moved(ChangeStatus.Detected, "drift detection", now, $"{before.Setting} → {after.Setting} (source {after.Source})");
+
+    /// <summary>High-risk changes need two approvals from two different reviewers; others need one.</summary>
+    public int RequiredApprovals => Risk == ChangeRisk.High ? 2 : 1;
+
+    public int Approvals => reviews.Where(r => r.Verdict == ReviewVerdict.Approved).Select(r => r.ReviewerId).Distinct().Count();
+
+    public void Submit(Actor actor, DateTimeOffset now)
+    {
+        Require(ChangeStatus.Draft, "submitted for review");
+        Move(ChangeStatus.InReview, actor.Name, now, "submitted for review");
+    }
+
+    /// <summary>
+    /// Approves an in-review change (two-person rule: never by its author, never twice by one reviewer).
+    /// A detected change can be approved too: that acknowledges it as reviewed, and it counts as applied.
+    /// </summary>
+    public void Approve(Actor reviewer, string comment, DateTimeOffset now)
+    {
+        if (Status is not (ChangeStatus.InReview or ChangeStatus.Detected))
+            throw Illegal("approved");
+        if (reviewer.Id == AuthorId)
+            throw new DomainRuleException("The author of a change cannot approve it: another reviewer must.");
+        if (reviews.Any(r => r.ReviewerId == reviewer.Id && r.Verdict == ReviewVerdict.Approved))
+            throw new DomainRuleException("You have already approved this change: a second reviewer must.");
+
+        reviews.Add(new ChangeReview(reviewer.Id, reviewer.Name, ReviewVerdict.Approved, comment.Trim(), now));
+        if (Status == ChangeStatus.Detected)
+            Move(ChangeStatus.Applied, reviewer.Name, now, "drift acknowledged as reviewed");
+        else if (Approvals >= RequiredApprovals)
+            Move(ChangeStatus.Approved, reviewer.Name, now, $"{Approvals} of {RequiredApprovals} approvals");
+    }
+
+    public void Reject(Actor reviewer, string comment, DateTimeOffset now)
+    {
+        if (Status is not (ChangeStatus.InReview or ChangeStatus.Detected or ChangeStatus.Approved))
+            throw Illegal("rejected");
+        if (string.IsNullOrWhiteSpace(comment))
+            throw new DomainRuleException("Say why the change is rejected.", "Comment");
+        reviews.Add(new ChangeReview(reviewer.Id, reviewer.Name, ReviewVerdict.Rejected, comment.Trim(), now));
+        Move(ChangeStatus.Rejected, reviewer.Name, now, comment.Trim());
+    }
+
+    public void AddComment(Actor reviewer, string comment, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(comment))
+            throw new DomainRuleException("A comment cannot be empty.", "Comment");
+        reviews.Add(new ChangeReview(reviewer.Id, reviewer.Name, ReviewVerdict.Commented, comment.Trim(), now));
+    }
+
+    /// <summary>Records a successful apply by the console (pendingRestart for settings that need a restart).</summary>
+    public void MarkApplied(Actor actor, DateTimeOffset now, bool pendingRestart)
+    {
+        Require(ChangeStatus.Approved, "applied");
+        AppliedAt = now;
+        AppliedBy = actor.Name;
+        PendingRestart = pendingRestart;
+        LastApplyError = null;
+        Move(ChangeStatus.Applied, actor.Name, now, pendingRestart ? "applied; takes effect after a restart" : "applied and verified");
+    }
+
+    /// <summary>An apply that failed leaves the change approved, with the error, so that it can be retried.</summary>
+    public void RecordApplyFailure(string error)
+    {
+        Require(ChangeStatus.Approved, "applied");
+        LastApplyError = error;
+    }
+
+    public void MarkAppliedOutsideConsole(Actor actor, DateTimeOffset appliedAt, DateTimeOffset now)
+    {
+        Require(ChangeStatus.Approved, "marked as applied");
+        if (appliedAt > now.AddMinutes(5))
+            throw new DomainRuleException("The time it was applied cannot be in the future.", "AppliedAt");
+        AppliedAt = appliedAt;
+        AppliedBy = actor.Name;
+        AppliedOutsideConsole = true;
+        Move(ChangeStatus.Applied, actor.Name, now, $"applied outside the console at {appliedAt:u}");
+    }
+
+    public void Supersede(Actor actor, DateTimeOffset now, string note)
+    {
+        if (Status is not (ChangeStatus.Draft or ChangeStatus.InReview or ChangeStatus.Approved))
+            throw Illegal("superseded");
+        Move(ChangeStatus.Superseded, actor.Name, now, note);
+    }
+
+    private ConfigChange Moved(ChangeStatus to, string actorName, DateTimeOffset now, string note)
+    {
+        Move(to, actorName, now, note);
+        return this;
+    }
+
+    private void Move(ChangeStatus to, string actorName, DateTimeOffset now, string note)
+    {
+        transitions.Add(new ChangeTransition(transitions.Count == 0 ? null : Status, to, actorName, now, note));
+        Status = to;
+    }
+
+    private void Require(ChangeStatus expected, string verb)
+    {
+        if (Status != expected)
+            throw Illegal(verb);
+    }
+
+    private DomainRuleException Illegal(string verb) =>
+        new($"Change #{Number} is {ChangeStatusText.Of(Status)} and cannot be {verb}.");
+}
+
+/// <summary>What every change has, whatever its kind.</summary>
+public sealed record ChangeDetails(string Title, string Reason, string? TicketUrl, ChangeRisk Risk, DateTimeOffset? PlannedAt);
+
+public static class ChangeStatusText
+{
+    public static string Of(ChangeStatus status) => status switch
+    {
+        ChangeStatus.InReview => "in review",
+        ChangeStatus.RolledBack => "rolled back",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,122 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Audit;
+using OpsConsole.Domain.Data;
+using OpsConsole.Domain.Live;
+using OpsConsole.Domain.Targets;
+
+namespace OpsConsole.Domain.Changes;
+
+/// <summary>
+/// Every interval, for each target: connect (recording the target's status), read pg_settings, and compare
+/// with the last snapshot, which is kept in the store so that changes made while the console was down are
+/// found too. A difference that no registered change explains becomes a Detected change.
+/// </summary>
+public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, TargetConnections connections, AuditLog audit, LiveEvents live,
+    IOptions<DriftOptions> options, TimeProvider time, ILogger<DriftDetector> logger) : BackgroundService
+{
+    private readonly Dictionary<Guid, (int Failures, DateTimeOffset NextTry)> backoff = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Interval, time);
+        do
+        {
+            try
+            {
+                await CheckAllAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Drift check failed");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One pass over every target (public so tests and the UI's "check now" can run one).</summary>
+    public async Task CheckAllAsync(CancellationToken ct)
+    {
+        List<Guid> ids;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            ids = await db.Targets.Select(t => t.Id).ToListAsync(ct);
+        foreach (var id in ids)
+            if (!backoff.TryGetValue(id, out var wait) || time.GetUtcNow() >= wait.NextTry)
+                await CheckAsync(id, ct);
+    }
+
+    public async Task<IReadOnlyList<ConfigChange>> CheckAsync(Guid targetId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var target = await db.Targets.FirstAsync(t => t.Id == targetId, ct);
+        IReadOnlyList<SettingInfo> settings;
+        var wasReachable = target.Reachable;
+        try
+        {
+            await using var connection = await connections.OpenAsync(target, ct);
+            settings = await SettingCatalog.ReadAsync(connection, ct);
+            target.RecordCheck(time.GetUtcNow(), connection.PostgreSqlVersion.ToString(), null);
+            backoff.Remove(targetId);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            target.RecordCheck(time.GetUtcNow(), null, e.Message);
+            var failures = backoff.TryGetValue(targetId, out var previous) ? previous.Failures + 1 : 1;
+            var wait = TimeSpan.FromTicks(Math.Min(options.Value.Interval.Ticks * (1L << Math.Min(failures, 16)), options.Value.MaxBackoff.Ticks));
+            backoff[targetId] = (failures, time.GetUtcNow() + wait);
+            await db.SaveChangesAsync(ct);
+            if (wasReachable != false)
+            {
+                logger.LogWarning("Target {Target} does not answer: {Error}", target.Name, e.Message);
+                live.Publish(new TargetUpdated(target.Id));
+            }
+            return [];
+        }
+
+        var detected = new List<ConfigChange>();
+        var snapshot = await db.SettingSnapshots.FirstOrDefaultAsync(s => s.TargetId == targetId, ct);
+        if (snapshot is null)
+            db.SettingSnapshots.Add(new SettingSnapshot(targetId, time.GetUtcNow(), settings));
+        else
+        {
+            foreach (var after in settings)
+            {
+                if (!snapshot.Settings.TryGetValue(after.Name, out var previous) || previous == after.Setting)
+                    continue;
+                if (await ExplainedAsync(db, targetId, after, snapshot.TakenAt, ct))
+                    continue;
+                var before = after with { Setting = previous, Source = snapshot.Sources.GetValueOrDefault(after.Name, "unknown") };
+                var change = ConfigChange.Detected(targetId, before, after, time.GetUtcNow());
+                db.Changes.Add(change);
+                detected.Add(change);
+            }
+            snapshot.Replace(time.GetUtcNow(), settings);
+        }
+        await db.SaveChangesAsync(ct);
+        foreach (var change in detected)
+        {
+            audit.Record(db, Actor.System, "change.drift_detected", $"change:{change.Number}",
+                new { target = target.Name, parameter = change.Parameter, before = change.ValueBefore, after = change.ValueAfter });
+            logger.LogWarning("Unregistered change of {Parameter} on {Target}: {Before} -> {After}", change.Parameter, target.Name,
+                change.ValueBefore, change.ValueAfter);
+        }
+        await db.SaveChangesAsync(ct);
+        foreach (var change in detected)
+            live.Publish(new ChangeUpdated(change.Id, change.Number, change.TargetId, change.Status.ToString()));
+        if (wasReachable != true)
+            live.Publish(new TargetUpdated(target.Id));
+        return detected;
+    }
+
+    /// <summary>
+    /// Explained when the console itself moved this parameter since the last snapshot (applied or rolled back),
+    /// or is applying it right now (approved, with exactly this value: its transaction has not committed yet).
+    /// </summary>
+    private static Task<bool> ExplainedAsync(OpsDbContext db, Guid targetId, SettingInfo after, DateTimeOffset since, CancellationToken ct) =>
+        db.Changes.AnyAsync(c => c.TargetId == targetId && c.Parameter == after.Name && c.Status != ChangeStatus.Detected
+            && (c.Transitions.Any(t => t.At >= since && (t.To == ChangeStatus.Applied || t.To == ChangeStatus.RolledBack))
+                || (c.Status == ChangeStatus.Approved && c.ValueAfterNormalized == after.Setting)), ct);
+}

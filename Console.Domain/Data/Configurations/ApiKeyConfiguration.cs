@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OpsConsole.Domain.Api;
+
+namespace OpsConsole.Domain.Data.Configurations;
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> key)
+    {
+        key.ToTable("api_keys");
+        key.HasKey(k => k.Id);
+        key.HasIndex(k => k.Prefix).IsUnique();
+        key.Property(k => k.Name).HasMaxLength(100);
+        key.Property(k => k.Prefix).HasMaxLength(20);
+        key.Property(k => k.SecretHash).HasMaxLength(64);
+    }
+}

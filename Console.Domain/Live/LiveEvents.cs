@@ -1,0 +1,48 @@
+namespace OpsConsole.Domain.Live;
+
+/// <summary>Something that open consoles should show at once.</summary>
+public abstract record OpsEvent;
+
+public sealed record ChangeUpdated(Guid ChangeId, int Number, Guid TargetId, string Status) : OpsEvent;
+
+public sealed record TargetUpdated(Guid TargetId) : OpsEvent;
+
+/// <summary>
+/// The in-process live bus: services publish after their transaction commits; components subscribe and
+/// dispose the subscription with themselves. A failing subscriber never breaks the publisher.
+/// </summary>
+public sealed class LiveEvents
+{
+    private readonly Lock gate = new();
+    private ImmutableSubscribers subscribers = new([]);
+
+    public IDisposable Subscribe(Func<OpsEvent, Task> handler)
+    {
+        lock (gate) subscribers = new([.. subscribers.Handlers, handler]);
+        return new Subscription(this, handler);
+    }
+
+    public void Publish(OpsEvent e)
+    {
+        foreach (var handler in subscribers.Handlers)
+            _ = Deliver(handler, e);
+    }
+
+    private static async Task Deliver(Func<OpsEvent, Task> handler, OpsEvent e)
+    {
+        try { await handler(e); }
+        catch { /* a subscriber's failure (a closed circuit, say) is the subscriber's own business */ }
+    }
+
+    private void Unsubscribe(Func<OpsEvent, Task> handler)
+    {
+        lock (gate) subscribers = new([.. subscribers.Handlers.Where(h => h != handler)]);
+    }
+
+    private sealed record ImmutableSubscribers(Func<OpsEvent, Task>[] Handlers);
+
+    private sealed class Subscription(LiveEvents bus, Func<OpsEvent, Task> handler) : IDisposable
+    {
+        public void Dispose() => bus.Unsubscribe(handler);
+    }
+}

@@ -1,0 +1,48 @@
+using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Targets;
+using OpsConsole.Web.Hosting.Embedded;
+
+namespace OpsConsole.Tests.Support;
+
+/// <summary>
+/// A console whose monitored target runs in a PostgreSQL cluster of its own: ALTER SYSTEM changes a whole
+/// cluster, so tests that change settings must not share one with other test classes (or with the store).
+/// Drift detection runs every second here. Users: admin, and two DBAs (dba1, dba2), an OnCall and a Viewer.
+/// </summary>
+public sealed class TargetFixture(PostgresClusterFixture postgres) : IAsyncLifetime
+{
+    public const string Password = "Fixture-Passw0rd!";
+    private readonly string root = PostgresClusterFixture.NewTempFolder("target");
+
+    public EmbeddedPostgres TargetCluster { get; private set; } = null!;
+    public ConsoleApp App { get; private set; } = null!;
+    public string StoreConnectionString { get; private set; } = "";
+    public string TargetConnectionString => TargetCluster.ConnectionString("shop");
+    public Guid TargetId { get; private set; }
+    public Actor Dba1 { get; private set; } = null!;
+    public Actor Dba2 { get; private set; } = null!;
+    public Actor OnCall { get; private set; } = null!;
+    public Actor Viewer { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        TargetCluster = await EmbeddedPostgres.StartAsync(root, durable: false);
+        await TargetCluster.EnsureDatabaseAsync("shop");
+        StoreConnectionString = await postgres.CreateStoreAsync("changes");
+        App = new ConsoleApp(StoreConnectionString, new Dictionary<string, string?> { ["Drift:Interval"] = "00:00:01" });
+        TargetId = await App.Service<TargetRegistry>().RegisterAsync(Actor.System, "shop", TargetEnvironment.Production, TargetConnectionString);
+        Dba1 = await UserAsync("dba1", Roles.Dba);
+        Dba2 = await UserAsync("dba2", Roles.Dba);
+        OnCall = await UserAsync("oncall", Roles.OnCall);
+        Viewer = await UserAsync("viewer", Roles.Viewer);
+    }
+
+    private async Task<Actor> UserAsync(string name, string role) => new(await App.CreateUserAsync(name, Password, role), name, [role]);
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await TargetCluster.DisposeAsync();
+        PostgresClusterFixture.TryDelete(root);
+    }
+}
