@@ -9,7 +9,7 @@ using OpsConsole.Tests.Support;
 namespace OpsConsole.Tests.Integration;
 
 /// <summary>The registry against a real target cluster: register, review, apply, and refuse what must be refused.</summary>
-public sealed class ChangeRegistryTests(TargetFixture fixture) : IClassFixture<TargetFixture>
+public sealed class ChangeRegistryTests(TargetFixture fixture, ITestOutputHelper output) : IClassFixture<TargetFixture>
 {
     private ChangeRegistry Registry => fixture.App.Service<ChangeRegistry>();
     private ChangeApplier Applier => fixture.App.Service<ChangeApplier>();
@@ -26,6 +26,7 @@ public sealed class ChangeRegistryTests(TargetFixture fixture) : IClassFixture<T
 
         await Registry.ApproveAsync(fixture.Dba2, change.Id, "ok");
         var result = await Applier.ApplyAsync(fixture.Dba2, change.Id);
+        output.WriteLine($"apply to verified: {result.Duration.TotalMilliseconds:0} ms");
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Equal("3s", await ShowAsync("deadlock_timeout"));

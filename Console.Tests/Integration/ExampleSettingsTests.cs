@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Users;
 using OpsConsole.Tests.Support;
@@ -16,6 +17,7 @@ public sealed class ExampleSettingsTests
         { BootstrapOptions.Section, typeof(BootstrapOptions) },
         { EmbeddedPostgresOptions.Section, typeof(EmbeddedPostgresOptions) },
         { OidcOptions.Section, typeof(OidcOptions) },
+        { DriftOptions.Section, typeof(DriftOptions) },
     };
 
     [Theory]

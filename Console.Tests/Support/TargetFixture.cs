@@ -29,7 +29,7 @@ public sealed class TargetFixture(PostgresClusterFixture postgres) : IAsyncLifet
         TargetCluster = await EmbeddedPostgres.StartAsync(root, durable: false);
         await TargetCluster.EnsureDatabaseAsync("shop");
         StoreConnectionString = await postgres.CreateStoreAsync("changes");
-        App = new ConsoleApp(StoreConnectionString, new Dictionary<string, string?> { ["Drift:Interval"] = "00:00:01" });
+        App = new ConsoleApp(StoreConnectionString, new Dictionary<string, string?> { ["Drift:Interval"] = "00:00:01", ["Drift:MaxBackoff"] = "00:00:02" });
         TargetId = await App.Service<TargetRegistry>().RegisterAsync(Actor.System, "shop", TargetEnvironment.Production, TargetConnectionString);
         Dba1 = await UserAsync("dba1", Roles.Dba);
         Dba2 = await UserAsync("dba2", Roles.Dba);

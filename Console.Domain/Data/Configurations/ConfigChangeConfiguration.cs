@@ -52,11 +52,17 @@ internal sealed class ChangeTransitionConfiguration : IEntityTypeConfiguration<C
 
 internal sealed class SettingSnapshotConfiguration : IEntityTypeConfiguration<SettingSnapshot>
 {
+    private static readonly System.Linq.Expressions.Expression<Func<Dictionary<string, string>, string>> ToJson =
+        d => System.Text.Json.JsonSerializer.Serialize(d, (System.Text.Json.JsonSerializerOptions?)null);
+    private static readonly System.Linq.Expressions.Expression<Func<string, Dictionary<string, string>>> FromJson =
+        s => System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(s, (System.Text.Json.JsonSerializerOptions?)null)!;
+
     public void Configure(EntityTypeBuilder<SettingSnapshot> snapshot)
     {
         snapshot.ToTable("setting_snapshots");
         snapshot.HasKey(s => s.TargetId);
-        snapshot.Property(s => s.Settings).HasColumnType("jsonb");
-        snapshot.Property(s => s.Sources).HasColumnType("jsonb");
+        // Stored as JSON text in jsonb columns; the dictionaries are replaced whole, never edited in place.
+        snapshot.Property(s => s.Settings).HasColumnType("jsonb").HasConversion(ToJson, FromJson);
+        snapshot.Property(s => s.Sources).HasColumnType("jsonb").HasConversion(ToJson, FromJson);
     }
 }
