@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,8 @@ namespace OpsConsole.Domain.Changes;
 public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, TargetConnections connections, AuditLog audit, LiveEvents live,
     IOptions<DriftOptions> options, TimeProvider time, ILogger<DriftDetector> logger) : BackgroundService
 {
-    private readonly Dictionary<Guid, (int Failures, DateTimeOffset NextTry)> backoff = [];
+    // Concurrent: the timer loop and an on-demand check may touch it at once.
+    private readonly ConcurrentDictionary<Guid, (int Failures, DateTimeOffset NextTry)> backoff = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -59,7 +61,7 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
             await using var connection = await connections.OpenAsync(target, ct);
             settings = await SettingCatalog.ReadAsync(connection, ct);
             target.RecordCheck(time.GetUtcNow(), connection.PostgreSqlVersion.ToString(), null);
-            backoff.Remove(targetId);
+            backoff.TryRemove(targetId, out _);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
