@@ -46,6 +46,7 @@ public static class DependencyInjection
 
         services.AddSingleton<AuditLog>();
         services.AddSingleton<AuditQueries>();
+        services.AddSingleton<AuditChain>();
         services.AddSingleton<AccessGuard>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<AdminBootstrap>();

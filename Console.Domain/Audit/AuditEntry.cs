@@ -1,9 +1,18 @@
 namespace OpsConsole.Domain.Audit;
 
-/// <summary>One line of the append-only audit log: who did what to which subject, and how it went.</summary>
+/// <summary>
+/// One line of the append-only audit log: who did what to which subject, and how it went. The store
+/// fills <see cref="Sequence"/>, <see cref="PreviousHash"/> and <see cref="Hash"/> on insert (a trigger
+/// that serializes writers on the chain head), so every entry is chained to the one before it.
+/// </summary>
 public sealed class AuditEntry
 {
     public long Id { get; private set; }
+    /// <summary>Position in the hash chain (commit order), gap-free from 1.</summary>
+    public long Sequence { get; private set; }
+    public string PreviousHash { get; private set; } = "";
+    /// <summary>SHA-256 (hex) over the previous hash and this entry's canonical content: see <see cref="AuditChain"/>.</summary>
+    public string Hash { get; private set; } = "";
     public DateTimeOffset At { get; private set; }
     public string ActorId { get; private set; } = "";
     public string ActorName { get; private set; } = "";

@@ -253,10 +253,29 @@ namespace OpsConsole.Domain.Data.Migrations
                         .IsRequired()
                         .HasColumnType("jsonb");
 
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValueSql("''");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValueSql("''");
+
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValueSql("0");
 
                     b.Property<string>("Subject")
                         .IsRequired()
@@ -266,6 +285,9 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique();
 
                     b.HasIndex("Action", "At");
 
@@ -480,11 +502,11 @@ namespace OpsConsole.Domain.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.Property<Dictionary<string, string>>("Settings")
+                    b.Property<string>("Settings")
                         .IsRequired()
                         .HasColumnType("jsonb");
 
-                    b.Property<Dictionary<string, string>>("Sources")
+                    b.Property<string>("Sources")
                         .IsRequired()
                         .HasColumnType("jsonb");
 

@@ -1,0 +1,121 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
+using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Audit;
+using OpsConsole.Tests.Support;
+
+namespace OpsConsole.Tests.Integration;
+
+public sealed class AuditChainTests(PostgresClusterFixture postgres)
+{
+    private static readonly Actor Someone = new("u1", "someone", [Roles.Admin]);
+
+    [Fact]
+    public async Task ConcurrentWriters_ProduceAnIntactChain()
+    {
+        var store = await postgres.CreateStoreAsync("chain");
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => WriteAsync(store, $"test.concurrent_{i}")));
+
+        var result = await ChainOf(store).VerifyAsync();
+
+        Assert.True(result.Intact, result.Message);
+        Assert.Equal(20, result.Entries);
+        Assert.Equal("Intact, 20 entries.", result.Message);
+    }
+
+    [Fact]
+    public async Task UpdateDeleteAndTruncate_AreRefused_ForTheConsolesRole()
+    {
+        var store = await postgres.CreateStoreAsync("appendonly");
+        await WriteAsync(store, "test.entry");
+
+        foreach (var sql in new[] { "UPDATE audit_entries SET \"ActorName\" = 'mallory'", "DELETE FROM audit_entries", "TRUNCATE audit_entries" })
+        {
+            var refusal = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(store, sql));
+            Assert.Contains("append-only", refusal.MessageText);
+        }
+        Assert.True((await ChainOf(store).VerifyAsync()).Intact);
+    }
+
+    [Fact]
+    public async Task AnEntryAlteredByASuperuser_IsReportedAsTheFirstBrokenLink()
+    {
+        var store = await postgres.CreateStoreAsync("tamper");
+        for (var i = 1; i <= 5; i++)
+            await WriteAsync(store, $"test.entry_{i}");
+
+        await ExecuteAsync(store, """
+            ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only;
+            UPDATE audit_entries SET "ActorName" = 'mallory' WHERE "Sequence" = 3;
+            ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only;
+            """);
+        var result = await ChainOf(store).VerifyAsync();
+
+        Assert.False(result.Intact);
+        Assert.Equal(3, result.FirstBrokenSequence);
+        Assert.Equal("Broken at entry 3: its content or link does not match its hash.", result.Message);
+    }
+
+    [Fact]
+    public async Task ADeletedEntry_IsReportedWhereTheGapIs()
+    {
+        var store = await postgres.CreateStoreAsync("gap");
+        for (var i = 1; i <= 4; i++)
+            await WriteAsync(store, $"test.entry_{i}");
+
+        await ExecuteAsync(store, """
+            ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only;
+            DELETE FROM audit_entries WHERE "Sequence" = 2;
+            ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only;
+            """);
+
+        Assert.Equal(2, (await ChainOf(store).VerifyAsync()).FirstBrokenSequence);
+    }
+
+    [Fact]
+    public async Task EntriesWrittenBeforeTheChainMigration_AreChainedByIt()
+    {
+        var connectionString = await postgres.CreateEmptyDatabaseAsync("backfill");
+        await using (var db = PostgresClusterFixture.ContextFor(connectionString))
+        {
+            var migrator = db.GetService<IMigrator>();
+            var before = db.Database.GetMigrations().TakeWhile(m => !m.EndsWith("_AuditHashChain")).Last();
+            await migrator.MigrateAsync(before);
+            await ExecuteAsync(connectionString, """
+                INSERT INTO audit_entries ("At", "ActorId", "ActorName", "Action", "Subject", "Outcome", "Details")
+                VALUES (now(), 'system', 'system', 'user.created', 'user:admin', 'Succeeded', '{"roles": ["Admin"]}'),
+                       (now(), 'u1', 'ann', 'user.roles_changed', 'user:bob', 'Succeeded', '{}');
+                """);
+            await migrator.MigrateAsync();
+        }
+        await WriteAsync(connectionString, "test.after_migration");
+
+        var result = await ChainOf(connectionString).VerifyAsync();
+
+        Assert.True(result.Intact, result.Message);
+        Assert.Equal(3, result.Entries);
+    }
+
+    private static AuditChain ChainOf(string connectionString) => new(new StoreFactory(connectionString));
+
+    private static async Task WriteAsync(string connectionString, string action)
+    {
+        await using var db = PostgresClusterFixture.ContextFor(connectionString);
+        new AuditLog(TimeProvider.System).Record(db, Someone, action, "test:1", new { note = "ünïcode ✓", quote = "it's" });
+        await db.SaveChangesAsync();
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
+    }
+
+    private sealed class StoreFactory(string connectionString) : IDbContextFactory<OpsConsole.Domain.Data.OpsDbContext>
+    {
+        public OpsConsole.Domain.Data.OpsDbContext CreateDbContext() => PostgresClusterFixture.ContextFor(connectionString);
+    }
+}
