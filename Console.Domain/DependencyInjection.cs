@@ -8,6 +8,7 @@ using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Live;
+using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Users;
@@ -56,8 +57,15 @@ public static class DependencyInjection
         services.AddSingleton<TargetRegistry>();
         services.AddSingleton<SettingCatalog>();
         services.AddSingleton<ChangeRegistry>();
+        services.AddSingleton<SettingWriter>();
+        services.AddSingleton<TargetScripts>();
         services.AddSingleton<ChangeApplier>();
         services.AddSingleton<DriftDetector>();
+        services.AddOptions<RollbackOptions>().BindConfiguration(RollbackOptions.Section);
+        services.AddHttpClient(nameof(RollbackWebhook), client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<RollbackWebhook>();
+        services.AddSingleton<RollbackProcedure>();
+        services.AddSingleton<RollbackRecovery>();
 
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<DriftDetector>());

@@ -12,16 +12,13 @@ namespace OpsConsole.Domain.Changes;
 public sealed record ApplyResult(bool Succeeded, string Message, bool PendingRestart, TimeSpan Duration);
 
 /// <summary>
-/// Applies approved changes to their target. Settings: ALTER SYSTEM + pg_reload_conf(), then a fresh
-/// session reads pg_settings until the value shows (or "pending restart"). SQL: the forward script in one
-/// transaction with lock and statement timeouts. The change row stays locked throughout, so a second
-/// apply waits and then finds it applied.
+/// Applies approved changes to their target: settings through <see cref="SettingWriter"/> (set, reload,
+/// verify), SQL through <see cref="TargetScripts"/> (one transaction with timeouts). The change row stays
+/// locked throughout, so a second apply waits and then finds it applied.
 /// </summary>
-public sealed class ChangeApplier(IDbContextFactory<OpsDbContext> dbFactory, TargetRegistry targets, TargetConnections connections,
+public sealed class ChangeApplier(IDbContextFactory<OpsDbContext> dbFactory, TargetRegistry targets, SettingWriter settings, TargetScripts scripts,
     AccessGuard guard, AuditLog audit, LiveEvents live, TimeProvider time)
 {
-    private static readonly TimeSpan VerifyDeadline = TimeSpan.FromSeconds(5);
-
     public async Task<ApplyResult> ApplyAsync(Actor actor, Guid changeId, CancellationToken ct = default)
     {
         await guard.DemandAsync(actor, Permission.ApplyChange, "change.apply", $"change:{changeId}", ct);
@@ -61,51 +58,13 @@ public sealed class ChangeApplier(IDbContextFactory<OpsDbContext> dbFactory, Tar
 
     private async Task<bool> ApplySettingAsync(Target target, ConfigChange change, CancellationToken ct)
     {
-        await using (var connection = await connections.OpenAsync(target, ct))
-        {
-            await ExecuteAsync(connection, SettingSql.AlterSystemSet(change.Parameter!, change.ValueAfter!), ct);
-            await ExecuteAsync(connection, "SELECT pg_reload_conf()", ct);
-        }
-        return await VerifyAsync(target, change.Parameter!, change.ValueAfterNormalized!, ct);
+        await settings.SetAsync(target, change.Parameter!, change.ValueAfter!, ct);
+        return await settings.WaitForAsync(target, change.Parameter!, change.ValueAfterNormalized!, ct);
     }
 
-    /// <summary>
-    /// The reload reaches sessions asynchronously; a new session started after it sees the new value.
-    /// Polls with fresh sessions until pg_settings agrees, or reports pending restart for postmaster settings.
-    /// </summary>
-    internal async Task<bool> VerifyAsync(Target target, string parameter, string normalized, CancellationToken ct)
-    {
-        var deadline = time.GetUtcNow() + VerifyDeadline;
-        while (true)
-        {
-            await using var connection = await connections.OpenAsync(target, ct);
-            var current = (await SettingCatalog.ReadAsync(connection, ct, parameter)).Single();
-            if (SettingValidator.Matches(current, normalized))
-                return false;
-            if (current.PendingRestart)
-                return true;
-            if (time.GetUtcNow() > deadline)
-                throw new ApplyVerificationException($"{parameter} still shows {current.Setting}{current.Unit} after the reload, not {normalized}.");
-            await Task.Delay(25, ct);
-        }
-    }
-
-    /// <summary>The forward script in one transaction: a lock it cannot get within 5 s, or a 60 s statement, aborts it whole.</summary>
     private async Task<bool> ApplySqlAsync(Target target, string script, CancellationToken ct)
     {
-        await using var connection = await connections.OpenAsync(target, ct, statementTimeoutSeconds: 90);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await ExecuteAsync(connection, "SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '60s'", ct);
-        await ExecuteAsync(connection, script, ct);
-        await transaction.CommitAsync(ct);
+        await scripts.RunInTransactionAsync(target, script, ct);
         return false;
     }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(ct);
-    }
 }
-
-public sealed class ApplyVerificationException(string message) : Exception(message);

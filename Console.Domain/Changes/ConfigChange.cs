@@ -54,6 +54,11 @@ public sealed class ConfigChange
     public string? LastApplyError { get; private set; }
     public DateTimeOffset? DetectedAt { get; private set; }
 
+    // Outcome of rolling back.
+    public DateTimeOffset? RolledBackAt { get; private set; }
+    public string? RolledBackBy { get; private set; }
+    public string? LastRollbackError { get; private set; }
+
     private readonly List<ChangeReview> reviews = [];
     private readonly List<ChangeTransition> transitions = [];
     public IReadOnlyList<ChangeReview> Reviews => reviews;
@@ -204,6 +209,29 @@ public sealed class ConfigChange
         Move(ChangeStatus.Applied, actor.Name, now, $"applied outside the console at {appliedAt:u}");
     }
 
+    /// <summary>What is in effect on the target and so can be rolled back (a failed rollback can be retried).</summary>
+    public bool CanRollBack => Status is ChangeStatus.Applied or ChangeStatus.Detected or ChangeStatus.RollbackFailed
+        || (Status == ChangeStatus.Rejected && DetectedAt is not null);
+
+    public void MarkRolledBack(Actor actor, DateTimeOffset now, string reason)
+    {
+        if (!CanRollBack)
+            throw Illegal("rolled back");
+        RolledBackAt = now;
+        RolledBackBy = actor.Name;
+        LastRollbackError = null;
+        Move(ChangeStatus.RolledBack, actor.Name, now, reason);
+    }
+
+    public void RecordRollbackFailure(Actor actor, DateTimeOffset now, string error)
+    {
+        if (!CanRollBack)
+            throw Illegal("rolled back");
+        LastRollbackError = error;
+        if (Status != ChangeStatus.RollbackFailed)
+            Move(ChangeStatus.RollbackFailed, actor.Name, now, error);
+    }
+
     public void Supersede(Actor actor, DateTimeOffset now, string note)
     {
         if (Status is not (ChangeStatus.Draft or ChangeStatus.InReview or ChangeStatus.Approved))
@@ -242,6 +270,7 @@ public static class ChangeStatusText
     {
         ChangeStatus.InReview => "in review",
         ChangeStatus.RolledBack => "rolled back",
+        ChangeStatus.RollbackFailed => "rollback failed",
         _ => status.ToString().ToLowerInvariant(),
     };
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,8 @@ namespace OpsConsole.Domain.Data;
 /// roles, and the first admin. Hosted services start before Kestrel listens, so no request sees an old schema.
 /// </summary>
 public sealed class StoreInitializer(IDbContextFactory<OpsDbContext> dbFactory, IOptions<DatabaseOptions> options,
-    AdminBootstrap bootstrap, TargetRegistry targets, IConfiguration configuration, ILogger<StoreInitializer> logger) : IHostedService
+    AdminBootstrap bootstrap, TargetRegistry targets, RollbackRecovery rollbacks, IConfiguration configuration, ILogger<StoreInitializer> logger)
+    : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
@@ -36,6 +38,7 @@ public sealed class StoreInitializer(IDbContextFactory<OpsDbContext> dbFactory, 
             }
         }
         await bootstrap.RunAsync(ct);
+        await rollbacks.RunAsync(ct);
 
         // The embedded default's demo database is monitored from the first start.
         if (configuration.GetConnectionString(DemoTargetConnectionName) is { Length: > 0 } shop)

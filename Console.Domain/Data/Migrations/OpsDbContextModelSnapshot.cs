@@ -413,6 +413,9 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.Property<string>("LastApplyError")
                         .HasColumnType("text");
 
+                    b.Property<string>("LastRollbackError")
+                        .HasColumnType("text");
+
                     b.Property<int>("Number")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("integer");
@@ -448,6 +451,12 @@ namespace OpsConsole.Domain.Data.Migrations
                         .HasColumnType("text");
 
                     b.Property<string>("RollbackWebhookUrl")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("RolledBackAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RolledBackBy")
                         .HasColumnType("text");
 
                     b.Property<string>("SettingContext")
@@ -516,6 +525,54 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.HasKey("TargetId");
 
                     b.ToTable("setting_snapshots", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Rollbacks.RollbackRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Anyway")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("ChangeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Steps")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChangeId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_rollback_runs_one_running")
+                        .HasFilter("\"Status\" = 'Running'");
+
+                    b.ToTable("rollback_runs", (string)null);
                 });
 
             modelBuilder.Entity("OpsConsole.Domain.Targets.Target", b =>
@@ -711,6 +768,15 @@ namespace OpsConsole.Domain.Data.Migrations
                         .WithMany()
                         .HasForeignKey("TargetId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Rollbacks.RollbackRun", b =>
+                {
+                    b.HasOne("OpsConsole.Domain.Changes.ConfigChange", null)
+                        .WithMany()
+                        .HasForeignKey("ChangeId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -1,0 +1,55 @@
+using Npgsql;
+using OpsConsole.Domain.Targets;
+
+namespace OpsConsole.Domain.Changes;
+
+/// <summary>
+/// Changes a target's setting the one way the console does it (ALTER SYSTEM, then pg_reload_conf()) and
+/// waits until it shows. The reload reaches sessions asynchronously, so verification polls with fresh
+/// sessions until pg_settings agrees, or reports pending restart for settings that need one.
+/// </summary>
+public sealed class SettingWriter(TargetConnections connections, TimeProvider time)
+{
+    private static readonly TimeSpan VerifyDeadline = TimeSpan.FromSeconds(5);
+
+    public Task SetAsync(Target target, string parameter, string value, CancellationToken ct) =>
+        AlterAndReloadAsync(target, SettingSql.AlterSystemSet(parameter, value), ct);
+
+    public Task ResetAsync(Target target, string parameter, CancellationToken ct) =>
+        AlterAndReloadAsync(target, SettingSql.AlterSystemReset(parameter), ct);
+
+    public async Task<SettingInfo> ReadAsync(Target target, string parameter, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(target, ct);
+        return (await SettingCatalog.ReadAsync(connection, ct, parameter)).SingleOrDefault()
+            ?? throw new ApplyVerificationException($"The target has no setting {parameter} any more.");
+    }
+
+    /// <summary>Waits until <paramref name="parameter"/> shows <paramref name="normalized"/>; true when it awaits a restart instead.</summary>
+    public async Task<bool> WaitForAsync(Target target, string parameter, string normalized, CancellationToken ct)
+    {
+        var deadline = time.GetUtcNow() + VerifyDeadline;
+        while (true)
+        {
+            var current = await ReadAsync(target, parameter, ct);
+            if (SettingValidator.Matches(current, normalized))
+                return false;
+            if (current.PendingRestart)
+                return true;
+            if (time.GetUtcNow() > deadline)
+                throw new ApplyVerificationException($"{parameter} shows {current.Setting}{current.Unit} after the reload, not {normalized}{current.Unit}.");
+            await Task.Delay(25, ct);
+        }
+    }
+
+    private async Task AlterAndReloadAsync(Target target, string alterSystem, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(target, ct);
+        await using (var alter = new NpgsqlCommand(alterSystem, connection))
+            await alter.ExecuteNonQueryAsync(ct);
+        await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection);
+        await reload.ExecuteNonQueryAsync(ct);
+    }
+}
+
+public sealed class ApplyVerificationException(string message) : Exception(message);
