@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Users;
 using OpsConsole.Tests.Support;
@@ -16,6 +17,7 @@ public sealed class ExampleSettingsTests
         { BootstrapOptions.Section, typeof(BootstrapOptions) },
         { EmbeddedPostgresOptions.Section, typeof(EmbeddedPostgresOptions) },
         { OidcOptions.Section, typeof(OidcOptions) },
+        { ApiOptions.Section, typeof(ApiOptions) },
     };
 
     [Theory]
