@@ -26,8 +26,8 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         var key = await keys.AuthenticateAsync(values.ToString().Trim(), Context.RequestAborted);
         if (key is null)
         {
-            // The key itself is never logged; its first characters are enough to tell a pipeline which one it sent.
-            Logger.LogWarning("Refused an unknown or revoked API key starting {KeyStart}", Start(values.ToString()));
+            // Never the key: only the public prefix of a console-made key, which tells an operator which one it was.
+            Logger.LogWarning("Refused an unknown or revoked API key with prefix {KeyPrefix}", PublicPrefix(values.ToString().Trim()));
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
         }
 
@@ -58,5 +58,7 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
             extensions: new Dictionary<string, object?> { ["requiredScopes"] = needed }).ExecuteAsync(Context);
     }
 
-    private static string Start(string key) => key.Length <= 12 ? "(short)" : key[..12];
+    /// <summary>The "ops_xxxxxxxx" part of a console-made key; configured keys have no public part, so nothing.</summary>
+    private static string PublicPrefix(string key) =>
+        key.Length > 13 && key.StartsWith("ops_", StringComparison.Ordinal) && key[12] == '_' ? key[..12] : "(none)";
 }
