@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Live;
@@ -33,6 +34,8 @@ public static class DependencyInjection
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
         services.AddOptions<DriftOptions>().BindConfiguration(DriftOptions.Section)
             .Validate(o => o.Interval >= TimeSpan.FromMilliseconds(100), "Drift:Interval must be at least 100 ms.").ValidateOnStart();
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddDataProtection().SetApplicationName("OpsConsole").PersistKeysToDbContext<OpsDbContext>();
 
         services.AddIdentityCore<OpsUser>(options =>
@@ -61,6 +64,7 @@ public static class DependencyInjection
         services.AddSingleton<TargetScripts>();
         services.AddSingleton<ChangeApplier>();
         services.AddSingleton<DriftDetector>();
+        services.AddSingleton<ApiKeyService>();
         services.AddOptions<RollbackOptions>().BindConfiguration(RollbackOptions.Section);
         services.AddHttpClient(nameof(RollbackWebhook), client => client.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<RollbackWebhook>();

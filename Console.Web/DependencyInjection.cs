@@ -16,6 +16,8 @@ public static class DependencyInjection
         builder.Services.AddOpsAuth(builder.Configuration);
         builder.Services.AddOpsHealthChecks();
         builder.Services.AddProblemDetails();
+        builder.Services.AddApiKeyAuthentication();
+        builder.Services.AddOpenApi();
         return builder;
     }
 
@@ -32,6 +34,8 @@ public static class DependencyInjection
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapChangeEndpoints();
+        app.MapOpenApi();
         app.MapOpsHealthEndpoints();
         return app;
     }

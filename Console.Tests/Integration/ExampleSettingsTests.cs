@@ -1,6 +1,8 @@
 using System.Text.Json;
+using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Data;
+using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Users;
 using OpsConsole.Tests.Support;
 using OpsConsole.Web.Hosting.Auth;
@@ -18,6 +20,8 @@ public sealed class ExampleSettingsTests
         { EmbeddedPostgresOptions.Section, typeof(EmbeddedPostgresOptions) },
         { OidcOptions.Section, typeof(OidcOptions) },
         { DriftOptions.Section, typeof(DriftOptions) },
+        { ApiOptions.Section, typeof(ApiOptions) },
+        { RollbackOptions.Section, typeof(RollbackOptions) },
     };
 
     [Theory]

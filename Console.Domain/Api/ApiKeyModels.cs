@@ -1,0 +1,13 @@
+namespace OpsConsole.Domain.Api;
+
+/// <summary>A key just created: the only time its plaintext exists outside the caller's secret store.</summary>
+public sealed record CreatedApiKey(Guid Id, string Name, string Prefix, IReadOnlyList<string> Scopes, string Key);
+
+public sealed record ApiKeySummary(Guid Id, string Name, string Prefix, IReadOnlyList<string> Scopes, string CreatedBy,
+    DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, string? RevokedBy)
+{
+    public bool IsActive => RevokedAt is null;
+}
+
+/// <summary>Who is calling, once a key checked out. Id is "apikey:&lt;guid&gt;" or "apikey:config:&lt;name&gt;".</summary>
+public sealed record AuthenticatedApiKey(string Id, string Name, IReadOnlyList<string> Scopes);

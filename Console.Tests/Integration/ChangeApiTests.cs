@@ -1,0 +1,201 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Api;
+using OpsConsole.Domain.Changes;
+using OpsConsole.Tests.Support;
+
+namespace OpsConsole.Tests.Integration;
+
+/// <summary>The change registry's API, over HTTP, with keys from the admin service and from configuration.</summary>
+public sealed class ChangeApiTests(TargetFixture fixture, PostgresClusterFixture postgres) : IClassFixture<TargetFixture>
+{
+    private const string Path = "/api/v1/changes";
+
+    private static string SettingChange(string parameter = "deadlock_timeout", string value = "2s", string title = "Raise deadlock_timeout") =>
+        JsonSerializer.Serialize(new
+        {
+            kind = "setting", targetName = "shop", title, reason = "Fewer false deadlock reports at peak", ticketUrl = "https://tickets.example.com/OPS-42",
+            risk = "medium", plannedAt = "2026-12-01T22:00:00Z", submitForReview = true, parameter, value,
+        });
+
+    [Fact]
+    public async Task ASettingChange_RegisteredWithAKey_Answers201_AndIsInTheRegistry()
+    {
+        using var client = await ClientAsync(ApiScopes.ChangesWrite);
+
+        using var response = await PostAsync(client, SettingChange());
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var number = created.GetProperty("number").GetInt32();
+        Assert.Equal($"{Path}/{number}", response.Headers.Location!.OriginalString);
+        Assert.Equal(("deadlock_timeout", "2s", "in_review", "shop"), (created.GetProperty("parameter").GetString(), created.GetProperty("valueAfter").GetString(),
+            created.GetProperty("status").GetString(), created.GetProperty("target").GetString()));
+
+        var stored = await fixture.App.Service<ChangeRegistry>().GetByNumberAsync(number);
+        Assert.Equal((ChangeKind.Setting, ChangeStatus.InReview, ChangeRisk.Medium), (stored!.Kind, stored.Status, stored.Risk));
+        Assert.EndsWith("(API key)", stored.AuthorName);
+
+        using var readBack = await client.GetAsync($"{Path}/{number}");
+        Assert.Equal(HttpStatusCode.OK, readBack.StatusCode);
+        using var list = await client.GetAsync($"{Path}?target=shop&kind=setting&status=in_review&search=deadlock");
+        Assert.Contains((await list.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray(),
+            item => item.GetProperty("number").GetInt32() == number);
+    }
+
+    [Fact]
+    public async Task NoKey_Is401_ProblemDetails()
+    {
+        using var client = new HttpClient { BaseAddress = fixture.App.BaseUrl };
+
+        using var response = await PostAsync(client, SettingChange());
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task ARevokedKey_Is401()
+    {
+        var keys = fixture.App.Service<ApiKeyService>();
+        var key = await keys.CreateAsync(Actor.System, $"revoked-{Guid.NewGuid():N}", [ApiScopes.ChangesWrite]);
+        await keys.RevokeAsync(Actor.System, key.Id);
+        using var client = Client(key.Key);
+
+        var before = await CountChangesAsync();
+        using var response = await PostAsync(client, SettingChange());
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal(before, await CountChangesAsync());
+    }
+
+    [Fact]
+    public async Task AKeyWithoutChangesWrite_Is403_ButMayRead()
+    {
+        using var client = await ClientAsync(ApiScopes.Read);
+
+        using var write = await PostAsync(client, SettingChange());
+        using var read = await client.GetAsync(Path);
+
+        var problem = await AssertProblemAsync(write, HttpStatusCode.Forbidden);
+        Assert.Contains("changes:write", problem.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+    }
+
+    [Fact]
+    public async Task MalformedJson_Is400_SayingWhereItBroke_AndSavesNothing()
+    {
+        using var client = await ClientAsync(ApiScopes.ChangesWrite);
+        var before = await CountChangesAsync();
+
+        using var response = await PostAsync(client, "{\n  \"kind\": \"setting\",\n  \"title\": \"oops\"\n  \"risk\": \"low\"\n}");
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("line 4", problem.GetProperty("detail").GetString());
+        Assert.Equal(before, await CountChangesAsync());
+    }
+
+    public static TheoryData<string, string, string> BadBodies() => new()
+    {
+        { "unknown field", SettingChange().Replace("\"kind\"", "\"approvedBy\":\"me\",\"kind\""), "approvedBy" },
+        { "wrong type", SettingChange().Replace("\"submitForReview\":true", "\"submitForReview\":\"yes\""), "submitForReview" },
+        { "missing title", SettingChange().Replace("\"title\":\"Raise deadlock_timeout\",", ""), "title" },
+        { "unknown parameter", SettingChange(parameter: "deadlock_timeoutx"), "parameter" },
+        { "out-of-range value", SettingChange(value: "-5s"), "value" },
+        { "injection in the parameter name", SettingChange(parameter: "deadlock_timeout = 1; DROP TABLE x; --"), "parameter" },
+        { "unknown target", SettingChange().Replace("\"targetName\":\"shop\"", "\"targetName\":\"nowhere\""), "targetName" },
+        { "unknown risk", SettingChange().Replace("\"risk\":\"medium\"", "\"risk\":\"extreme\""), "risk" },
+        { "field of another kind", SettingChange().Replace("\"kind\"", "\"forwardScript\":\"SELECT 1\",\"kind\""), "forwardScript" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadBodies))]
+    public async Task ABadBody_Is400_NamingTheField_AndSavesNothing(string what, string body, string field)
+    {
+        using var client = await ClientAsync(ApiScopes.ChangesWrite);
+        var before = await CountChangesAsync();
+
+        using var response = await PostAsync(client, body);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out _),
+            $"{what}: the problem should name '{field}', but was {problem}");
+        Assert.Equal(before, await CountChangesAsync());
+    }
+
+    [Fact]
+    public async Task ABodyOver64KB_Is413()
+    {
+        using var client = await ClientAsync(ApiScopes.ChangesWrite);
+
+        using var response = await PostAsync(client, SettingChange(title: new string('x', 70 * 1024)));
+
+        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task AKeyFromConfiguration_Works()
+    {
+        const string configuredKey = "ci-pipeline-key-0123456789abcdef";
+        await using var app = new ConsoleApp(await postgres.CreateStoreAsync("apikeys_config"), new Dictionary<string, string?>
+        {
+            ["Api:Keys:0:Name"] = "ci-pipeline",
+            ["Api:Keys:0:Key"] = configuredKey,
+            ["Api:Keys:0:Scopes:0"] = ApiScopes.Read,
+        });
+        using var client = new HttpClient { BaseAddress = app.BaseUrl };
+        client.DefaultRequestHeaders.Add("X-Api-Key", configuredKey);
+        using var wrong = new HttpClient { BaseAddress = app.BaseUrl };
+        wrong.DefaultRequestHeaders.Add("X-Api-Key", configuredKey + "x");
+
+        using var response = await client.GetAsync(Path);
+        using var refused = await wrong.GetAsync(Path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocument_DescribesTheChangeEndpoints()
+    {
+        using var client = new HttpClient { BaseAddress = fixture.App.BaseUrl };
+
+        using var response = await client.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var paths = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paths");
+        Assert.True(paths.TryGetProperty(Path, out var changes), $"paths: {paths}");
+        Assert.Equal("RegisterChange", changes.GetProperty("post").GetProperty("operationId").GetString());
+        Assert.True(paths.TryGetProperty(Path + "/{number}", out _));
+    }
+
+    private async Task<HttpClient> ClientAsync(params string[] scopes) =>
+        Client((await fixture.App.Service<ApiKeyService>().CreateAsync(Actor.System, $"pipeline-{Guid.NewGuid():N}", scopes)).Key);
+
+    private HttpClient Client(string key)
+    {
+        var client = new HttpClient { BaseAddress = fixture.App.BaseUrl };
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string json) =>
+        client.PostAsync(Path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"expected {status}, got {response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private async Task<int> CountChangesAsync()
+    {
+        await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
+        return await db.Changes.CountAsync();
+    }
+}

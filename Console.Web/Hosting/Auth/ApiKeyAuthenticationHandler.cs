@@ -1,0 +1,64 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using OpsConsole.Domain.Api;
+
+namespace OpsConsole.Web.Hosting.Auth;
+
+/// <summary>
+/// The "ApiKey" scheme: a key in the <c>X-Api-Key</c> header. Only the API endpoints ask for it (pages keep the
+/// cookie), and it answers refusals as problem details rather than a redirect to the login page.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggerFactory,
+    UrlEncoder encoder, ApiKeyService keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-Api-Key";
+    public const string ScopeClaim = "scope";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(HeaderName, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
+            return AuthenticateResult.NoResult();
+
+        var key = await keys.AuthenticateAsync(values.ToString().Trim(), Context.RequestAborted);
+        if (key is null)
+        {
+            // Never the key: only the public prefix of a console-made key, which tells an operator which one it was.
+            Logger.LogWarning("Refused an unknown or revoked API key with prefix {KeyPrefix}", PublicPrefix(values.ToString().Trim()));
+            return AuthenticateResult.Fail("The API key is unknown or revoked.");
+        }
+
+        var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, key.Id), new(ClaimTypes.Name, key.Name) };
+        claims.AddRange(key.Scopes.Select(scope => new Claim(ScopeClaim, scope)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        var detail = result.None
+            ? $"Send an API key in the {HeaderName} header. An Admin creates keys at /admin/api-keys."
+            : "The API key is unknown or revoked.";
+        Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\"";
+        await Results.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized").ExecuteAsync(Context);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        var needed = Context.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>()
+            .Select(a => ApiKeyPolicies.ScopesOf(a.Policy)).FirstOrDefault(s => s.Count > 0) ?? [];
+        var detail = needed.Count == 0
+            ? "The API key lacks the scope this endpoint needs."
+            : $"The API key lacks the scope this endpoint needs: {string.Join(" or ", needed)}.";
+        return Results.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+            extensions: new Dictionary<string, object?> { ["requiredScopes"] = needed }).ExecuteAsync(Context);
+    }
+
+    /// <summary>The "ops_xxxxxxxx" part of a console-made key; configured keys have no public part, so nothing.</summary>
+    private static string PublicPrefix(string key) =>
+        key.Length > 13 && key.StartsWith("ops_", StringComparison.Ordinal) && key[12] == '_' ? key[..12] : "(none)";
+}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using OpsConsole.Domain.Api;
+
+namespace OpsConsole.Web.Hosting.Auth;
+
+/// <summary>Authorization policies of the API: authenticated by the ApiKey scheme only, and holding one of the scopes.</summary>
+public static class ApiKeyPolicies
+{
+    private const string Prefix = "ApiScope:";
+
+    /// <summary>Registering changes.</summary>
+    public const string ChangesWrite = Prefix + ApiScopes.ChangesWrite;
+
+    /// <summary>Reading the registry: a key that may write changes may read them back.</summary>
+    public const string Read = Prefix + ApiScopes.Read + "|" + ApiScopes.ChangesWrite;
+
+    /// <summary>The scopes a policy of this class accepts (empty for any other policy).</summary>
+    public static IReadOnlyList<string> ScopesOf(string? policy) =>
+        policy is not null && policy.StartsWith(Prefix, StringComparison.Ordinal) ? policy[Prefix.Length..].Split('|') : [];
+
+    public static IServiceCollection AddApiKeyAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        var authorization = services.AddAuthorizationBuilder();
+        foreach (var policy in new[] { ChangesWrite, Read })
+            authorization.AddPolicy(policy, p => p
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, ScopesOf(policy)));
+        return services;
+    }
+}
