@@ -34,5 +34,6 @@ public static class PermissionTable
     public static class Policies
     {
         public const string ManageUsers = PolicyPrefix + nameof(Permission.ManageUsers);
+        public const string ManageTargets = PolicyPrefix + nameof(Permission.ManageTargets);
     }
 }
