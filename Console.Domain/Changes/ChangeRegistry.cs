@@ -143,7 +143,7 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
     /// <summary>Loads a change for update, row-locked, so two reviewers or two applies never interleave.</summary>
     internal static async Task<ConfigChange> LockAsync(OpsDbContext db, Guid changeId, CancellationToken ct)
     {
-        var change = await db.Changes.FromSql($"SELECT * FROM config_changes WHERE id = {changeId} FOR UPDATE").FirstOrDefaultAsync(ct)
+        var change = await db.Changes.FromSql($"SELECT * FROM config_changes WHERE \"Id\" = {changeId} FOR UPDATE").FirstOrDefaultAsync(ct)
             ?? throw new DomainRuleException("That change does not exist.");
         await db.Entry(change).Collection(c => c.Reviews).LoadAsync(ct);
         await db.Entry(change).Collection(c => c.Transitions).LoadAsync(ct);

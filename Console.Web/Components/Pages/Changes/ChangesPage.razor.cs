@@ -19,11 +19,12 @@ public partial class ChangesPage : IDisposable
     [CascadingParameter] public required Task<AuthenticationState> AuthState { get; init; }
 
     /// <summary>Deep links such as the health page's "/changes?status=Detected" preselect the status filter.</summary>
-    [SupplyParameterFromQuery(Name = "status")] public ChangeStatus? Status { get; set; }
+    [SupplyParameterFromQuery(Name = "status")] public string? StatusQuery { get; set; }
 
     private IReadOnlyList<TargetSummary> targets = [];
     private ChangePage? page;
     private Guid? targetId;
+    private ChangeStatus? status;
     private ChangeKind? kind;
     private ChangeRisk? risk;
     private string? author, search;
@@ -31,7 +32,7 @@ public partial class ChangesPage : IDisposable
     private bool canRegister;
     private IDisposable? subscription;
 
-    private bool Filtered => targetId is not null || Status is not null || kind is not null || risk is not null || range is not null
+    private bool Filtered => targetId is not null || status is not null || kind is not null || risk is not null || range is not null
                              || !string.IsNullOrWhiteSpace(author) || !string.IsNullOrWhiteSpace(search);
 
     protected override void OnInitialized() =>
@@ -39,6 +40,7 @@ public partial class ChangesPage : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
+        status = Enum.TryParse<ChangeStatus>(StatusQuery, ignoreCase: true, out var fromQuery) ? fromQuery : null;
         canRegister = (await AuthState).User.ToActor().Can(Permission.RegisterChange);
         targets = await Targets.ListAsync();
         await ReloadAsync();
@@ -47,7 +49,7 @@ public partial class ChangesPage : IDisposable
     private async Task ReloadAsync()
     {
         var to = range?.End?.Date.AddDays(1);
-        page = await Registry.ListAsync(new ChangeFilter(targetId, Status, kind, author?.Trim(), risk,
+        page = await Registry.ListAsync(new ChangeFilter(targetId, status, kind, author?.Trim(), risk,
             range?.Start is { } from ? new DateTimeOffset(from.Date, TimeSpan.Zero) : null,
             to is { } end ? new DateTimeOffset(end, TimeSpan.Zero) : null,
             search, Take: PageSize));
