@@ -35,5 +35,6 @@ public static class PermissionTable
     {
         public const string ManageUsers = PolicyPrefix + nameof(Permission.ManageUsers);
         public const string ManageApiKeys = PolicyPrefix + nameof(Permission.ManageApiKeys);
+        public const string ManageTargets = PolicyPrefix + nameof(Permission.ManageTargets);
     }
 }

@@ -76,6 +76,7 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
         return await db.Changes.AsNoTracking().Include(c => c.Reviews).Include(c => c.Transitions).FirstOrDefaultAsync(c => c.Id == changeId, ct);
     }
 
+    /// <summary>A change by its short human number (#42), as pages link to it.</summary>
     public async Task<ConfigChange?> GetByNumberAsync(int number, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -1,0 +1,74 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Changes;
+using OpsConsole.Web.Components.Pages.Changes;
+
+namespace OpsConsole.Tests.Components;
+
+public sealed class ChangeComponentsTests : ConsoleComponentContext
+{
+    private static readonly Actor Author = new("u-dba1", "dba1", [Roles.Dba]);
+    private static readonly Actor Reviewer = new("u-dba2", "dba2", [Roles.Dba]);
+    private static readonly Actor Viewer = new("u-viewer", "viewer", [Roles.Viewer]);
+
+    public ChangeComponentsTests()
+    {
+        // Rendering the actions never calls the services (clicks are the browser tests' business), so they get no store.
+        Services.AddSingleton(new ChangeRegistry(null!, null!, null!, null!, null!, null!, TimeProvider.System));
+        Services.AddSingleton(new ChangeApplier(null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
+    }
+
+    private static ConfigChange InReview()
+    {
+        var change = ConfigChange.ForSql(Guid.NewGuid(), new ChangeDetails("Add an index", "Slow lookups.", null, ChangeRisk.Low, null),
+            "CREATE INDEX i ON t(a)", "DROP INDEX i", Author, DateTimeOffset.UtcNow);
+        change.Submit(Author, DateTimeOffset.UtcNow);
+        return change;
+    }
+
+    private IRenderedComponent<ChangeActions> Actions(ConfigChange change, Actor actor) =>
+        Render<ChangeActions>(p => p.Add(a => a.Change, change).Add(a => a.Actor, actor));
+
+    private static bool HasButton(IRenderedComponent<ChangeActions> actions, string name) =>
+        actions.FindAll("button").Any(b => b.TextContent.Trim() == name);
+
+    [Fact]
+    public void DetectedStatus_IsShownAsAFilledErrorChip()
+    {
+        var chip = Render<ChangeStatusChip>(p => p.Add(c => c.Status, ChangeStatus.Detected));
+
+        var element = chip.Find("[data-testid=status-chip]");
+        Assert.Equal("Detected (unregistered)", element.TextContent.Trim());
+        Assert.Contains("mud-chip-color-error", element.ClassName);
+        Assert.Contains("mud-chip-filled", element.ClassName);
+    }
+
+    [Fact]
+    public void TheAuthor_IsNotOfferedApprove_AndIsToldWhy()
+    {
+        var actions = Actions(InReview(), Author);
+
+        Assert.False(HasButton(actions, "Approve"));
+        Assert.Contains("the author of a change cannot approve it", actions.Find("[data-testid=no-actions]").TextContent);
+    }
+
+    [Fact]
+    public void AnotherDba_IsOfferedApproveRejectAndComment()
+    {
+        var actions = Actions(InReview(), Reviewer);
+
+        Assert.True(HasButton(actions, "Approve"));
+        Assert.True(HasButton(actions, "Reject"));
+        Assert.True(HasButton(actions, "Comment"));
+        Assert.False(HasButton(actions, "Apply"));
+    }
+
+    [Fact]
+    public void AViewer_IsOfferedNothing()
+    {
+        var actions = Actions(InReview(), Viewer);
+
+        Assert.Empty(actions.FindAll("button"));
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using OpsConsole.Domain;
+using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Live;
+using OpsConsole.Domain.Targets;
+using OpsConsole.Web.Hosting.Auth;
+
+namespace OpsConsole.Web.Components.Pages.Changes;
+
+public partial class ChangeDetailPage : IDisposable
+{
+    [Inject] public required ChangeRegistry Registry { get; init; }
+    [Inject] public required TargetRegistry Targets { get; init; }
+    [Inject] public required LiveEvents Live { get; init; }
+    [CascadingParameter] public required Task<AuthenticationState> AuthState { get; init; }
+
+    [Parameter] public int Number { get; set; }
+
+    private ConfigChange? change;
+    private Actor? actor;
+    private string targetName = "";
+    private bool loaded;
+    private IDisposable? subscription;
+
+    protected override void OnInitialized() =>
+        subscription = Live.Subscribe(e => e is ChangeUpdated u && u.Number == Number
+            ? InvokeAsync(async () => { await ReloadAsync(); StateHasChanged(); })
+            : Task.CompletedTask);
+
+    protected override async Task OnParametersSetAsync()
+    {
+        actor = (await AuthState).User.ToActor();
+        await ReloadAsync();
+    }
+
+    private async Task ReloadAsync()
+    {
+        change = await Registry.GetByNumberAsync(Number);
+        loaded = true;
+        if (change is not null && targetName.Length == 0)
+        {
+            try { targetName = (await Targets.GetAsync(change.TargetId)).Name; }
+            catch (DomainRuleException) { targetName = "(removed target)"; }
+        }
+    }
+
+    /// <summary>What the author wrote, with the unit when they gave a bare number (drift shows pg_settings' base unit).</summary>
+    private static string AfterText(ConfigChange c) =>
+        c.ValueAfter is { } v && v.Length > 0 && (char.IsDigit(v[^1]) || c.Status == ChangeStatus.Detected) ? ChangeFormat.Value(v, c.Unit) : c.ValueAfter ?? "—";
+
+    public void Dispose() => subscription?.Dispose();
+}

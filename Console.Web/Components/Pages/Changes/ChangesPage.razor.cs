@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Live;
+using OpsConsole.Domain.Targets;
+using OpsConsole.Web.Hosting.Auth;
+
+namespace OpsConsole.Web.Components.Pages.Changes;
+
+public partial class ChangesPage : IDisposable
+{
+    private const int PageSize = 200;
+
+    [Inject] public required ChangeRegistry Registry { get; init; }
+    [Inject] public required TargetRegistry Targets { get; init; }
+    [Inject] public required LiveEvents Live { get; init; }
+    [CascadingParameter] public required Task<AuthenticationState> AuthState { get; init; }
+
+    /// <summary>Deep links such as the health page's "/changes?status=Detected" preselect the status filter.</summary>
+    [SupplyParameterFromQuery(Name = "status")] public string? StatusQuery { get; set; }
+
+    private IReadOnlyList<TargetSummary> targets = [];
+    private ChangePage? page;
+    private Guid? targetId;
+    private ChangeStatus? status;
+    private ChangeKind? kind;
+    private ChangeRisk? risk;
+    private string? author, search;
+    private DateRange? range;
+    private bool canRegister;
+    private IDisposable? subscription;
+
+    private bool Filtered => targetId is not null || status is not null || kind is not null || risk is not null || range is not null
+                             || !string.IsNullOrWhiteSpace(author) || !string.IsNullOrWhiteSpace(search);
+
+    protected override void OnInitialized() =>
+        subscription = Live.Subscribe(e => e is ChangeUpdated ? InvokeAsync(async () => { await ReloadAsync(); StateHasChanged(); }) : Task.CompletedTask);
+
+    protected override async Task OnInitializedAsync()
+    {
+        status = Enum.TryParse<ChangeStatus>(StatusQuery, ignoreCase: true, out var fromQuery) ? fromQuery : null;
+        canRegister = (await AuthState).User.ToActor().Can(Permission.RegisterChange);
+        targets = await Targets.ListAsync();
+        await ReloadAsync();
+    }
+
+    private async Task ReloadAsync()
+    {
+        var to = range?.End?.Date.AddDays(1);
+        page = await Registry.ListAsync(new ChangeFilter(targetId, status, kind, author?.Trim(), risk,
+            range?.Start is { } from ? new DateTimeOffset(from.Date, TimeSpan.Zero) : null,
+            to is { } end ? new DateTimeOffset(end, TimeSpan.Zero) : null,
+            search, Take: PageSize));
+    }
+
+    internal static string KindText(ChangeKind kind) => kind switch
+    {
+        ChangeKind.Sql => "SQL",
+        _ => kind.ToString(),
+    };
+
+    public void Dispose() => subscription?.Dispose();
+}
