@@ -87,12 +87,15 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
         }
     }
 
-    /// <summary>Starts a run: exactly one per change at a time, whichever instance or user asks.</summary>
+    /// <summary>
+    /// Starts a run: exactly one per change at a time, whichever instance or user asks. The change row is
+    /// locked while the run is claimed, so a caller that arrives just after a run finished sees it rolled back.
+    /// </summary>
     private async Task<(ConfigChange Change, RollbackRun Run)> ClaimAsync(Actor actor, RollbackRequest request, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var change = await db.Changes.AsNoTracking().FirstOrDefaultAsync(c => c.Id == request.ChangeId, ct)
-            ?? throw new DomainRuleException("That change does not exist.");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var change = await ChangeRegistry.LockAsync(db, request.ChangeId, ct);
         if (change.Status == ChangeStatus.RolledBack)
             throw new RollbackRefusedException($"Change #{change.Number} is already rolled back.");
         if (!change.CanRollBack)
@@ -108,6 +111,7 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
         try
         {
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
