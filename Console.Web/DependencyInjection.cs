@@ -3,7 +3,6 @@ using OpsConsole.Web.Api;
 using OpsConsole.Web.Components;
 using OpsConsole.Web.Hosting;
 using OpsConsole.Web.Hosting.Auth;
-using Serilog;
 
 namespace OpsConsole.Web;
 
@@ -25,7 +24,7 @@ public static class DependencyInjection
     {
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/error", createScopeForErrors: true);
-        app.UseSerilogRequestLogging();
+        app.UseOpsRequestLogging();
         app.UseOpsAssets();
         app.UseAuthentication();
         app.UseAuthorization();
