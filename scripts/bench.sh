@@ -3,6 +3,7 @@
 # Start-up: seconds from the README's run command (`dotnet run --project Console.Web`, whose build check is
 # included) to the login page answering 200, cold (a new data folder: initdb, migrations, first admin) and
 # warm (the same folder again). Each is run RUNS times (default 3); the table gives median and worst.
+# Rollback: click-to-verified time of 50 setting rollbacks on a local target (Console.Tests, Category=Benchmark).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
@@ -41,11 +42,15 @@ for _ in $(seq 1 "$runs"); do
   rm -rf "$data"
 done
 
-python3 - "$runs" "${cold[*]}" "${warm[*]}" <<'PY'
-import statistics, sys
+figures=$(mktemp -d /tmp/opsconsole-bench-figures-XXXXXX)
+OPS_BENCH_OUT=$figures dotnet test Console.Tests --filter "Category=Benchmark" -v quiet --nologo >/dev/null
+
+python3 - "$runs" "${cold[*]}" "${warm[*]}" "$figures" <<'PY'
+import json, os, statistics, sys
 runs = sys.argv[1]
 cold = [float(x) for x in sys.argv[2].split()]
 warm = [float(x) for x in sys.argv[3].split()]
+rollback = json.load(open(os.path.join(sys.argv[4], "rollback.json")))
 rows = [
     ("start-up to login page, cold (new cluster)", statistics.median(cold), max(cold)),
     ("start-up to login page, warm (reused cluster)", statistics.median(warm), max(warm)),
@@ -56,4 +61,10 @@ print(f"|{'-'*48}|{'-'*10}|{'-'*10}|")
 for name, median, worst in rows:
     print(f"| {name:<46} | {median:>8.2f} | {worst:>8.2f} |")
 print(f"| {'ratio warm / cold (median)':<46} | {statistics.median(warm) / statistics.median(cold):>8.2f} | {'':>8} |")
+print()
+print(f"| {'rollback, click to verified (setting)':<46} | {'median ms':>9} | {'p95 ms':>8} | {'max ms':>8} | {'goal p95':>8} |")
+print(f"|{'-'*48}|{'-'*11}|{'-'*10}|{'-'*10}|{'-'*10}|")
+print(f"| {str(rollback['rollbacks']) + ' rollbacks on the local target':<46} | {rollback['medianMs']:>9.1f} | {rollback['p95Ms']:>8.1f} | {rollback['maxMs']:>8.1f} | {'< 500':>8} |")
+print(f"| {'ratio p95 / goal':<46} | {'':>9} | {rollback['p95Ms'] / 500:>8.2f} | {'':>8} | {'':>8} |")
 PY
+rm -rf "$figures"

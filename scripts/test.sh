@@ -25,7 +25,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test OpsConsole.sln --blame-hang-timeout 10m "$@" 2>&1 | tee "$log" || status=$?
+# Benchmarks (Category=Benchmark) are for scripts/bench.sh; a caller's own arguments replace this filter.
+args=("$@")
+[ ${#args[@]} -gt 0 ] || args=(--filter "Category!=Benchmark")
+dotnet test OpsConsole.sln --blame-hang-timeout 10m "${args[@]}" 2>&1 | tee "$log" || status=$?
 
 # One plain closing line, whatever the runner printed above it.
 summary=$(grep -E '(Passed|Failed)!? +- +Failed: +[0-9]+, +Passed: +[0-9]+' "$log" | tail -n 1 || true)

@@ -31,7 +31,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync(Uri baseUrl)
     {
         var context = await browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl.ToString().TrimEnd('/') });
-        context.SetDefaultTimeout(15_000);
+        // Generous: CI runs browser tests beside integration tests on two cores, and a page can wait behind them.
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 
