@@ -78,6 +78,8 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
             return [];
         }
 
+        // The detected changes, their audit entries and the new snapshot commit together or not at all.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var detected = new List<ConfigChange>();
         var snapshot = await db.SettingSnapshots.FirstOrDefaultAsync(s => s.TargetId == targetId, ct);
         if (snapshot is null)
@@ -106,6 +108,7 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
                 change.ValueBefore, change.ValueAfter);
         }
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         foreach (var change in detected)
             live.Publish(new ChangeUpdated(change.Id, change.Number, change.TargetId, change.Status.ToString()));
         if (wasReachable != true)
