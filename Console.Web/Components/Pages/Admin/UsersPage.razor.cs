@@ -1,10 +1,8 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
-using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Users;
-using OpsConsole.Web.Hosting.Auth;
+using OpsConsole.Web.Components.Shared;
 
 namespace OpsConsole.Web.Components.Pages.Admin;
 
@@ -12,13 +10,11 @@ public partial class UsersPage
 {
     [Inject] public required UserAdministration Users { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
-    [CascadingParameter] public required Task<AuthenticationState> AuthState { get; init; }
 
     private MudForm? form;
     private List<UserRow>? rows;
     private Draft draft = new();
-    private string? search, formError, fieldError, errorField;
-    private bool busy;
+    private string? search;
 
     protected override Task OnInitializedAsync() => ReloadAsync();
 
@@ -38,11 +34,11 @@ public partial class UsersPage
 
     private async Task CreateAsync()
     {
-        formError = fieldError = errorField = null;
+        Errors.Clear();
         await form!.ValidateAsync();
         if (!form.IsValid)
             return;
-        await RunAsync(async actor =>
+        await MutateAsync(async actor =>
         {
             await Users.CreateAsync(actor, new NewUser(draft.UserName, draft.DisplayName, draft.Password, draft.Roles.ToList()));
             Snackbar.Add($"Created {draft.UserName}.", Severity.Success);
@@ -50,40 +46,25 @@ public partial class UsersPage
         });
     }
 
-    private Task SaveRolesAsync(UserRow row) => RunAsync(async actor =>
+    private Task SaveRolesAsync(UserRow row) => MutateAsync(async actor =>
     {
         await Users.SetRolesAsync(actor, row.User.Id, row.Roles.ToList());
         Snackbar.Add($"Saved the roles of {row.User.UserName}.", Severity.Success);
     });
 
-    private Task SetDisabledAsync(UserRow row, bool disabled) => RunAsync(async actor =>
+    private Task SetDisabledAsync(UserRow row, bool disabled) => MutateAsync(async actor =>
     {
         await Users.SetDisabledAsync(actor, row.User.Id, disabled);
         Snackbar.Add($"{(disabled ? "Disabled" : "Enabled")} {row.User.UserName}.", Severity.Success);
     });
 
-    /// <summary>Runs a mutation as the signed-in user; the domain decides and its refusal is shown, not hidden.</summary>
-    private async Task RunAsync(Func<Actor, Task> mutation)
+    /// <summary>A refusal that is not about a form field is also shown as a snackbar: row actions have no form.</summary>
+    private async Task MutateAsync(Func<Actor, Task> mutation)
     {
-        busy = true;
-        try
-        {
-            await mutation((await AuthState).User.ToActor());
+        if (await RunAsync(mutation))
             await ReloadAsync();
-        }
-        catch (DomainRuleException rule) when (rule.Field is not null)
-        {
-            (errorField, fieldError) = (rule.Field, rule.Message);
-        }
-        catch (Exception e) when (e is DomainRuleException or AccessDeniedException)
-        {
-            formError = e.Message;
-            Snackbar.Add(e.Message, Severity.Error);
-        }
-        finally
-        {
-            busy = false;
-        }
+        else if (Errors.FormMessage("UserName", "Password") is { } message)
+            Snackbar.Add(message, Severity.Error);
     }
 
     private sealed class Draft
