@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using OpsConsole.Domain.Audit;
+using OpsConsole.Web.Api;
+
+namespace OpsConsole.Web.Components.Pages.Audit;
+
+public partial class AuditPage
+{
+    private const string AnyOutcome = "";
+
+    [Inject] public required AuditQueries Queries { get; init; }
+    [Inject] public required AuditChain Chain { get; init; }
+
+    private MudTable<AuditEntry>? table;
+    private readonly FilterForm form = new();
+    private readonly HashSet<long> expanded = [];
+    private ChainVerification? verification;
+    private bool verifying;
+    private int total;
+
+    private async Task<TableData<AuditEntry>> LoadAsync(TableState state, CancellationToken ct)
+    {
+        var page = await Queries.ListAsync(form.ToFilter(), state.Page, state.PageSize, ct);
+        total = page.Total;
+        return new TableData<AuditEntry> { Items = page.Entries, TotalItems = page.Total };
+    }
+
+    private async Task ApplyAsync(Action change)
+    {
+        change();
+        expanded.Clear();
+        if (table is null)
+            return;
+        // A narrower filter may have fewer pages than the one being shown: start again from the first.
+        if (table.CurrentPage != 0)
+            table.NavigateTo(0);
+        await table.ReloadServerData();
+    }
+
+    private Task ClearAsync() => ApplyAsync(form.Clear);
+
+    private string ExportUrl(AuditExportFormat format) => AuditExportQuery.UrlFor(form.ToFilter(), format);
+
+    private async Task VerifyChainAsync()
+    {
+        verifying = true;
+        verification = null;
+        try
+        {
+            verification = await Chain.VerifyAsync();
+        }
+        finally
+        {
+            verifying = false;
+        }
+    }
+
+    private void ToggleDetails(long sequence)
+    {
+        if (!expanded.Remove(sequence))
+            expanded.Add(sequence);
+    }
+
+    private static string ShortHash(string hash) => hash.Length > 12 ? $"{hash[..12]}…" : hash;
+
+    private static Color OutcomeColor(AuditOutcome outcome) => outcome switch
+    {
+        AuditOutcome.Succeeded => Color.Success,
+        AuditOutcome.Refused => Color.Warning,
+        _ => Color.Error,
+    };
+
+    private static string PrettyJson(string details)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(details);
+            return JsonSerializer.Serialize(document.RootElement, Indented);
+        }
+        catch (JsonException)
+        {
+            return details;
+        }
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>The filter fields as typed; date-times are read as UTC, whatever the browser's time zone.</summary>
+    private sealed class FilterForm
+    {
+        public string? Actor, Action, Subject, From, To, Search;
+        public string Outcome = AnyOutcome;
+        public int? ChangeNumber;
+
+        public bool FromInvalid => !string.IsNullOrWhiteSpace(From) && ParseUtc(From) is null;
+        public bool ToInvalid => !string.IsNullOrWhiteSpace(To) && ParseUtc(To) is null;
+
+        public bool Any => ToFilter() != AuditFilter.None;
+
+        public AuditFilter ToFilter() => new(Blank(Actor), Blank(Action), Blank(Subject), ChangeNumber,
+            Enum.TryParse<AuditOutcome>(Outcome, out var outcome) ? outcome : null, ParseUtc(From), ParseUtc(To), Blank(Search));
+
+        public void Clear()
+        {
+            Actor = Action = Subject = From = To = Search = null;
+            Outcome = AnyOutcome;
+            ChangeNumber = null;
+        }
+
+        private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+        private static DateTimeOffset? ParseUtc(string? text) =>
+            DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
+                ? new DateTimeOffset(at, TimeSpan.Zero)
+                : null;
+    }
+}
