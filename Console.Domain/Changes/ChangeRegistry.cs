@@ -106,7 +106,7 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(x => x.c.Number).Skip(filter.Skip).Take(Math.Clamp(filter.Take, 1, 500))
             .Select(x => new ChangeListItem(x.c.Id, x.c.Number, x.c.Title, x.c.Kind, x.c.Status, x.c.Risk, x.Name, x.c.AuthorName, x.c.Parameter,
-                x.c.ValueBefore, x.c.ValueAfter, x.c.Unit, x.c.RequiresRestart, x.c.CreatedAt, x.c.AppliedAt))
+                x.c.ValueBefore, x.c.ValueAfter, x.c.Unit, x.c.RequiresRestart, x.c.CreatedAt, x.c.AppliedAt, x.c.DetectedAt))
             .ToListAsync(ct);
         return new ChangePage(items, total);
     }

@@ -23,6 +23,11 @@ public sealed record ChangeFilter(
 
 public sealed record ChangeListItem(Guid Id, int Number, string Title, ChangeKind Kind, ChangeStatus Status, ChangeRisk Risk, string TargetName,
     string AuthorName, string? Parameter, string? ValueBefore, string? ValueAfter, string? Unit, bool RequiresRestart, DateTimeOffset CreatedAt,
-    DateTimeOffset? AppliedAt);
+    DateTimeOffset? AppliedAt, DateTimeOffset? DetectedAt = null)
+{
+    /// <summary>The rule of <see cref="ConfigChange.CanRollBack"/>, for a list row that has no entity behind it.</summary>
+    public bool CanRollBack => Status is ChangeStatus.Applied or ChangeStatus.Detected or ChangeStatus.RollbackFailed
+        || (Status == ChangeStatus.Rejected && DetectedAt is not null);
+}
 
 public sealed record ChangePage(IReadOnlyList<ChangeListItem> Items, int Total);

@@ -16,6 +16,7 @@ public partial class ChangeActions
     [Inject] public required ChangeRegistry Registry { get; init; }
     [Inject] public required ChangeApplier Applier { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
 
     [Parameter, EditorRequired] public required ConfigChange Change { get; set; }
     [Parameter, EditorRequired] public required Actor? Actor { get; set; }
@@ -36,12 +37,14 @@ public partial class ChangeActions
     internal bool CanReject => CanReview;
     internal bool CanApply => Change.Status == ChangeStatus.Approved && Change.Kind != ChangeKind.External && Can(Permission.ApplyChange);
     internal bool CanMarkApplied => Change.Status == ChangeStatus.Approved && Can(Permission.ApplyChange);
-    private bool AnyAction => CanSubmit || CanReview || CanApply || CanMarkApplied;
+    internal bool CanRollBack => Change.CanRollBack && Can(Permission.RollbackChange);
+    private bool AnyAction => CanSubmit || CanReview || CanApply || CanMarkApplied || CanRollBack;
 
     private string NoActionText => Change.Status switch
     {
         ChangeStatus.InReview when IsAuthor => "Waiting for another reviewer: the author of a change cannot approve it.",
         ChangeStatus.InReview or ChangeStatus.Approved or ChangeStatus.Detected or ChangeStatus.Draft => "Your roles allow no action on this change now.",
+        _ when Change.CanRollBack => "Your roles allow no action on this change now.",
         _ => $"No further action: the change is {ChangeStatusText.Of(Change.Status)}.",
     };
 
@@ -58,6 +61,13 @@ public partial class ChangeActions
         try { applyResult = await Applier.ApplyAsync(a, Change.Id); }
         finally { applying = false; }
     }, null);
+
+    private async Task RollBackAsync()
+    {
+        error = errorField = null;
+        if (Actor is not null && await RollbackDialog.ShowAsync(Dialogs, Change, Actor))
+            await Reload.InvokeAsync();
+    }
 
     private Task MarkAppliedAsync()
     {

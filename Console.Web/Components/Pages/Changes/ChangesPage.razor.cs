@@ -16,6 +16,7 @@ public partial class ChangesPage : IDisposable
     [Inject] public required ChangeRegistry Registry { get; init; }
     [Inject] public required TargetRegistry Targets { get; init; }
     [Inject] public required LiveEvents Live { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
     [CascadingParameter] public required Task<AuthenticationState> AuthState { get; init; }
 
     /// <summary>Deep links such as the health page's "/changes?status=Detected" preselect the status filter.</summary>
@@ -29,7 +30,8 @@ public partial class ChangesPage : IDisposable
     private ChangeRisk? risk;
     private string? author, search;
     private DateRange? range;
-    private bool canRegister;
+    private bool canRegister, canRollBack;
+    private Actor? actor;
     private IDisposable? subscription;
 
     private bool Filtered => targetId is not null || status is not null || kind is not null || risk is not null || range is not null
@@ -41,7 +43,9 @@ public partial class ChangesPage : IDisposable
     protected override async Task OnInitializedAsync()
     {
         status = Enum.TryParse<ChangeStatus>(StatusQuery, ignoreCase: true, out var fromQuery) ? fromQuery : null;
-        canRegister = (await AuthState).User.ToActor().Can(Permission.RegisterChange);
+        actor = (await AuthState).User.ToActor();
+        canRegister = actor.Can(Permission.RegisterChange);
+        canRollBack = actor.Can(Permission.RollbackChange);
         targets = await Targets.ListAsync();
         await ReloadAsync();
     }
@@ -53,6 +57,15 @@ public partial class ChangesPage : IDisposable
             range?.Start is { } from ? new DateTimeOffset(from.Date, TimeSpan.Zero) : null,
             to is { } end ? new DateTimeOffset(end, TimeSpan.Zero) : null,
             search, Take: PageSize));
+    }
+
+    /// <summary>The list row carries no entity: the dialog gets the change as it is now.</summary>
+    private async Task RollBackAsync(ChangeListItem item)
+    {
+        if (actor is null || await Registry.GetAsync(item.Id) is not { } change)
+            return;
+        if (await RollbackDialog.ShowAsync(Dialogs, change, actor))
+            await ReloadAsync();
     }
 
     internal static string KindText(ChangeKind kind) => kind switch

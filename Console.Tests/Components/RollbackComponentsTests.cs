@@ -1,0 +1,71 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Rollbacks;
+using OpsConsole.Web.Components.Pages.Changes;
+
+namespace OpsConsole.Tests.Components;
+
+public sealed class RollbackComponentsTests : ConsoleComponentContext
+{
+    private static readonly Actor Author = new("u-dba1", "dba1", [Roles.Dba]);
+    private static readonly Actor Reviewer = new("u-dba2", "dba2", [Roles.Dba]);
+    private static readonly Actor OnCall = new("u-oncall", "oncall", [Roles.OnCall]);
+    private static readonly Actor Viewer = new("u-viewer", "viewer", [Roles.Viewer]);
+
+    public RollbackComponentsTests()
+    {
+        // Rendering never runs a rollback (that is the browser tests' business), so the services get no store.
+        Services.AddSingleton(new ChangeRegistry(null!, null!, null!, null!, null!, null!, TimeProvider.System));
+        Services.AddSingleton(new ChangeApplier(null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
+        Services.AddSingleton(new RollbackProcedure(null!, null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
+    }
+
+    private static ConfigChange AppliedExternal(string steps)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var change = ConfigChange.ForExternal(Guid.NewGuid(), new ChangeDetails("Raise the pooler size", "Peak load.", null, ChangeRisk.Low, null),
+            "pgbouncer default_pool_size 20 → 40", steps, null, Author, now);
+        change.Submit(Author, now);
+        change.Approve(Reviewer, "", now);
+        change.MarkAppliedOutsideConsole(Author, now, now);
+        return change;
+    }
+
+    private IRenderedComponent<ChangeActions> Actions(ConfigChange change, Actor actor) =>
+        Render<ChangeActions>(p => p.Add(a => a.Change, change).Add(a => a.Actor, actor));
+
+    private static bool HasButton(IRenderedComponent<ChangeActions> actions, string name) =>
+        actions.FindAll("button").Any(b => b.TextContent.Trim() == name);
+
+    [Fact]
+    public void OnCall_IsOfferedRollback_OnAnAppliedChange_AViewerIsNot()
+    {
+        var change = AppliedExternal("Set default_pool_size back to 20");
+
+        Assert.True(HasButton(Actions(change, OnCall), "Rollback"));
+        Assert.False(HasButton(Actions(change, Viewer), "Rollback"));
+    }
+
+    [Fact]
+    public async Task AnExternalChangeWithoutWebhook_CanBeConfirmedOnlyOnceEveryManualStepIsTicked()
+    {
+        var change = AppliedExternal("Set default_pool_size back to 20\nReload pgbouncer");
+        var provider = Render<MudDialogProvider>();
+        var parameters = new DialogParameters<RollbackDialog> { { d => d.Change, change }, { d => d.Actor, OnCall } };
+        await provider.InvokeAsync(() => Services.GetRequiredService<IDialogService>().ShowAsync<RollbackDialog>("Roll back", parameters));
+
+        var confirm = () => provider.WaitForElement("button:contains('Confirm rollback')");
+        Assert.Contains("Confirm each manual rollback step below", provider.Find("[data-testid=rollback-procedure]").TextContent);
+        var boxes = provider.FindAll("[data-testid=rollback-checklist] input[type=checkbox]");
+        Assert.Equal(2, boxes.Count);
+        Assert.True(confirm().HasAttribute("disabled"));
+
+        provider.FindAll("[data-testid=rollback-checklist] input[type=checkbox]")[0].Change(true);
+        Assert.True(confirm().HasAttribute("disabled"));
+        provider.FindAll("[data-testid=rollback-checklist] input[type=checkbox]")[1].Change(true);
+        provider.WaitForAssertion(() => Assert.False(confirm().HasAttribute("disabled")));
+    }
+}
