@@ -26,8 +26,7 @@ public sealed record ChangeListItem(Guid Id, int Number, string Title, ChangeKin
     DateTimeOffset? AppliedAt, DateTimeOffset? DetectedAt = null)
 {
     /// <summary>The rule of <see cref="ConfigChange.CanRollBack"/>, for a list row that has no entity behind it.</summary>
-    public bool CanRollBack => Status is ChangeStatus.Applied or ChangeStatus.Detected or ChangeStatus.RollbackFailed
-        || (Status == ChangeStatus.Rejected && DetectedAt is not null);
+    public bool CanRollBack => ConfigChange.IsInEffect(Status, DetectedAt);
 }
 
 public sealed record ChangePage(IReadOnlyList<ChangeListItem> Items, int Total);

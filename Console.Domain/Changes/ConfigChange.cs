@@ -210,8 +210,12 @@ public sealed class ConfigChange
     }
 
     /// <summary>What is in effect on the target and so can be rolled back (a failed rollback can be retried).</summary>
-    public bool CanRollBack => Status is ChangeStatus.Applied or ChangeStatus.Detected or ChangeStatus.RollbackFailed
-        || (Status == ChangeStatus.Rejected && DetectedAt is not null);
+    public bool CanRollBack => IsInEffect(Status, DetectedAt);
+
+    /// <summary>The rule behind <see cref="CanRollBack"/>, for views that carry only the status (list rows).</summary>
+    public static bool IsInEffect(ChangeStatus status, DateTimeOffset? detectedAt) =>
+        status is ChangeStatus.Applied or ChangeStatus.Detected or ChangeStatus.RollbackFailed
+        || (status == ChangeStatus.Rejected && detectedAt is not null);
 
     public void MarkRolledBack(Actor actor, DateTimeOffset now, string reason)
     {

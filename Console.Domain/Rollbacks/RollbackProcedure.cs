@@ -43,12 +43,12 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
         Report(RollbackStep.Authorize, true, $"{actor.Name} may roll back changes.");
 
         var (change, run) = await ClaimAsync(actor, request, ct);
-        var target = await targets.GetAsync(change.TargetId, ct);
         var pendingRestart = false;
         string? failure = null;
         var needsAnyway = false;
         try
         {
+            var target = await targets.GetAsync(change.TargetId, ct);
             var drift = await PrecheckAsync(target, change, ct);
             if (drift is not null && !request.Anyway)
             {
