@@ -51,7 +51,7 @@ public static class ChangeEndpoints
             .RequireAuthorization(ApiKeyPolicies.Read)
             .WithName("ListChanges")
             .WithSummary("List changes, newest first")
-            .WithDescription("Filters: target (name), status (draft, in_review, approved, applied, rolled_back, rejected, superseded, detected), " +
+            .WithDescription("Filters: target (name), status (draft, in_review, approved, applied, rolled_back, rollback_failed, rejected, superseded, detected), " +
                              "kind (setting, sql, external), risk (low, medium, high), search (title, reason, parameter, target), skip, take (1-500). " +
                              "Needs the scope read or changes:write.")
             .Produces<ChangeListView>()
