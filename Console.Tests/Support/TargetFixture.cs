@@ -12,6 +12,7 @@ namespace OpsConsole.Tests.Support;
 public sealed class TargetFixture(PostgresClusterFixture postgres) : IAsyncLifetime
 {
     public const string Password = "Fixture-Passw0rd!";
+    public const string WebhookSecret = "fixture-webhook-secret";
     private readonly string root = PostgresClusterFixture.NewTempFolder("target");
 
     public EmbeddedPostgres TargetCluster { get; private set; } = null!;
@@ -29,7 +30,8 @@ public sealed class TargetFixture(PostgresClusterFixture postgres) : IAsyncLifet
         TargetCluster = await EmbeddedPostgres.StartAsync(root, durable: false);
         await TargetCluster.EnsureDatabaseAsync("shop");
         StoreConnectionString = await postgres.CreateStoreAsync("changes");
-        App = new ConsoleApp(StoreConnectionString, new Dictionary<string, string?> { ["Drift:Interval"] = "00:00:01", ["Drift:MaxBackoff"] = "00:00:02" });
+        App = new ConsoleApp(StoreConnectionString, new Dictionary<string, string?> { ["Drift:Interval"] = "00:00:01", ["Drift:MaxBackoff"] = "00:00:02",
+            ["Rollbacks:WebhookSecret"] = WebhookSecret });
         TargetId = await App.Service<TargetRegistry>().RegisterAsync(Actor.System, "shop", TargetEnvironment.Production, TargetConnectionString);
         Dba1 = await UserAsync("dba1", Roles.Dba);
         Dba2 = await UserAsync("dba2", Roles.Dba);
