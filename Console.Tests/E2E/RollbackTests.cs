@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Npgsql;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Tests.Support;
@@ -20,13 +19,6 @@ public sealed class RollbackTests(TargetFixture fixture, BrowserFixture browser)
 
     private static string Unique(string text) => $"{text} {Guid.NewGuid().ToString("N")[..8]}";
 
-    private async Task<ConfigChange> AppliedSettingAsync(string parameter, string value)
-    {
-        var change = await Registry.RegisterSettingAsync(fixture.Dba1, new SettingChangeRequest(fixture.TargetId, parameter, value,
-            new ChangeDetails(Unique($"Set {parameter}"), "Fewer false alarms at peak.", null, ChangeRisk.Medium, null), SubmitForReview: true));
-        return await ApproveAndApplyAsync(change);
-    }
-
     private async Task<ConfigChange> ApproveAndApplyAsync(ConfigChange change)
     {
         await Registry.ApproveAsync(fixture.Dba2, change.Id, "");
@@ -46,7 +38,7 @@ public sealed class RollbackTests(TargetFixture fixture, BrowserFixture browser)
     [Fact]
     public async Task OnCallRollsBackAnAppliedSetting_SeesEveryStep_AndAnotherOpenPageFollows()
     {
-        var change = await AppliedSettingAsync("deadlock_timeout", "30s");
+        var change = await fixture.AppliedSettingChangeAsync("deadlock_timeout", "30s");
         var watcher = await SignedInAsync("dba1", $"/changes/{change.Number}");
         await Expect(watcher.GetByTestId("status-chip")).ToHaveTextAsync("Applied");
 
@@ -72,15 +64,15 @@ public sealed class RollbackTests(TargetFixture fixture, BrowserFixture browser)
         // The other user's open page follows without a reload.
         await Expect(watcher.GetByTestId("status-chip")).ToHaveTextAsync("Rolled back");
         await Expect(watcher.GetByTestId("rolled-back")).ToContainTextAsync("by oncall");
-        Assert.Equal("1s", await ShowAsync("deadlock_timeout"));
+        Assert.Equal("1s", await fixture.ShowAsync("deadlock_timeout"));
     }
 
     [Fact]
     public async Task ASettingChangedAgainOnTheTarget_IsShownAsChangedAgain_AndRollBackAnywayCompletesIt()
     {
-        var change = await AppliedSettingAsync("lock_timeout", "2s");
-        await ExecuteAsync("ALTER SYSTEM SET lock_timeout = '7s'", "SELECT pg_reload_conf()");
-        await Poll.UntilAsync(() => ShowAsync("lock_timeout"), v => v == "7s", TimeSpan.FromSeconds(5), "the manual change to show");
+        var change = await fixture.AppliedSettingChangeAsync("lock_timeout", "2s");
+        await fixture.ExecuteOnTargetAsync("ALTER SYSTEM SET lock_timeout = '7s'", "SELECT pg_reload_conf()");
+        await Poll.UntilAsync(() => fixture.ShowAsync("lock_timeout"), v => v == "7s", TimeSpan.FromSeconds(5), "the manual change to show");
 
         var page = await SignedInAsync("oncall", $"/changes/{change.Number}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Rollback", Exact = true }).ClickAsync();
@@ -90,7 +82,7 @@ public sealed class RollbackTests(TargetFixture fixture, BrowserFixture browser)
 
         await Expect(dialog.GetByTestId("step-Precheck")).ToHaveAttributeAsync("data-state", "failed");
         await Expect(dialog.GetByTestId("rollback-outcome")).ToContainTextAsync("was changed again since: it is 7000 ms");
-        Assert.Equal("7s", await ShowAsync("lock_timeout"));
+        Assert.Equal("7s", await fixture.ShowAsync("lock_timeout"));
         await page.ScreenshotAsync(new() { Path = "/tmp/rollback-dialog-anyway.png" });
 
         // Anyway needs a reason of its own.
@@ -105,7 +97,7 @@ public sealed class RollbackTests(TargetFixture fixture, BrowserFixture browser)
         await Expect(dialog.GetByTestId("rollback-outcome")).ToHaveTextAsync("Rolled back and verified.");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
         await Expect(page.GetByTestId("status-chip")).ToHaveTextAsync("Rolled back");
-        Assert.Equal("0", await ShowAsync("lock_timeout"));
+        Assert.Equal("0", await fixture.ShowAsync("lock_timeout"));
     }
 
     [Fact]
@@ -145,23 +137,6 @@ public sealed class RollbackTests(TargetFixture fixture, BrowserFixture browser)
         await Expect(row.GetByTestId("status-chip")).ToHaveTextAsync("Rolled back");
         // The viewer's open list follows without a reload.
         await Expect(viewer.GetByTestId("changes-table").Locator("tbody tr").GetByTestId("status-chip")).ToHaveTextAsync("Rolled back");
-        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM pg_tables WHERE tablename = 'rollback_scratch'"));
-    }
-
-    private async Task<string> ShowAsync(string parameter) => (string)(await ScalarAsync($"SHOW {parameter}"))!;
-
-    private async Task<object?> ScalarAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(fixture.TargetConnectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        return await new NpgsqlCommand(sql, connection).ExecuteScalarAsync();
-    }
-
-    private async Task ExecuteAsync(params string[] statements)
-    {
-        await using var connection = new NpgsqlConnection(fixture.TargetConnectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        foreach (var sql in statements)
-            await new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
+        Assert.Equal(0L, await fixture.ScalarOnTargetAsync("SELECT count(*) FROM pg_tables WHERE tablename = 'rollback_scratch'"));
     }
 }

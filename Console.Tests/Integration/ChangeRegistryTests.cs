@@ -29,7 +29,7 @@ public sealed class ChangeRegistryTests(TargetFixture fixture, ITestOutputHelper
         output.WriteLine($"apply to verified: {result.Duration.TotalMilliseconds:0} ms");
 
         Assert.True(result.Succeeded, result.Message);
-        Assert.Equal("3s", await ShowAsync("deadlock_timeout"));
+        Assert.Equal("3s", await fixture.ShowAsync("deadlock_timeout"));
         var applied = (await Registry.GetAsync(change.Id))!;
         Assert.Equal((ChangeStatus.Applied, "dba2"), (applied.Status, applied.AppliedBy));
         Assert.Equal(["change.registered", "change.approved", "change.applied"], await AuditActionsAsync(change.Number));
@@ -67,7 +67,7 @@ public sealed class ChangeRegistryTests(TargetFixture fixture, ITestOutputHelper
 
         await Assert.ThrowsAsync<AccessDeniedException>(() => Applier.ApplyAsync(fixture.OnCall, change.Id));
 
-        Assert.Equal("off", await ShowAsync("log_lock_waits"));
+        Assert.Equal("off", await fixture.ShowAsync("log_lock_waits"));
     }
 
     public static TheoryData<string, string, string> BadSettings() => new()
@@ -143,7 +143,7 @@ public sealed class ChangeRegistryTests(TargetFixture fixture, ITestOutputHelper
         Assert.Single(outcomes, e => e is null);
         Assert.Contains("only an approved change can be applied", Assert.Single(outcomes, e => e is not null)!.Message);
         Assert.Single(await AuditActionsAsync(change.Number), a => a == "change.applied");
-        Assert.Equal("10min", await ShowAsync("idle_in_transaction_session_timeout"));
+        Assert.Equal("10min", await fixture.ShowAsync("idle_in_transaction_session_timeout"));
     }
 
     [Fact]
@@ -167,13 +167,6 @@ public sealed class ChangeRegistryTests(TargetFixture fixture, ITestOutputHelper
     {
         await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
         return await db.Users.Where(u => u.UserName == "admin").Select(u => u.Id).SingleAsync();
-    }
-
-    private async Task<string> ShowAsync(string parameter)
-    {
-        await using var connection = new NpgsqlConnection(fixture.TargetConnectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        return (string)(await new NpgsqlCommand($"SHOW {parameter}", connection).ExecuteScalarAsync())!;
     }
 
     private async Task<List<string>> AuditActionsAsync(int number)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Tests.Support;
@@ -17,7 +16,7 @@ public sealed class DriftDetectionTests(TargetFixture fixture, ITestOutputHelper
     {
         await WaitForBaselineAsync();
         var clock = Stopwatch.StartNew();
-        await ExecuteOnTargetAsync("ALTER SYSTEM SET work_mem = '8MB'", "SELECT pg_reload_conf()");
+        await fixture.ExecuteOnTargetAsync("ALTER SYSTEM SET work_mem = '8MB'", "SELECT pg_reload_conf()");
 
         var detected = await Poll.UntilAsync(() => DetectedAsync("work_mem"), c => c is not null, 2 * Interval + TimeSpan.FromSeconds(1), "a Detected change");
         output.WriteLine($"drift noticed after {clock.ElapsedMilliseconds} ms (interval {Interval.TotalMilliseconds} ms)");
@@ -73,13 +72,5 @@ public sealed class DriftDetectionTests(TargetFixture fixture, ITestOutputHelper
     {
         await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
         return await db.Changes.FirstOrDefaultAsync(c => c.Status == ChangeStatus.Detected && c.Parameter == parameter);
-    }
-
-    private async Task ExecuteOnTargetAsync(params string[] statements)
-    {
-        await using var connection = new NpgsqlConnection(fixture.TargetConnectionString);
-        await connection.OpenAsync();
-        foreach (var sql in statements)
-            await new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
     }
 }

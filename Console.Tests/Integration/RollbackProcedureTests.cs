@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Audit;
@@ -14,28 +13,18 @@ public sealed class RollbackProcedureTests(TargetFixture fixture) : IClassFixtur
     private RollbackProcedure Rollbacks => fixture.App.Service<RollbackProcedure>();
     private ChangeRegistry Registry => fixture.App.Service<ChangeRegistry>();
 
-    private async Task<ConfigChange> AppliedSettingAsync(string parameter, string value)
-    {
-        var change = await Registry.RegisterSettingAsync(fixture.Dba1, new SettingChangeRequest(fixture.TargetId, parameter, value,
-            new ChangeDetails($"Set {parameter}", "Optimize query performance", null, ChangeRisk.Medium, null), true));
-        await Registry.ApproveAsync(fixture.Dba2, change.Id, "");
-        var applied = await fixture.App.Service<ChangeApplier>().ApplyAsync(fixture.Dba2, change.Id);
-        Assert.True(applied.Succeeded, applied.Message);
-        return change;
-    }
-
     [Fact]
     public async Task ASettingWhoseEarlierValueWasTheDefault_IsReset_AndEveryStepIsAudited()
     {
-        var change = await AppliedSettingAsync("deadlock_timeout", "30s");
-        Assert.Equal("30s", await ShowAsync("deadlock_timeout"));
+        var change = await fixture.AppliedSettingChangeAsync("deadlock_timeout", "30s");
+        Assert.Equal("30s", await fixture.ShowAsync("deadlock_timeout"));
         var reported = new List<RollbackStepResult>();
 
         var outcome = await Rollbacks.RunAsync(fixture.OnCall, new RollbackRequest(change.Id, "Deadlocks at peak"), new Progress<RollbackStepResult>(reported.Add));
 
         Assert.True(outcome.Succeeded, outcome.Message);
-        Assert.Equal("1s", await ShowAsync("deadlock_timeout"));
-        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM pg_file_settings WHERE sourcefile LIKE '%auto.conf' AND name = 'deadlock_timeout'"));
+        Assert.Equal("1s", await fixture.ShowAsync("deadlock_timeout"));
+        Assert.Equal(0L, await fixture.ScalarOnTargetAsync("SELECT count(*) FROM pg_file_settings WHERE sourcefile LIKE '%auto.conf' AND name = 'deadlock_timeout'"));
         Assert.Equal([RollbackStep.Authorize, RollbackStep.Precheck, RollbackStep.Execute, RollbackStep.Verify, RollbackStep.Record], outcome.Steps.Select(s => s.Step));
         Assert.Contains("ALTER SYSTEM RESET deadlock_timeout", outcome.Steps[2].Message);
         Assert.Equal(ChangeStatus.RolledBack, (await Registry.GetAsync(change.Id))!.Status);
@@ -47,27 +36,27 @@ public sealed class RollbackProcedureTests(TargetFixture fixture) : IClassFixtur
     [Fact]
     public async Task ASettingChangedAgainAfterApplying_IsRefusedWithoutAnyway_AndDoneWithIt()
     {
-        var change = await AppliedSettingAsync("lock_timeout", "2s");
-        await ExecuteAsync("ALTER SYSTEM SET lock_timeout = '7s'", "SELECT pg_reload_conf()");
-        await Poll.UntilAsync(() => ShowAsync("lock_timeout"), v => v == "7s", TimeSpan.FromSeconds(5), "the manual change to show");
+        var change = await fixture.AppliedSettingChangeAsync("lock_timeout", "2s");
+        await fixture.ExecuteOnTargetAsync("ALTER SYSTEM SET lock_timeout = '7s'", "SELECT pg_reload_conf()");
+        await Poll.UntilAsync(() => fixture.ShowAsync("lock_timeout"), v => v == "7s", TimeSpan.FromSeconds(5), "the manual change to show");
 
         var refused = await Rollbacks.RunAsync(fixture.Dba1, new RollbackRequest(change.Id, "Back to the default"));
         Assert.False(refused.Succeeded);
         Assert.True(refused.NeedsAnyway);
         Assert.Contains("was changed again since: it is 7000 ms", refused.Message);
-        Assert.Equal("7s", await ShowAsync("lock_timeout"));
+        Assert.Equal("7s", await fixture.ShowAsync("lock_timeout"));
         Assert.Equal(ChangeStatus.Applied, (await Registry.GetAsync(change.Id))!.Status);
 
         var anyway = await Rollbacks.RunAsync(fixture.Dba1, new RollbackRequest(change.Id, "Someone changed it during the incident", Anyway: true));
 
         Assert.True(anyway.Succeeded, anyway.Message);
-        Assert.Equal("0", await ShowAsync("lock_timeout"));
+        Assert.Equal("0", await fixture.ShowAsync("lock_timeout"));
     }
 
     [Fact]
     public async Task TwentyConcurrentRollbacks_RunExactlyOnce()
     {
-        var change = await AppliedSettingAsync("log_lock_waits", "on");
+        var change = await fixture.AppliedSettingChangeAsync("log_lock_waits", "on");
         var actors = new[] { fixture.OnCall, fixture.Dba1, fixture.Dba2 };
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
@@ -79,13 +68,13 @@ public sealed class RollbackProcedureTests(TargetFixture fixture) : IClassFixtur
         Assert.Single(results, r => r == "ran");
         Assert.All(results.Where(r => r != "ran"), r => Assert.Matches("already (in progress|rolled back)", r));
         Assert.Single(await AuditAsync(change.Number), a => a.Action == "rollback.execute");
-        Assert.Equal("off", await ShowAsync("log_lock_waits"));
+        Assert.Equal("off", await fixture.ShowAsync("log_lock_waits"));
     }
 
     [Fact]
     public async Task ATargetThatIsDown_FailsTheRollback_Audited_AndARetrySucceedsWhenItIsBack()
     {
-        var change = await AppliedSettingAsync("idle_session_timeout", "1h");
+        var change = await fixture.AppliedSettingChangeAsync("idle_session_timeout", "1h");
         await fixture.TargetCluster.StopAsync();
         RollbackOutcome failed;
         try
@@ -106,18 +95,18 @@ public sealed class RollbackProcedureTests(TargetFixture fixture) : IClassFixtur
         var retry = await Rollbacks.RunAsync(fixture.OnCall, new RollbackRequest(change.Id, "Retry now that the target is back"));
 
         Assert.True(retry.Succeeded, retry.Message);
-        Assert.Equal("0", await ShowAsync("idle_session_timeout"));
+        Assert.Equal("0", await fixture.ShowAsync("idle_session_timeout"));
     }
 
     [Fact]
     public async Task AViewer_IsRefusedAtTheDomain_AndTheRefusalIsAudited()
     {
-        var change = await AppliedSettingAsync("log_temp_files", "10MB");
+        var change = await fixture.AppliedSettingChangeAsync("log_temp_files", "10MB");
 
         await Assert.ThrowsAsync<AccessDeniedException>(() => Rollbacks.RunAsync(fixture.Viewer, new RollbackRequest(change.Id, "I am a manager")));
 
         Assert.Contains(await AuditAsync(change.Id.ToString()), a => a.Action == "change.rollback" && a.Outcome == AuditOutcome.Refused && a.ActorName == "viewer");
-        Assert.Equal("10MB", await ShowAsync("log_temp_files"));
+        Assert.Equal("10MB", await fixture.ShowAsync("log_temp_files"));
     }
 
     [Fact]
@@ -132,13 +121,13 @@ public sealed class RollbackProcedureTests(TargetFixture fixture) : IClassFixtur
         var outcome = await Rollbacks.RunAsync(fixture.OnCall, new RollbackRequest(change.Id, "Feature pulled"));
 
         Assert.True(outcome.Succeeded, outcome.Message);
-        Assert.Equal("gone", await ScalarAsync("SELECT coalesce(to_regclass('gift_cards')::text, 'gone')"));
+        Assert.Equal("gone", await fixture.ScalarOnTargetAsync("SELECT coalesce(to_regclass('gift_cards')::text, 'gone')"));
     }
 
     [Fact]
     public async Task AnInterruptedRun_IsMarkedOnStart_AndTheChangeCanBeRetried()
     {
-        var change = await AppliedSettingAsync("temp_file_limit", "1GB");
+        var change = await fixture.AppliedSettingChangeAsync("temp_file_limit", "1GB");
         await using (var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString))
         {
             db.RollbackRuns.Add(new RollbackRun(change.Id, "oncall", "console crashed mid-way", false, DateTimeOffset.UtcNow));
@@ -158,22 +147,5 @@ public sealed class RollbackProcedureTests(TargetFixture fixture) : IClassFixtur
     {
         await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
         return await db.AuditEntries.Where(e => e.Subject == $"change:{subjectId}").OrderBy(e => e.Sequence).ToListAsync();
-    }
-
-    private async Task<string> ShowAsync(string parameter) => (string)(await ScalarAsync($"SHOW {parameter}"))!;
-
-    private async Task<object?> ScalarAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(fixture.TargetConnectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        return await new NpgsqlCommand(sql, connection).ExecuteScalarAsync();
-    }
-
-    private async Task ExecuteAsync(params string[] statements)
-    {
-        await using var connection = new NpgsqlConnection(fixture.TargetConnectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        foreach (var sql in statements)
-            await new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
     }
 }

@@ -1,4 +1,6 @@
+using Npgsql;
 using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Web.Hosting.Embedded;
 
@@ -37,6 +39,42 @@ public sealed class TargetFixture(PostgresClusterFixture postgres) : IAsyncLifet
         Dba2 = await UserAsync("dba2", Roles.Dba);
         OnCall = await UserAsync("oncall", Roles.OnCall);
         Viewer = await UserAsync("viewer", Roles.Viewer);
+    }
+
+    /// <summary>A setting change registered by dba1, approved by dba2 and applied: the usual start of a rollback test.</summary>
+    public async Task<ConfigChange> AppliedSettingChangeAsync(string parameter, string value, string? title = null)
+    {
+        var registry = App.Service<ChangeRegistry>();
+        var change = await registry.RegisterSettingAsync(Dba1, new SettingChangeRequest(TargetId, parameter, value,
+            new ChangeDetails(title ?? $"Set {parameter} {Guid.NewGuid().ToString("N")[..8]}", "Optimize query performance", null, ChangeRisk.Medium, null),
+            SubmitForReview: true));
+        await registry.ApproveAsync(Dba2, change.Id, "");
+        var applied = await App.Service<ChangeApplier>().ApplyAsync(Dba2, change.Id);
+        Assert.True(applied.Succeeded, applied.Message);
+        return change;
+    }
+
+    /// <summary>SHOW on the target, in a new session (so it sees the last reload).</summary>
+    public async Task<string> ShowAsync(string parameter) => (string)(await ScalarOnTargetAsync($"SHOW {parameter}"))!;
+
+    public async Task<object?> ScalarOnTargetAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(TargetConnectionString + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    /// <summary>Statements run on the target directly, behind the console's back.</summary>
+    public async Task ExecuteOnTargetAsync(params string[] statements)
+    {
+        await using var connection = new NpgsqlConnection(TargetConnectionString + ";Pooling=false");
+        await connection.OpenAsync();
+        foreach (var sql in statements)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     private async Task<Actor> UserAsync(string name, string role) => new(await App.CreateUserAsync(name, Password, role), name, [role]);
