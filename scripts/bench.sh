@@ -4,6 +4,7 @@
 # included) to the login page answering 200, cold (a new data folder: initdb, migrations, first admin) and
 # warm (the same folder again). Each is run RUNS times (default 3); the table gives median and worst.
 # Rollback: click-to-verified time of 50 setting rollbacks on a local target (Console.Tests, Category=Benchmark).
+# Wait-for graph: build + layout time for 100, 1,000 and 10,000 lock rows (median of 21 runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
@@ -51,6 +52,7 @@ runs = sys.argv[1]
 cold = [float(x) for x in sys.argv[2].split()]
 warm = [float(x) for x in sys.argv[3].split()]
 rollback = json.load(open(os.path.join(sys.argv[4], "rollback.json")))
+graph = json.load(open(os.path.join(sys.argv[4], "graph.json")))
 rows = [
     ("start-up to login page, cold (new cluster)", statistics.median(cold), max(cold)),
     ("start-up to login page, warm (reused cluster)", statistics.median(warm), max(warm)),
@@ -66,5 +68,11 @@ print(f"| {'rollback, click to verified (setting)':<46} | {'median ms':>9} | {'p
 print(f"|{'-'*48}|{'-'*11}|{'-'*10}|{'-'*10}|{'-'*10}|")
 print(f"| {str(rollback['rollbacks']) + ' rollbacks on the local target':<46} | {rollback['medianMs']:>9.1f} | {rollback['p95Ms']:>8.1f} | {rollback['maxMs']:>8.1f} | {'< 500':>8} |")
 print(f"| {'ratio p95 / goal':<46} | {'':>9} | {rollback['p95Ms'] / 500:>8.2f} | {'':>8} | {'':>8} |")
+print()
+print(f"| {'wait-for graph build + layout':<46} | {'median ms':>9} |")
+print(f"|{'-'*48}|{'-'*11}|")
+for rows, ms in graph.items():
+    print(f"| {f'{int(rows):,} lock rows':<46} | {ms:>9.2f} |")
+print(f"| {'ratio 10,000 rows / goal (20 ms)':<46} | {graph['10000'] / 20:>9.2f} |")
 PY
 rm -rf "$figures"

@@ -13,6 +13,7 @@ namespace OpsConsole.Tests.Benchmarks;
 /// because speed goals live in benchmarks, not in pass/fail tests.
 /// </summary>
 [Trait("Category", "Benchmark")]
+[Collection(BenchmarkCollection.Name)]
 public sealed class RollbackBenchmark(TargetFixture fixture, ITestOutputHelper output) : IClassFixture<TargetFixture>
 {
     private const int Rollbacks = 50;
