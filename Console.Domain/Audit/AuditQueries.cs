@@ -83,8 +83,5 @@ public sealed class AuditQueries(IDbContextFactory<OpsDbContext> dbFactory)
         return query;
     }
 
-    private static string? Pattern(string? text) =>
-        string.IsNullOrWhiteSpace(text) ? null : $"%{EscapeLike(text.Trim())}%";
-
-    private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+    private static string? Pattern(string? text) => string.IsNullOrWhiteSpace(text) ? null : LikePattern.Contains(text);
 }

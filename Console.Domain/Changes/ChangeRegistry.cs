@@ -99,7 +99,7 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
             query = query.Where(x => x.c.AuthorName == filter.Author);
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
-            var pattern = $"%{filter.Search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
+            var pattern = LikePattern.Contains(filter.Search);
             query = query.Where(x => EF.Functions.ILike(x.c.Title, pattern, "\\") || EF.Functions.ILike(x.c.Reason, pattern, "\\")
                                   || EF.Functions.ILike(x.c.Parameter ?? "", pattern, "\\") || EF.Functions.ILike(x.Name, pattern, "\\"));
         }
