@@ -9,6 +9,7 @@ using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Live;
+using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Domain.Data;
@@ -71,8 +72,20 @@ public static class DependencyInjection
         services.AddSingleton<RollbackProcedure>();
         services.AddSingleton<RollbackRecovery>();
 
+        services.AddOptions<LockOptions>().BindConfiguration(LockOptions.Section)
+            .Validate(o => o.SampleInterval >= TimeSpan.FromMilliseconds(100), "Locks:SampleInterval must be at least 100 ms.")
+            .Validate(o => o.StatementTimeout >= TimeSpan.FromMilliseconds(100), "Locks:StatementTimeout must be at least 100 ms.")
+            .Validate(o => o.MaxBackoff >= o.SampleInterval, "Locks:MaxBackoff must be at least Locks:SampleInterval.")
+            .Validate(o => o.SnapshotRetention > TimeSpan.Zero && o.AggregateRetention > TimeSpan.Zero, "Lock history retention must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<LockMonitor>();
+        services.AddSingleton<LockHistory>();
+        services.AddSingleton<LockSampler>();
+        services.AddSingleton<SessionActions>();
+
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<DriftDetector>());
+        services.AddHostedService(sp => sp.GetRequiredService<LockSampler>());
         return builder;
     }
 }

@@ -7,6 +7,9 @@ public sealed record ChangeUpdated(Guid ChangeId, int Number, Guid TargetId, str
 
 public sealed record TargetUpdated(Guid TargetId) : OpsEvent;
 
+/// <summary>A lock sampler tick: sessions waiting now and deadlocks counted since the previous tick.</summary>
+public sealed record LocksSampled(Guid TargetId, DateTimeOffset At, int Waiting, long Deadlocks) : OpsEvent;
+
 /// <summary>
 /// The in-process live bus: services publish after their transaction commits; components subscribe and
 /// dispose the subscription with themselves. A failing subscriber never breaks the publisher.

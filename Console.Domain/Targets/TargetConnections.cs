@@ -35,4 +35,31 @@ public sealed class TargetConnections(IDataProtectionProvider protection)
             throw;
         }
     }
+
+    /// <summary>
+    /// A connection of its own (outside the pool, so that a restarted target never hands back a dead one) with a
+    /// server-side statement timeout: for samplers that keep one connection open and query it every second.
+    /// </summary>
+    public async Task<NpgsqlConnection> OpenDedicatedAsync(Target target, string applicationName, TimeSpan statementTimeout, CancellationToken ct)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(Unprotect(target))
+        {
+            Timeout = 3,
+            CommandTimeout = (int)Math.Ceiling(statementTimeout.TotalSeconds) + 1,
+            ApplicationName = applicationName,
+            Pooling = false,
+            Options = $"-c statement_timeout={(int)statementTimeout.TotalMilliseconds} -c lock_timeout={(int)statementTimeout.TotalMilliseconds}",
+        };
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 }

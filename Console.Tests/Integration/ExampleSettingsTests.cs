@@ -1,3 +1,4 @@
+using OpsConsole.Domain.Locks;
 using System.Text.Json;
 using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Changes;
@@ -20,6 +21,7 @@ public sealed class ExampleSettingsTests
         { EmbeddedPostgresOptions.Section, typeof(EmbeddedPostgresOptions) },
         { OidcOptions.Section, typeof(OidcOptions) },
         { DriftOptions.Section, typeof(DriftOptions) },
+        { LockOptions.Section, typeof(LockOptions) },
         { ApiOptions.Section, typeof(ApiOptions) },
         { RollbackOptions.Section, typeof(RollbackOptions) },
     };

@@ -527,6 +527,72 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.ToTable("setting_snapshots", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Domain.Locks.LockMinute", b =>
+                {
+                    b.Property<Guid>("TargetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("Minute")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Deadlocks")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("LongestWaitMs")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("MaxWaiting")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Rollbacks")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Samples")
+                        .HasColumnType("integer");
+
+                    b.HasKey("TargetId", "Minute");
+
+                    b.HasIndex("Minute");
+
+                    b.ToTable("lock_minutes", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Locks.LockSnapshot", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Deadlocks")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Graph")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<double>("LongestWaitMs")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid>("TargetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Waiting")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("TargetId", "At");
+
+                    b.ToTable("lock_snapshots", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Domain.Rollbacks.RollbackRun", b =>
                 {
                     b.Property<Guid>("Id")
@@ -768,6 +834,24 @@ namespace OpsConsole.Domain.Data.Migrations
                         .WithMany()
                         .HasForeignKey("TargetId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Locks.LockMinute", b =>
+                {
+                    b.HasOne("OpsConsole.Domain.Targets.Target", null)
+                        .WithMany()
+                        .HasForeignKey("TargetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Locks.LockSnapshot", b =>
+                {
+                    b.HasOne("OpsConsole.Domain.Targets.Target", null)
+                        .WithMany()
+                        .HasForeignKey("TargetId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

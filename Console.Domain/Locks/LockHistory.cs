@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpsConsole.Domain.Data;
+
+namespace OpsConsole.Domain.Locks;
+
+/// <summary>A point of the Locks page's time scrubber: a stored snapshot's time and size.</summary>
+public sealed record SnapshotMark(long Id, DateTimeOffset At, int Waiting, long Deadlocks);
+
+/// <summary>
+/// Lock history in the store: a per-minute aggregate for every tick (upserted, so a minute's figures grow as its
+/// ticks arrive, and a restart mid-minute loses nothing) and a full snapshot only when something waited.
+/// </summary>
+public sealed class LockHistory(IDbContextFactory<OpsDbContext> dbFactory, IOptions<LockOptions> options, TimeProvider time)
+{
+    public async Task RecordAsync(LockSample sample, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var minute = new DateTimeOffset(sample.At.UtcTicks - sample.At.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO lock_minutes ("TargetId", "Minute", "MaxWaiting", "LongestWaitMs", "Deadlocks", "Rollbacks", "Samples")
+            VALUES ({sample.TargetId}, {minute}, {sample.Waiting}, {sample.LongestWait.TotalMilliseconds}, {sample.Deadlocks}, {sample.Rollbacks}, 1)
+            ON CONFLICT ("TargetId", "Minute") DO UPDATE SET
+                "MaxWaiting" = greatest(lock_minutes."MaxWaiting", excluded."MaxWaiting"),
+                "LongestWaitMs" = greatest(lock_minutes."LongestWaitMs", excluded."LongestWaitMs"),
+                "Deadlocks" = lock_minutes."Deadlocks" + excluded."Deadlocks",
+                "Rollbacks" = lock_minutes."Rollbacks" + excluded."Rollbacks",
+                "Samples" = lock_minutes."Samples" + 1
+            """, ct);
+        if (sample.Waiting > 0 || sample.Deadlocks > 0)
+        {
+            db.LockSnapshots.Add(new LockSnapshot(sample));
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    /// <summary>The per-minute figures of a target in [from, to), oldest first.</summary>
+    public async Task<IReadOnlyList<LockMinute>> MinutesAsync(Guid targetId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.LockMinutes.AsNoTracking().Where(m => m.TargetId == targetId && m.Minute >= from && m.Minute < to)
+            .OrderBy(m => m.Minute).ToListAsync(ct);
+    }
+
+    /// <summary>The stored snapshots of a target in [from, to], oldest first, without their graphs (the scrubber's marks).</summary>
+    public async Task<IReadOnlyList<SnapshotMark>> MarksAsync(Guid targetId, DateTimeOffset from, DateTimeOffset to, int limit = 5000,
+        CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var newest = await db.LockSnapshots.AsNoTracking().Where(s => s.TargetId == targetId && s.At >= from && s.At <= to)
+            .OrderByDescending(s => s.At).Take(limit).Select(s => new SnapshotMark(s.Id, s.At, s.Waiting, s.Deadlocks)).ToListAsync(ct);
+        newest.Reverse();
+        return newest;
+    }
+
+    public async Task<LockSnapshot?> SnapshotAsync(long id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.LockSnapshots.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
+    }
+
+    /// <summary>Deletes snapshots and aggregates older than their retention; returns how many rows went.</summary>
+    public async Task<int> PruneAsync(CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        var snapshotsBefore = now - options.Value.SnapshotRetention;
+        var minutesBefore = now - options.Value.AggregateRetention;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.LockSnapshots.Where(s => s.At < snapshotsBefore).ExecuteDeleteAsync(ct)
+               + await db.LockMinutes.Where(m => m.Minute < minutesBefore).ExecuteDeleteAsync(ct);
+    }
+}

@@ -1,0 +1,24 @@
+namespace OpsConsole.Domain.Locks;
+
+public sealed class LockOptions
+{
+    public const string Section = "Locks";
+
+    /// <summary>Whether every target is sampled (on by default: the Locks page and Health read the samples).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often each target's lock waits are sampled.</summary>
+    public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The sampler's statement timeout on the target: a slow catalog read must not pile up ticks.</summary>
+    public TimeSpan StatementTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest wait between tries at a target that does not answer (the wait doubles up to this).</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long full snapshots (kept only for ticks where something waited) are kept.</summary>
+    public TimeSpan SnapshotRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long the per-minute aggregates are kept.</summary>
+    public TimeSpan AggregateRetention { get; set; } = TimeSpan.FromDays(90);
+}

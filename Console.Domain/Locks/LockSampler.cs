@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpsConsole.Domain.Data;
+using OpsConsole.Domain.Live;
+using OpsConsole.Domain.Targets;
+
+namespace OpsConsole.Domain.Locks;
+
+/// <summary>
+/// Runs one <see cref="TargetLockSampler"/> per registered target: new targets are picked up when registered
+/// (the TargetUpdated event) or within a reconcile period. Prunes history past its retention once an hour.
+/// </summary>
+public sealed class LockSampler(IDbContextFactory<OpsDbContext> dbFactory, TargetConnections connections, LockMonitor monitor, LockHistory history,
+    LiveEvents live, IOptions<LockOptions> options, TimeProvider time, ILoggerFactory loggers) : BackgroundService
+{
+    private static readonly TimeSpan ReconcilePeriod = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PrunePeriod = TimeSpan.FromHours(1);
+    private readonly ILogger logger = loggers.CreateLogger<LockSampler>();
+    // Read by the event subscriber on other threads, written by the loop.
+    private readonly ConcurrentDictionary<Guid, Task> running = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+            return;
+        var wake = new SemaphoreSlim(0);
+        using var subscription = live.Subscribe(e =>
+        {
+            if (e is TargetUpdated updated && !running.ContainsKey(updated.TargetId))
+                wake.Release();
+            return Task.CompletedTask;
+        });
+        var nextPrune = time.GetUtcNow();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await StartNewTargetsAsync(stoppingToken);
+                    if (time.GetUtcNow() >= nextPrune)
+                    {
+                        var pruned = await history.PruneAsync(stoppingToken);
+                        if (pruned > 0)
+                            logger.LogInformation("Pruned {Count} lock history rows past their retention", pruned);
+                        nextPrune = time.GetUtcNow() + PrunePeriod;
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Lock sampler could not read the targets");
+                }
+                await wake.WaitAsync(ReconcilePeriod, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        await Task.WhenAll(running.Values);
+    }
+
+    private async Task StartNewTargetsAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var targets = await db.Targets.AsNoTracking().ToListAsync(ct);
+        foreach (var target in targets.Where(t => !running.ContainsKey(t.Id)))
+        {
+            var sampler = new TargetLockSampler(target, options.Value, connections, monitor, history, live, dbFactory, time, logger);
+            running[target.Id] = Task.Run(() => sampler.RunAsync(ct), CancellationToken.None);
+        }
+    }
+}
