@@ -1,8 +1,8 @@
-using OpsConsole.Domain.Locks;
 using System.Text.Json;
 using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Data;
+using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Users;
 using OpsConsole.Tests.Support;
