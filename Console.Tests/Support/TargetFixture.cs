@@ -33,6 +33,7 @@ public sealed class TargetFixture(PostgresClusterFixture postgres) : IAsyncLifet
         await TargetCluster.EnsureDatabaseAsync("shop");
         StoreConnectionString = await postgres.CreateStoreAsync("changes");
         App = new ConsoleApp(StoreConnectionString, new Dictionary<string, string?> { ["Drift:Interval"] = "00:00:01", ["Drift:MaxBackoff"] = "00:00:02",
+            ["Locks:MaxBackoff"] = "00:00:02",
             ["Rollbacks:WebhookSecret"] = WebhookSecret });
         TargetId = await App.Service<TargetRegistry>().RegisterAsync(Actor.System, "shop", TargetEnvironment.Production, TargetConnectionString);
         Dba1 = await UserAsync("dba1", Roles.Dba);

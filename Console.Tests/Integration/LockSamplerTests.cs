@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using OpsConsole.Domain.Locks;
+using OpsConsole.Tests.Support;
+
+namespace OpsConsole.Tests.Integration;
+
+/// <summary>The lock sampler against a real target (sampled every second), with real sessions waiting on each other.</summary>
+public sealed class LockSamplerTests(TargetFixture fixture, ITestOutputHelper output) : IClassFixture<TargetFixture>
+{
+    private LockMonitor Monitor => fixture.App.Service<LockMonitor>();
+
+    [Fact]
+    public async Task AChainOfThreeSessions_IsOneTreeWithItsHead_WithinTwoSeconds_AndGoneWhenReleased()
+    {
+        await using var contention = await LockContention.StartAsync(fixture.TargetConnectionString);
+        var a = await contention.BeginAsync();
+        var b = await contention.BeginAsync();
+        var c = await contention.BeginAsync();
+        await a.UpdateAsync(1);
+        await b.UpdateAsync(2);
+        var bWaits = b.UpdateAsync(1); // B waits for A
+        var cWaits = c.UpdateAsync(2); // C waits for B
+        var clock = Stopwatch.StartNew();
+
+        var sample = await Poll.UntilAsync(() => Task.FromResult(Monitor.Latest(fixture.TargetId)),
+            s => s?.Graph.Trees.Any(t => t.HeadPid == a.Pid && t.Waiting == 2) == true, TimeSpan.FromSeconds(2), "the chain A <- B <- C");
+        output.WriteLine($"chain seen after {clock.ElapsedMilliseconds} ms");
+
+        var graph = sample!.Graph;
+        Assert.Equal([a.Pid], graph.HeadBlockers);
+        Assert.Single(graph.Trees);
+        Assert.Empty(graph.Cycles);
+        Assert.Equal(2, sample.Waiting);
+        Assert.Equal([a.Pid], graph.BlockersOf(b.Pid));
+        Assert.Equal([b.Pid], graph.BlockersOf(c.Pid));
+        var wait = graph.Edges.Single(e => e.WaiterPid == b.Pid);
+        Assert.Equal("ShareLock", wait.Mode);
+        Assert.StartsWith("transaction ", wait.LockedObject);
+        Assert.Contains("UPDATE lock_demo", graph.Nodes[c.Pid].Query);
+        Assert.Equal("lock test", graph.Nodes[a.Pid].Application);
+
+        await a.RollbackAsync();
+        await bWaits;
+        await b.RollbackAsync();
+        await cWaits;
+        await c.RollbackAsync();
+        await Poll.UntilAsync(() => Task.FromResult(Monitor.Latest(fixture.TargetId)), s => s is { Waiting: 0 } && s.Graph.IsEmpty && s.At > sample.At,
+            TimeSpan.FromSeconds(3), "the chain to clear");
+
+        // History is sparse: the ticks that saw the chain were kept in full, the quiet ones only in the minute figures.
+        await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
+        var snapshots = await db.LockSnapshots.Where(s => s.TargetId == fixture.TargetId).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Contains(snapshots, s => s.Waiting == 2 && s.ToGraph().HeadBlockers.SequenceEqual([a.Pid]));
+        Assert.DoesNotContain(snapshots, s => s.Waiting == 0 && s.Deadlocks == 0);
+        var minutes = await db.LockMinutes.Where(m => m.TargetId == fixture.TargetId).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Contains(minutes, m => m.MaxWaiting >= 2 && m.Samples > 1);
+    }
+
+    [Fact]
+    public async Task ARealDeadlock_IncreasesTheRecordedDeadlockCount()
+    {
+        var before = await RecordedDeadlocksAsync();
+        await using var contention = await LockContention.StartAsync(fixture.TargetConnectionString);
+        var first = await contention.BeginAsync();
+        var second = await contention.BeginAsync();
+        await first.UpdateAsync(3);
+        await second.UpdateAsync(4);
+        var firstWaits = first.UpdateAsync(4);
+        var secondWaits = second.UpdateAsync(3);
+
+        // deadlock_timeout (1 s by default) later, PostgreSQL cancels one of the two with 40P01.
+        var outcomes = await Task.WhenAll(Outcome(firstWaits), Outcome(secondWaits));
+        Assert.Single(outcomes, o => o == "40P01");
+        Assert.Single(outcomes, o => o == "ok");
+        await first.RollbackAsync();
+        await second.RollbackAsync();
+
+        var after = await Poll.UntilAsync(RecordedDeadlocksAsync, n => n > before, TimeSpan.FromSeconds(15), "the deadlock in the lock history");
+        Assert.Equal(before + 1, after);
+    }
+
+    [Fact]
+    public async Task LockMinutes_KeepTheMostWaitingAndAddUpDeadlocks_AndPruningKeepsWhatIsInRetention()
+    {
+        var history = fixture.App.Service<LockHistory>();
+        var old = DateTimeOffset.UtcNow.AddDays(-100);
+        var minute = new DateTimeOffset(old.Year, old.Month, old.Day, old.Hour, old.Minute, 0, TimeSpan.Zero);
+        await history.RecordAsync(new LockSample(fixture.TargetId, minute.AddSeconds(1), 3, TimeSpan.FromSeconds(2), WaitForGraph.Build([], []), 1, 0, TimeSpan.Zero),
+            TestContext.Current.CancellationToken);
+        await history.RecordAsync(new LockSample(fixture.TargetId, minute.AddSeconds(2), 1, TimeSpan.FromSeconds(5), WaitForGraph.Build([], []), 2, 0, TimeSpan.Zero),
+            TestContext.Current.CancellationToken);
+
+        var stored = Assert.Single(await history.MinutesAsync(fixture.TargetId, minute, minute.AddMinutes(1), TestContext.Current.CancellationToken));
+        Assert.Equal((3, 5000.0, 3L, 2), (stored.MaxWaiting, stored.LongestWaitMs, stored.Deadlocks, stored.Samples));
+        Assert.Equal(2, (await history.MarksAsync(fixture.TargetId, minute, minute.AddMinutes(1), ct: TestContext.Current.CancellationToken)).Count);
+
+        Assert.True(await history.PruneAsync(TestContext.Current.CancellationToken) >= 3);
+        Assert.Empty(await history.MinutesAsync(fixture.TargetId, minute, minute.AddMinutes(1), TestContext.Current.CancellationToken));
+        Assert.NotEmpty(await history.MinutesAsync(fixture.TargetId, DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddMinutes(1),
+            TestContext.Current.CancellationToken));
+    }
+
+    private async Task<long> RecordedDeadlocksAsync()
+    {
+        await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
+        return await db.LockMinutes.Where(m => m.TargetId == fixture.TargetId).SumAsync(m => m.Deadlocks);
+    }
+
+    private static async Task<string> Outcome(Task wait)
+    {
+        try
+        {
+            await wait;
+            return "ok";
+        }
+        catch (PostgresException e)
+        {
+            return e.SqlState;
+        }
+    }
+}
