@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace OpsConsole.Domain.Locks;
 
 /// <summary>A backend (session) as the lock sampler saw it.</summary>
@@ -15,23 +17,31 @@ public sealed record BlockingTree(int HeadPid, int Waiting);
 /// from waiter to blocker. A head blocker blocks others and waits on nobody; a cycle is a deadlock forming
 /// before deadlock_timeout lets PostgreSQL break it.
 /// </summary>
+/// <remarks>
+/// Built once per sampler tick for up to ~10,000 lock rows, so the passes work on dense session indexes
+/// (<see cref="SessionIndex"/>) and int arrays (<see cref="Adjacency"/>) rather than dictionaries, hash sets
+/// and LINQ; pids come back only in what the members return. Immutable once built, so it may be read from
+/// several threads.
+/// </remarks>
 public sealed class WaitForGraph
 {
-    private readonly Dictionary<int, List<int>> blockersOf = [];
-    private readonly Dictionary<int, List<int>> waitersOf = [];
+    private readonly SessionIndex sessions;
+    private readonly Adjacency blockers; // waiter -> the sessions it waits for, in edge order
+    private readonly Adjacency waiters;  // blocker -> the sessions waiting for it, in edge order
+    private readonly int[] heads;
+    private GraphLayout? layout;
 
-    private WaitForGraph(IReadOnlyDictionary<int, Backend> nodes, IReadOnlyList<LockWait> edges)
+    private WaitForGraph(SessionIndex sessions, LockWait[] edges, int[] edgeWaiters, int[] edgeBlockers)
     {
-        Nodes = nodes;
+        this.sessions = sessions;
+        Nodes = sessions;
         Edges = edges;
-        foreach (var edge in edges)
-        {
-            Add(blockersOf, edge.WaiterPid, edge.BlockerPid);
-            Add(waitersOf, edge.BlockerPid, edge.WaiterPid);
-        }
-        HeadBlockers = waitersOf.Keys.Where(pid => !blockersOf.ContainsKey(pid)).Order().ToList();
-        Cycles = StronglyConnected();
-        Trees = HeadBlockers.Select(h => new BlockingTree(h, WaitingBehind(h))).OrderByDescending(t => t.Waiting).ThenBy(t => t.HeadPid).ToList();
+        blockers = Adjacency.Build(sessions.Count, edgeWaiters, edgeBlockers);
+        waiters = Adjacency.Build(sessions.Count, edgeBlockers, edgeWaiters);
+        heads = FindHeads();
+        HeadBlockers = SortedPids(heads);
+        Cycles = FindCycles(edgeWaiters);
+        Trees = MeasureTrees();
     }
 
     public IReadOnlyDictionary<int, Backend> Nodes { get; }
@@ -49,146 +59,242 @@ public sealed class WaitForGraph
     /// </summary>
     public static WaitForGraph Build(IEnumerable<Backend> backends, IEnumerable<LockWait> waits)
     {
-        var nodes = new Dictionary<int, Backend>();
+        var sessions = new SessionIndex();
         foreach (var backend in backends)
-            nodes.TryAdd(backend.Pid, backend);
-        var seen = new HashSet<(int, int)>();
-        var edges = new List<LockWait>();
-        foreach (var wait in waits)
+            sessions.Add(backend);
+        var rows = waits as IReadOnlyList<LockWait> ?? waits.ToList();
+        var rowWaiters = new int[rows.Count];
+        var rowBlockers = new int[rows.Count];
+        for (var row = 0; row < rows.Count; row++)
         {
-            if (!seen.Add((wait.WaiterPid, wait.BlockerPid)))
-                continue;
-            edges.Add(wait);
-            nodes.TryAdd(wait.WaiterPid, Unknown(wait.WaiterPid));
-            nodes.TryAdd(wait.BlockerPid, Unknown(wait.BlockerPid));
+            rowWaiters[row] = sessions.GetOrAddBare(rows[row].WaiterPid);
+            rowBlockers[row] = sessions.GetOrAddBare(rows[row].BlockerPid);
         }
-        return new WaitForGraph(nodes, edges);
+
+        var keep = FirstRowPerPair(sessions.Count, rowWaiters, rowBlockers, out var kept);
+        var edges = new LockWait[kept];
+        var edgeWaiters = new int[kept];
+        var edgeBlockers = new int[kept];
+        for (int row = 0, edge = 0; row < rows.Count; row++)
+        {
+            if (!keep[row])
+                continue;
+            (edges[edge], edgeWaiters[edge], edgeBlockers[edge]) = (rows[row], rowWaiters[row], rowBlockers[row]);
+            edge++;
+        }
+        return new WaitForGraph(sessions, edges, edgeWaiters, edgeBlockers);
     }
 
     /// <summary>How many sessions wait behind <paramref name="pid"/>, directly or through others.</summary>
     public int WaitingBehind(int pid)
     {
-        var visited = new HashSet<int> { pid };
-        var queue = new Queue<int>([pid]);
-        while (queue.TryDequeue(out var current))
-            if (waitersOf.TryGetValue(current, out var waiters))
-                foreach (var waiter in waiters)
-                    if (visited.Add(waiter))
-                        queue.Enqueue(waiter);
-        return visited.Count - 1;
+        if (!sessions.TryGetIndex(pid, out var index))
+            return 0;
+        // Rented rather than shared with the constructor's scratch arrays, so concurrent readers stay safe.
+        var seen = ArrayPool<int>.Shared.Rent(sessions.Count);
+        var queue = ArrayPool<int>.Shared.Rent(sessions.Count);
+        try
+        {
+            Array.Clear(seen, 0, sessions.Count);
+            return CountBehind(index, seen, 1, queue);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(seen);
+            ArrayPool<int>.Shared.Return(queue);
+        }
     }
 
-    public IReadOnlyList<int> BlockersOf(int pid) => blockersOf.TryGetValue(pid, out var b) ? b : [];
+    public IReadOnlyList<int> BlockersOf(int pid) => sessions.TryGetIndex(pid, out var index) ? sessions.PidsOf(blockers.Of(index)) : [];
 
-    public IReadOnlyList<int> WaitersOf(int pid) => waitersOf.TryGetValue(pid, out var w) ? w : [];
+    public IReadOnlyList<int> WaitersOf(int pid) => sessions.TryGetIndex(pid, out var index) ? sessions.PidsOf(waiters.Of(index)) : [];
 
     /// <summary>
     /// Layers for drawing: head blockers (or, for a cycle with no head, its lowest pid) in layer 0, the
     /// sessions waiting on them in layer 1, and so on; each session in exactly one slot, so none overlap.
+    /// Computed on first call and then shared.
     /// </summary>
-    public GraphLayout Layout()
-    {
-        var layerOf = new Dictionary<int, int>();
-        var roots = HeadBlockers.Concat(Cycles.Select(c => c.Min())).Distinct();
-        var queue = new Queue<int>();
-        foreach (var root in roots)
-            if (layerOf.TryAdd(root, 0))
-                queue.Enqueue(root);
-        while (queue.TryDequeue(out var current))
-            foreach (var waiter in WaitersOf(current))
-                if (layerOf.TryAdd(waiter, layerOf[current] + 1))
-                    queue.Enqueue(waiter);
-        // Sessions not reached from any root (those waiting behind a cycle only) hang below what they wait on.
-        foreach (var pid in Nodes.Keys.Where(p => !layerOf.ContainsKey(p) && (blockersOf.ContainsKey(p) || waitersOf.ContainsKey(p))).Order())
-            layerOf[pid] = 0;
+    public GraphLayout Layout() => LazyInitializer.EnsureInitialized(ref layout, LayOut);
 
-        var layers = layerOf.GroupBy(kv => kv.Value).OrderBy(g => g.Key)
-            .Select(g => (IReadOnlyList<int>)g.Select(kv => kv.Key).Order().ToList()).ToList();
-        var positions = new Dictionary<int, NodePosition>();
-        for (var layer = 0; layer < layers.Count; layer++)
-            for (var slot = 0; slot < layers[layer].Count; slot++)
-                positions[layers[layer][slot]] = new NodePosition(layer, slot);
-        return new GraphLayout(layers, positions);
+    /// <summary>
+    /// Several lock rows can link the same two sessions; only the first row per (waiter, blocker) pair is kept.
+    /// Rows are grouped by waiter (in row order) and each group is checked with a per-blocker stamp, so no set
+    /// of pairs is hashed.
+    /// </summary>
+    private static bool[] FirstRowPerPair(int sessionCount, int[] rowWaiters, int[] rowBlockers, out int kept)
+    {
+        var rowsByWaiter = Adjacency.Build(sessionCount, rowWaiters);
+        var keptFor = new int[sessionCount]; // keptFor[blocker] == waiter + 1 once (waiter, blocker) has its row
+        var keep = new bool[rowWaiters.Length];
+        kept = 0;
+        for (var waiter = 0; waiter < sessionCount; waiter++)
+            foreach (var row in rowsByWaiter.Of(waiter))
+            {
+                if (keptFor[rowBlockers[row]] == waiter + 1)
+                    continue;
+                keptFor[rowBlockers[row]] = waiter + 1;
+                keep[row] = true;
+                kept++;
+            }
+        return keep;
+    }
+
+    private int[] FindHeads()
+    {
+        var found = new List<int>();
+        for (var session = 0; session < sessions.Count; session++)
+            if (waiters.Degree(session) > 0 && blockers.Degree(session) == 0)
+                found.Add(session);
+        return [.. found];
+    }
+
+    private int[] SortedPids(int[] indexes)
+    {
+        var pids = sessions.PidsOf(indexes);
+        Array.Sort(pids);
+        return pids;
+    }
+
+    private BlockingTree[] MeasureTrees()
+    {
+        var trees = new BlockingTree[heads.Length];
+        // One stamp per head instead of clearing a visited set for each tree.
+        var seen = new int[sessions.Count];
+        var queue = new int[sessions.Count];
+        for (var i = 0; i < heads.Length; i++)
+            trees[i] = new BlockingTree(sessions.PidOf(heads[i]), CountBehind(heads[i], seen, i + 1, queue));
+        Array.Sort(trees, static (a, b) => a.Waiting != b.Waiting ? b.Waiting.CompareTo(a.Waiting) : a.HeadPid.CompareTo(b.HeadPid));
+        return trees;
+    }
+
+    /// <summary>Breadth-first over the waiters; a session counts once when <paramref name="seen"/> holds <paramref name="stamp"/> for it.</summary>
+    private int CountBehind(int root, int[] seen, int stamp, int[] queue)
+    {
+        seen[root] = stamp;
+        queue[0] = root;
+        var tail = 1;
+        for (var head = 0; head < tail; head++)
+            foreach (var waiter in waiters.Of(queue[head]))
+                if (seen[waiter] != stamp)
+                {
+                    seen[waiter] = stamp;
+                    queue[tail++] = waiter;
+                }
+        return tail - 1;
     }
 
     /// <summary>
     /// The cycles: Tarjan's strongly connected components with more than one session (or a session waiting on
-    /// itself), iteratively, so that a 10,000-session chain cannot overflow the stack.
+    /// itself). Iterative, with the depth-first path in an array, so that a 10,000-session chain cannot
+    /// overflow the stack.
     /// </summary>
-    private List<IReadOnlyList<int>> StronglyConnected()
+    private List<IReadOnlyList<int>> FindCycles(int[] edgeWaiters)
     {
-        var index = new Dictionary<int, int>();
-        var low = new Dictionary<int, int>();
-        var onStack = new HashSet<int>();
-        var stack = new Stack<int>();
-        var components = new List<IReadOnlyList<int>>();
-        var next = 0;
-        foreach (var start in blockersOf.Keys)
+        var count = sessions.Count;
+        var order = new int[count];  // discovery number, -1 while unvisited
+        var low = new int[count];
+        var onStack = new bool[count];
+        var stack = new int[count];  // Tarjan's stack of sessions whose component is still open
+        var path = new int[count];   // the depth-first path, in place of recursion
+        var cursor = new int[count]; // per session on the path: the position of its next blocker to follow
+        var (stackSize, depth, next) = (0, 0, 0);
+        var cycles = new List<IReadOnlyList<int>>();
+        Array.Fill(order, -1);
+
+        // Starting from the waiters in edge order keeps Cycles in the order earlier versions gave.
+        foreach (var start in edgeWaiters)
         {
-            if (index.ContainsKey(start))
+            if (order[start] >= 0)
                 continue;
-            var work = new Stack<(int Node, int Child)>();
-            work.Push((start, 0));
-            while (work.Count > 0)
+            Visit(start);
+            while (depth > 0)
             {
-                var (node, child) = work.Pop();
-                if (child == 0)
+                var node = path[depth - 1];
+                if (cursor[node] < blockers.End(node))
                 {
-                    index[node] = low[node] = next++;
-                    stack.Push(node);
-                    onStack.Add(node);
-                }
-                var successors = BlockersOf(node);
-                if (child < successors.Count)
-                {
-                    work.Push((node, child + 1));
-                    var successor = successors[child];
-                    if (!index.ContainsKey(successor))
-                        work.Push((successor, 0));
-                    else if (onStack.Contains(successor))
-                        low[node] = Math.Min(low[node], index[successor]);
+                    var blocker = blockers.Target(cursor[node]++);
+                    if (order[blocker] < 0)
+                        Visit(blocker);
+                    else if (onStack[blocker])
+                        low[node] = Math.Min(low[node], order[blocker]);
                     continue;
                 }
-                if (low[node] == index[node])
-                {
-                    // Most sessions are their own component; only real cycles are worth a list.
-                    if (stack.Peek() == node)
-                    {
-                        onStack.Remove(stack.Pop());
-                        if (successors.Contains(node))
-                            components.Add([node]);
-                    }
-                    else
-                    {
-                        var component = new List<int>();
-                        int member;
-                        do
-                        {
-                            member = stack.Pop();
-                            onStack.Remove(member);
-                            component.Add(member);
-                        } while (member != node);
-                        component.Sort();
-                        components.Add(component);
-                    }
-                }
-                if (work.Count > 0)
-                {
-                    var parent = work.Peek().Node;
-                    low[parent] = Math.Min(low[parent], low[node]);
-                }
+                depth--;
+                if (depth > 0)
+                    low[path[depth - 1]] = Math.Min(low[path[depth - 1]], low[node]);
+                if (low[node] == order[node])
+                    CloseComponent(node);
             }
         }
-        return components;
+        return cycles;
+
+        void Visit(int node)
+        {
+            order[node] = low[node] = next++;
+            stack[stackSize++] = node;
+            onStack[node] = true;
+            path[depth++] = node;
+            cursor[node] = blockers.Start(node);
+        }
+
+        void CloseComponent(int root)
+        {
+            var first = stackSize - 1;
+            while (stack[first] != root)
+                first--;
+            var members = stack.AsSpan(first, stackSize - first);
+            foreach (var member in members)
+                onStack[member] = false;
+            stackSize = first;
+            // Most sessions are their own component; only real cycles are worth a list.
+            if (members.Length > 1 || blockers.Of(root).Contains(root))
+            {
+                var pids = sessions.PidsOf(members);
+                Array.Sort(pids);
+                cycles.Add(pids);
+            }
+        }
     }
 
-    private static Backend Unknown(int pid) => new(pid, "", "", null, "unknown", null, null, "");
-
-    private static void Add(Dictionary<int, List<int>> map, int key, int value)
+    private GraphLayout LayOut()
     {
-        if (!map.TryGetValue(key, out var list))
-            map[key] = list = [];
-        list.Add(value);
+        var layerOf = new int[sessions.Count];
+        var queue = new int[sessions.Count];
+        var tail = 0;
+        Array.Fill(layerOf, -1);
+        foreach (var head in heads)
+            Enqueue(head, 0);
+        foreach (var cycle in Cycles)
+            if (layerOf[sessions.IndexOf(cycle[0])] < 0)
+                Enqueue(sessions.IndexOf(cycle[0]), 0);
+        for (var at = 0; at < tail; at++)
+            foreach (var waiter in waiters.Of(queue[at]))
+                if (layerOf[waiter] < 0)
+                    Enqueue(waiter, layerOf[queue[at]] + 1);
+        // Every session with an edge is reached: following its blockers ends at a head blocker or in a cycle,
+        // and both are roots. Sessions with no edge are not drawn.
+
+        // Breadth-first leaves the queue ordered by layer, so each layer is one run of it.
+        var layers = new List<IReadOnlyList<int>>();
+        var positions = new Dictionary<int, NodePosition>(tail);
+        for (int start = 0, end; start < tail; start = end)
+        {
+            end = start + 1;
+            while (end < tail && layerOf[queue[end]] == layerOf[queue[start]])
+                end++;
+            var layer = sessions.PidsOf(queue.AsSpan(start, end - start));
+            Array.Sort(layer);
+            for (var slot = 0; slot < layer.Length; slot++)
+                positions.Add(layer[slot], new NodePosition(layers.Count, slot));
+            layers.Add(layer);
+        }
+        return new GraphLayout(layers, positions);
+
+        void Enqueue(int session, int layer)
+        {
+            layerOf[session] = layer;
+            queue[tail++] = session;
+        }
     }
 }
 
