@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Locks;
+using OpsConsole.Domain.Targets;
+using OpsConsole.Tests.Support;
+using OpsConsole.Web.Hosting.Embedded;
+
+namespace OpsConsole.Tests.Benchmarks;
+
+/// <summary>
+/// What the lock sampler costs: the time of one tick on a target with 0 and with 200 sessions waiting, and the
+/// TPS pgbench loses on the target while the real sampler runs at 1 s, measured in alternating phases so that
+/// drift in the machine's speed hits both sides. The target cluster runs with fsync off (a throwaway cluster),
+/// which makes transactions cheaper and the sampler's share larger: a conservative measure.
+/// </summary>
+[Trait("Category", "Benchmark")]
+[Collection(BenchmarkCollection.Name)]
+public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly string root = PostgresClusterFixture.NewTempFolder("sampler-bench");
+    private EmbeddedPostgres cluster = null!;
+    private ConsoleApp app = null!;
+    private Target target = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        cluster = await EmbeddedPostgres.StartAsync(root, durable: false);
+        await cluster.EnsureDatabaseAsync("bench");
+        await ExecuteAsync("ALTER SYSTEM SET max_connections = 300");
+        await cluster.RestartAsync();
+        // The app's own sampler stays off: the benchmark runs the sampler itself, in phases.
+        app = new ConsoleApp(await postgres.CreateStoreAsync("sampler-bench"), new Dictionary<string, string?> { ["Locks:Enabled"] = "false" });
+        var id = await app.Service<TargetRegistry>().RegisterAsync(Actor.System, "bench", TargetEnvironment.Other, cluster.ConnectionString("bench"));
+        target = await app.Service<TargetRegistry>().GetAsync(id);
+    }
+
+    [Fact]
+    public async Task SamplerCostPerTick()
+    {
+        var figures = new Dictionary<string, double>();
+        await using var connection = await app.Service<TargetConnections>().OpenDedicatedAsync(target, "bench sampler", TimeSpan.FromSeconds(2), default);
+        var sampler = Sampler();
+        (figures["idleMedianMs"], figures["idleP95Ms"]) = await TickTimesAsync(sampler, connection, expectWaiting: 0);
+
+        await using var contention = await LockContention.StartAsync(cluster.ConnectionString("bench"));
+        var holder = await contention.BeginAsync();
+        await holder.UpdateAsync(1);
+        var waits = new List<Task>();
+        for (var i = 0; i < 200; i++)
+            waits.Add((await contention.BeginAsync()).UpdateAsync(1));
+        await Poll.UntilAsync(() => LockQueries.ReadAsync(connection, default), r => r.Waiting == 200, TimeSpan.FromSeconds(30), "200 waiting sessions");
+        (figures["waiting200MedianMs"], figures["waiting200P95Ms"]) = await TickTimesAsync(sampler, connection, expectWaiting: 200);
+        await holder.RollbackAsync();
+
+        output.WriteLine(JsonSerializer.Serialize(figures));
+        Write("sampler.json", figures);
+    }
+
+    [Fact]
+    public async Task PgbenchTpsWithTheSamplerOffAndOn()
+    {
+        var phase = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("OPS_BENCH_PGBENCH_SECONDS") ?? "10"));
+        await PgbenchAsync("-i", "-s", "10", "-q");
+        var off = new List<double>();
+        var on = new List<double>();
+        for (var pair = 0; pair < 3; pair++)
+        {
+            off.Add(await PgbenchTpsAsync(phase));
+            using var running = new CancellationTokenSource();
+            var sampling = Task.Run(() => Sampler().RunAsync(running.Token));
+            on.Add(await PgbenchTpsAsync(phase));
+            await running.CancelAsync();
+            await sampling;
+        }
+        var figures = new Dictionary<string, double>
+        {
+            ["offTps"] = Median(off),
+            ["onTps"] = Median(on),
+            ["lossPercent"] = (Median(off) - Median(on)) / Median(off) * 100,
+            ["phaseSeconds"] = phase.TotalSeconds,
+        };
+        output.WriteLine($"off {string.Join(", ", off)}; on {string.Join(", ", on)}");
+        output.WriteLine(JsonSerializer.Serialize(figures));
+        Write("pgbench.json", figures);
+    }
+
+    private TargetLockSampler Sampler() => new(target, app.Service<IOptions<LockOptions>>().Value, app.Service<TargetConnections>(),
+        app.Service<LockMonitor>(), app.Service<LockHistory>(), app.Service<OpsConsole.Domain.Live.LiveEvents>(),
+        app.Service<Microsoft.EntityFrameworkCore.IDbContextFactory<OpsConsole.Domain.Data.OpsDbContext>>(), TimeProvider.System,
+        Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+    private static async Task<(double Median, double P95)> TickTimesAsync(TargetLockSampler sampler, NpgsqlConnection connection, int expectWaiting)
+    {
+        await sampler.SampleAsync(connection, default); // warm-up
+        var times = new List<double>();
+        for (var i = 0; i < 50; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var sample = await sampler.SampleAsync(connection, default);
+            times.Add(clock.Elapsed.TotalMilliseconds);
+            Assert.Equal(expectWaiting, sample.Waiting);
+            Assert.Equal(expectWaiting, sample.Graph.Trees.Sum(t => t.Waiting));
+        }
+        times.Sort();
+        return (times[times.Count / 2], times[(int)Math.Ceiling(times.Count * 0.95) - 1]);
+    }
+
+    private async Task<double> PgbenchTpsAsync(TimeSpan phase)
+    {
+        var text = await PgbenchAsync("-c", "4", "-j", "2", "-n", "-T", ((int)phase.TotalSeconds).ToString());
+        var line = text.Split('\n').First(l => l.StartsWith("tps = ", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task<string> PgbenchAsync(params string[] args)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(cluster.ConnectionString("bench"));
+        // pgbench sits beside the real pg_ctl (PATH may hold only symlinks to initdb and pg_ctl).
+        var pgctl = PostgresBinaries.Locate().PgCtl;
+        var folder = Path.GetDirectoryName(File.ResolveLinkTarget(pgctl, returnFinalTarget: true)?.FullName ?? pgctl)!;
+        var start = new ProcessStartInfo(Path.Combine(folder, "pgbench"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["PGPASSWORD"] = connection.Password },
+        };
+        foreach (var arg in (string[])["-h", connection.Host!, "-p", connection.Port.ToString(), "-U", connection.Username!, .. args, "bench"])
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await stderr);
+        return await stdout;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString("bench") + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    private static void Write(string file, object figures)
+    {
+        if (Environment.GetEnvironmentVariable("OPS_BENCH_OUT") is { Length: > 0 } folder)
+            File.WriteAllText(Path.Combine(folder, file), JsonSerializer.Serialize(figures));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.DisposeAsync();
+        await cluster.DisposeAsync();
+        PostgresClusterFixture.TryDelete(root);
+    }
+}
