@@ -117,7 +117,7 @@ public partial class LockHistoryPanel
     }
 
     private static string MarkText(SnapshotMark mark) =>
-        $"{LockFormat.DateTime(mark.At)}: {mark.Waiting} waiting" + (mark.Deadlocks > 0 ? $", {mark.Deadlocks} deadlocks counted" : "");
+        $"{LockFormat.DateTime(mark.At)}: {mark.Waiting} waiting" + (mark.Deadlocks switch { 0 => "", 1 => ", 1 deadlock counted", var n => $", {n} deadlocks counted" });
 
     private static string Local(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
 
