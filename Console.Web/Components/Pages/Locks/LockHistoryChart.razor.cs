@@ -19,8 +19,18 @@ public partial class LockHistoryChart
     private DateTimeOffset start;
     private double slot;
 
+    private (IReadOnlyList<LockMinute>, DateTimeOffset, DateTimeOffset)? drawn;
+    private bool changed;
+
+    // The page re-renders with every live sample; the chart only when its minutes were reloaded.
+    protected override bool ShouldRender() => changed;
+
     protected override void OnParametersSet()
     {
+        changed = drawn != (Minutes, From, To);
+        if (!changed)
+            return;
+        drawn = (Minutes, From, To);
         start = MinuteOf(From);
         var buckets = Math.Max(1, (int)Math.Ceiling((To - start).TotalMinutes));
         slot = ViewWidth / buckets;
