@@ -48,8 +48,9 @@ internal sealed class TargetLockSampler(Target target, LockOptions options, Targ
                 failures = 0;
                 await SetReachableAsync(true, null, ct);
                 monitor.Record(sample);
-                live.Publish(new LocksSampled(target.Id, sample.At, sample.Waiting, sample.Deadlocks));
+                // Told after the history write, so that a page reloading its history on this event finds the tick stored.
                 await RecordHistoryAsync(sample, ct);
+                live.Publish(new LocksSampled(target.Id, sample.At, sample.Waiting, sample.Deadlocks));
                 await timer.WaitForNextTickAsync(ct);
             }
         }

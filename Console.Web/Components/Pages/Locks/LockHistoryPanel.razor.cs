@@ -1,0 +1,128 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using OpsConsole.Domain.Locks;
+
+namespace OpsConsole.Web.Components.Pages.Locks;
+
+public enum HistoryRange { Quarter, Hour, SixHours, Day, Custom }
+
+/// <summary>
+/// A target's lock history over a chosen window: per-minute charts and a scrubber over the stored snapshots
+/// (moments when something waited or a deadlock was counted). Picking a moment is reported to the page, which shows it.
+/// </summary>
+public partial class LockHistoryPanel
+{
+    private const int MaxDeadlockChips = 12;
+
+    [Inject] public required LockHistory History { get; init; }
+    [Inject] public required TimeProvider Time { get; init; }
+
+    [Parameter, EditorRequired] public Guid TargetId { get; set; }
+    /// <summary>Raised by the page when new history is worth reading (a deadlock, a new minute); a change reloads.</summary>
+    [Parameter] public int Version { get; set; }
+    [Parameter] public long? SelectedSnapshotId { get; set; }
+    [Parameter] public EventCallback<SnapshotMark> OnPick { get; set; }
+
+    private HistoryRange range = HistoryRange.Hour;
+    private string? customFrom, customTo, customError;
+    private (DateTimeOffset From, DateTimeOffset To) window;
+    private IReadOnlyList<LockMinute>? minutes;
+    private IReadOnlyList<SnapshotMark>? marks;
+    private int scrubIndex;
+    private bool loading;
+    private (Guid Target, int Version)? loaded;
+
+    private IReadOnlyList<SnapshotMark> DeadlockMarks => marks?.Where(m => m.Deadlocks > 0).TakeLast(MaxDeadlockChips).ToList() ?? [];
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (loaded == (TargetId, Version))
+            return;
+        // A custom window is fixed: new samples do not move it, so only a target switch reloads it.
+        if (range == HistoryRange.Custom && loaded?.Target == TargetId)
+        {
+            loaded = (TargetId, Version);
+            return;
+        }
+        loaded = (TargetId, Version);
+        await ReloadAsync();
+    }
+
+    private async Task SelectRangeAsync(HistoryRange value)
+    {
+        range = value;
+        if (range == HistoryRange.Custom)
+        {
+            var (from, to) = window;
+            customFrom ??= Local(from);
+            customTo ??= Local(to);
+            return;
+        }
+        await ReloadAsync();
+    }
+
+    private async Task ReloadAsync()
+    {
+        if (Window() is not { } chosen)
+            return;
+        window = chosen;
+        loading = true;
+        try
+        {
+            minutes = await History.MinutesAsync(TargetId, window.From, window.To);
+            marks = await History.MarksAsync(TargetId, window.From, window.To);
+            var selected = marks.Select((m, i) => (m, i)).FirstOrDefault(x => x.m.Id == SelectedSnapshotId);
+            scrubIndex = SelectedSnapshotId is not null && selected.m is not null ? selected.i : Math.Max(0, marks.Count - 1);
+        }
+        finally
+        {
+            loading = false;
+        }
+    }
+
+    private (DateTimeOffset From, DateTimeOffset To)? Window()
+    {
+        customError = null;
+        var now = Time.GetUtcNow();
+        TimeSpan? span = range switch
+        {
+            HistoryRange.Quarter => TimeSpan.FromMinutes(15),
+            HistoryRange.Hour => TimeSpan.FromHours(1),
+            HistoryRange.SixHours => TimeSpan.FromHours(6),
+            HistoryRange.Day => TimeSpan.FromDays(1),
+            _ => null,
+        };
+        if (span is { } s)
+            return (now - s, now);
+        if (ParseUtc(customFrom) is not { } from || ParseUtc(customTo) is not { } to || from >= to)
+        {
+            customError = "Give a start and an end (UTC), the start before the end.";
+            return null;
+        }
+        return (from, to);
+    }
+
+    private Task PickIndexAsync(int index)
+    {
+        scrubIndex = Math.Clamp(index, 0, (marks?.Count ?? 1) - 1);
+        return marks is { Count: > 0 } all ? OnPick.InvokeAsync(all[scrubIndex]) : Task.CompletedTask;
+    }
+
+    private Task StepAsync(int delta) => PickIndexAsync(scrubIndex + delta);
+
+    private Task PickAsync(SnapshotMark mark)
+    {
+        scrubIndex = marks?.ToList().IndexOf(mark) ?? 0;
+        return OnPick.InvokeAsync(mark);
+    }
+
+    private static string MarkText(SnapshotMark mark) =>
+        $"{LockFormat.DateTime(mark.At)}: {mark.Waiting} waiting" + (mark.Deadlocks switch { 0 => "", 1 => ", 1 deadlock counted", var n => $", {n} deadlocks counted" });
+
+    private static string Local(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset? ParseUtc(string? text) =>
+        DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
+            ? new DateTimeOffset(at, TimeSpan.Zero)
+            : null;
+}
