@@ -66,10 +66,10 @@ public static class LockQueries
                 backends.Add(new Backend(pid, rows.GetString(1), rows.GetString(2), rows.IsDBNull(3) ? null : rows.GetString(3), rows.GetString(4),
                     Seconds(rows, 5), Seconds(rows, 6), rows.GetString(7)));
             var blockers = rows.GetFieldValue<int[]>(8);
-            if (blockers.Length == 0 || rows.IsDBNull(9))
+            if (blockers.Length == 0)
                 continue;
-            var mode = rows.GetString(9);
-            var lockedObject = Describe(rows);
+            // pg_locks is read a moment after pg_stat_activity: a waiter whose lock row was not seen still waits.
+            var (mode, lockedObject) = rows.IsDBNull(9) ? ("unknown", "unknown") : (rows.GetString(9), Describe(rows));
             foreach (var blocker in blockers)
                 waits.Add(new LockWait(pid, blocker, mode, lockedObject));
         }

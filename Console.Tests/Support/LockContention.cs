@@ -41,8 +41,21 @@ public sealed class LockContention(string connectionString) : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// Ends the sessions on the server first: closing a connection whose statement still waits for a lock would
+    /// wait with it, behind sessions not closed yet.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (sessions.Count > 0)
+        {
+            await using var admin = await OpenAsync();
+            await using var terminate = new NpgsqlCommand("SELECT pg_terminate_backend(pid, 5000) FROM unnest($1) pid", admin)
+            {
+                Parameters = { new() { Value = sessions.Select(s => s.Pid).ToArray() } },
+            };
+            await terminate.ExecuteNonQueryAsync();
+        }
         foreach (var session in sessions)
             await session.DisposeAsync();
     }
