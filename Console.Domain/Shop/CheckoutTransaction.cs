@@ -3,14 +3,15 @@ using Npgsql;
 namespace OpsConsole.Domain.Shop;
 
 /// <summary>
-/// One checkout, as a typical checkout service writes it: reserve stock row by row in cart order, record the
-/// order, charge the card while still holding the stock locks, record the payment, commit. Holding locks
-/// across the gateway call is the classic mistake that makes lock waits (and deadlocks) expensive.
+/// One checkout, as a typical checkout service writes it: reserve stock row by row in cart order (pricing each
+/// line as it goes), record the order, charge the card while still holding the stock locks, record the payment,
+/// commit. Holding locks across the gateway call is the classic mistake that makes lock waits (and deadlocks) expensive.
 /// </summary>
 public static class CheckoutTransaction
 {
     /// <summary>Completes the checkout or throws: <see cref="ShopConnectException"/>, a driver exception, or a decline.</summary>
-    public static async Task RunAsync(NpgsqlDataSource db, ShopCart cart, SimulatedPaymentGateway gateway, CancellationToken ct)
+    public static async Task RunAsync(NpgsqlDataSource db, ShopCart cart, TimeSpan lineLatency, SimulatedPaymentGateway gateway,
+        TimeProvider time, CancellationToken ct)
     {
         NpgsqlConnection connection;
         try
@@ -32,6 +33,8 @@ public static class CheckoutTransaction
                         new() { Value = ShopSchema.RestockBelow }, new() { Value = ShopSchema.InitialStock } },
                 };
                 await reserve.ExecuteNonQueryAsync(ct);
+                if (lineLatency > TimeSpan.Zero)
+                    await Task.Delay(lineLatency, time, ct); // pricing this line, its stock (and the lines' before) still locked
             }
 
             long orderId;

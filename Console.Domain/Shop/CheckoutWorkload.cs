@@ -62,21 +62,22 @@ public sealed class CheckoutWorkload(ShopWorkloadControl control, ShopWorkloadCo
         // of them are waiting for a pooled connection and will fail on its timeout, which the counters show.
         var maxInFlight = o.Concurrency * 4;
         var attempts = new List<Task>();
-        var due = 0.0;
-        var last = time.GetTimestamp();
+        var nextArrival = time.GetUtcNow();
         var nextPrune = time.GetUtcNow();
         using var timer = new PeriodicTimer(Tick, time);
         try
         {
             while (await timer.WaitForNextTickAsync(ct))
             {
-                var (rate, inPeak) = o.RateAt(time.GetUtcNow());
+                var now = time.GetUtcNow();
+                var (rate, inPeak) = o.RateAt(now);
                 counters.SetPace(rate, inPeak);
-                var now = time.GetTimestamp();
-                due = Math.Min(due + rate * time.GetElapsedTime(last, now).TotalSeconds, maxInFlight);
-                last = now;
-                for (; due >= 1 && counters.InFlight < maxInFlight; due--)
+                // Shoppers arrive independently of each other (a Poisson process): evenly spaced arrivals would
+                // never overlap at low rates, and overlapping checkouts are what contend.
+                for (; nextArrival <= now && counters.InFlight < maxInFlight; nextArrival += NextGap(rate))
                     attempts.Add(AttemptAsync(db, o, ShopCart.Pick(o, prices, Random.Shared), gateway, reporter, ct));
+                if (nextArrival < now - TimeSpan.FromSeconds(1))
+                    nextArrival = now; // saturated: shoppers who found the shop full are not queued up for later
                 attempts.RemoveAll(a => a.IsCompleted);
 
                 if (time.GetUtcNow() >= nextPrune)
@@ -103,7 +104,7 @@ public sealed class CheckoutWorkload(ShopWorkloadControl control, ShopWorkloadCo
             string? errorClass = null, errorCode = null;
             try
             {
-                await CheckoutTransaction.RunAsync(db, cart, gateway, ct);
+                await CheckoutTransaction.RunAsync(db, cart, o.LineLatency, gateway, time, ct);
             }
             catch (Exception) when (ct.IsCancellationRequested)
             {
@@ -123,6 +124,8 @@ public sealed class CheckoutWorkload(ShopWorkloadControl control, ShopWorkloadCo
             counters.AttemptEnded();
         }
     }
+
+    private static TimeSpan NextGap(double rate) => TimeSpan.FromSeconds(-Math.Log(1 - Random.Shared.NextDouble()) / rate);
 
     private async Task PruneAsync(NpgsqlDataSource db, TimeSpan retention, CancellationToken ct)
     {

@@ -32,6 +32,12 @@ public sealed class ShopWorkloadOptions
     /// <summary>The probability that a cart item is a best-seller.</summary>
     public double HotShare { get; set; } = 0.5;
 
+    /// <summary>
+    /// Work the checkout service does on each line right after reserving its stock (price and promotion lookups),
+    /// while the lines before it stay locked: the window in which two carts can lock best-sellers crosswise.
+    /// </summary>
+    public TimeSpan LineLatency { get; set; } = TimeSpan.FromMilliseconds(3);
+
     public TimeSpan PaymentLatencyMin { get; set; } = TimeSpan.FromMilliseconds(20);
     public TimeSpan PaymentLatencyMax { get; set; } = TimeSpan.FromMilliseconds(80);
 

@@ -17,6 +17,7 @@ public static class ShopWorkloadRules
         Range(nameof(o.Products), o.Products, 10, 100_000, "products");
         Range(nameof(o.HotProducts), o.HotProducts, 1, Math.Max(1, o.Products / 2), "products (at most half the catalog)");
         Range(nameof(o.HotShare), o.HotShare, 0, 1, "(a probability)");
+        Range(nameof(o.LineLatency), o.LineLatency.TotalMilliseconds, 0, 1_000, "ms");
         Range(nameof(o.PaymentLatencyMin), o.PaymentLatencyMin.TotalMilliseconds, 0, 10_000, "ms");
         Range(nameof(o.PaymentLatencyMax), o.PaymentLatencyMax.TotalMilliseconds, o.PaymentLatencyMin.TotalMilliseconds, 10_000, "ms (and at least the minimum)");
         Range(nameof(o.DeclineRate), o.DeclineRate, 0, 1, "(a probability)");
