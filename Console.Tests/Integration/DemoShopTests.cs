@@ -46,11 +46,14 @@ public sealed class DemoShopTests(DemoShopFixture fixture, ITestOutputHelper out
     [Fact]
     public async Task RaisingDeadlockTimeoutAtPeak_RaisesTheFailureRate_AndRollingItBackBringsItDown()
     {
+        // A pool of 6: with many more connections, every deadlock (even at 1 s) convoys all of them and the
+        // baseline itself collapses, which is a different lesson than the one this test is about.
         await fixture.Control.TuneAsync(fixture.Admin, Settings(s =>
         {
-            (s.RatePerSecond, s.PeakFactor, s.PeakEvery, s.PeakDuration) = (5, 3, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)); // always at peak
-            (s.Concurrency, s.CartSizeMin, s.CartSizeMax, s.HotProducts, s.HotShare) = (16, 2, 4, 4, 0.8);
-            (s.PaymentLatencyMin, s.PaymentLatencyMax, s.DeclineRate) = (TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(60), 0);
+            (s.RatePerSecond, s.PeakFactor, s.PeakEvery, s.PeakDuration) = (6, 3, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)); // always at peak
+            (s.Concurrency, s.CartSizeMin, s.CartSizeMax, s.HotProducts, s.HotShare) = (6, 1, 4, 6, 0.6);
+            (s.LineLatency, s.PaymentLatencyMin, s.PaymentLatencyMax, s.DeclineRate) =
+                (TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(30), 0);
         }));
         await fixture.Control.StartAsync(fixture.Admin);
         await Poll.UntilAsync(() => Task.FromResult(fixture.Counters.Snapshot()), s => s.Attempts >= 30, TimeSpan.FromSeconds(60), "the shop to warm up");
@@ -67,7 +70,7 @@ public sealed class DemoShopTests(DemoShopFixture fixture, ITestOutputHelper out
         var restored = await FailureRateOverAsync(150, "deadlock_timeout reset");
 
         Assert.True(raised >= baseline + 0.15 && raised >= 2 * baseline, $"raised {raised:P0} vs baseline {baseline:P0}");
-        Assert.True(restored <= baseline + 0.10, $"restored {restored:P0} vs baseline {baseline:P0}");
+        Assert.True(restored <= (baseline + raised) / 2, $"restored {restored:P0} vs raised {raised:P0}, baseline {baseline:P0}");
     }
 
     [Theory]
