@@ -15,10 +15,13 @@ public sealed class ShopWorkloadOptions
     public string Target { get; set; } = "shop";
 
     /// <summary>Checkout attempts per second outside a peak (they arrive whether or not earlier ones finished).</summary>
-    public double RatePerSecond { get; set; } = 20;
+    public double RatePerSecond { get; set; } = 6;
 
-    /// <summary>Database connections the shop may hold: its pool size, as a real checkout service would have.</summary>
-    public int Concurrency { get; set; } = 8;
+    /// <summary>
+    /// Database connections the shop may hold: its pool size, as a real checkout service would have. Keep it small:
+    /// with many connections every deadlock convoys all of them, and even PostgreSQL's defaults collapse at peak.
+    /// </summary>
+    public int Concurrency { get; set; } = 6;
 
     public int CartSizeMin { get; set; } = 1;
     public int CartSizeMax { get; set; } = 4;
@@ -27,19 +30,19 @@ public sealed class ShopWorkloadOptions
     public int Products { get; set; } = 500;
 
     /// <summary>How many best-sellers there are; carts share them, which is where checkouts contend.</summary>
-    public int HotProducts { get; set; } = 5;
+    public int HotProducts { get; set; } = 6;
 
     /// <summary>The probability that a cart item is a best-seller.</summary>
-    public double HotShare { get; set; } = 0.5;
+    public double HotShare { get; set; } = 0.6;
 
     /// <summary>
     /// Work the checkout service does on each line right after reserving its stock (price and promotion lookups),
     /// while the lines before it stay locked: the window in which two carts can lock best-sellers crosswise.
     /// </summary>
-    public TimeSpan LineLatency { get; set; } = TimeSpan.FromMilliseconds(3);
+    public TimeSpan LineLatency { get; set; } = TimeSpan.FromMilliseconds(10);
 
-    public TimeSpan PaymentLatencyMin { get; set; } = TimeSpan.FromMilliseconds(20);
-    public TimeSpan PaymentLatencyMax { get; set; } = TimeSpan.FromMilliseconds(80);
+    public TimeSpan PaymentLatencyMin { get; set; } = TimeSpan.FromMilliseconds(10);
+    public TimeSpan PaymentLatencyMax { get; set; } = TimeSpan.FromMilliseconds(30);
 
     /// <summary>The share of payments the simulated gateway declines.</summary>
     public double DeclineRate { get; set; } = 0.02;
@@ -51,7 +54,7 @@ public sealed class ShopWorkloadOptions
     public TimeSpan PeakDuration { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The rate multiplier during a peak (1 turns peaks off).</summary>
-    public double PeakFactor { get; set; } = 5;
+    public double PeakFactor { get; set; } = 3;
 
     /// <summary>
     /// The client's patience per statement and per wait for a pooled connection: a checkout stuck behind a lock

@@ -3,6 +3,7 @@ using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Rollbacks;
+using OpsConsole.Domain.Shop;
 using OpsConsole.Domain.Users;
 using OpsConsole.Tests.Support;
 using OpsConsole.Web.Hosting.Auth;
@@ -22,6 +23,7 @@ public sealed class ExampleSettingsTests
         { DriftOptions.Section, typeof(DriftOptions) },
         { ApiOptions.Section, typeof(ApiOptions) },
         { RollbackOptions.Section, typeof(RollbackOptions) },
+        { ShopWorkloadOptions.Section, typeof(ShopWorkloadOptions) },
     };
 
     [Theory]
