@@ -11,6 +11,7 @@ using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Rollbacks;
+using OpsConsole.Domain.Shop;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Users;
@@ -86,6 +87,17 @@ public static class DependencyInjection
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<DriftDetector>());
         services.AddHostedService(sp => sp.GetRequiredService<LockSampler>());
+        services.AddShopWorkload();
         return builder;
+    }
+
+    /// <summary>The demo shop's traffic. Registered after StoreInitializer, which registers the shop target first.</summary>
+    private static void AddShopWorkload(this IServiceCollection services)
+    {
+        services.AddOptions<ShopWorkloadOptions>().BindConfiguration(ShopWorkloadOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ShopWorkloadOptions>, ShopWorkloadOptionsValidator>();
+        services.AddSingleton<ShopWorkloadCounters>();
+        services.AddSingleton<ShopWorkloadControl>();
+        services.AddHostedService<CheckoutWorkload>();
     }
 }

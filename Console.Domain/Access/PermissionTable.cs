@@ -36,5 +36,6 @@ public static class PermissionTable
         public const string ManageUsers = PolicyPrefix + nameof(Permission.ManageUsers);
         public const string ManageApiKeys = PolicyPrefix + nameof(Permission.ManageApiKeys);
         public const string ManageTargets = PolicyPrefix + nameof(Permission.ManageTargets);
+        public const string ManageWorkload = PolicyPrefix + nameof(Permission.ManageWorkload);
     }
 }

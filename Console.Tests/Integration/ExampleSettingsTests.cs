@@ -4,6 +4,7 @@ using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Rollbacks;
+using OpsConsole.Domain.Shop;
 using OpsConsole.Domain.Users;
 using OpsConsole.Tests.Support;
 using OpsConsole.Web.Hosting.Auth;
@@ -24,6 +25,7 @@ public sealed class ExampleSettingsTests
         { LockOptions.Section, typeof(LockOptions) },
         { ApiOptions.Section, typeof(ApiOptions) },
         { RollbackOptions.Section, typeof(RollbackOptions) },
+        { ShopWorkloadOptions.Section, typeof(ShopWorkloadOptions) },
     };
 
     [Theory]

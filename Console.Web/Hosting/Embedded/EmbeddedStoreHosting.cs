@@ -1,4 +1,5 @@
 using OpsConsole.Domain.Data;
+using OpsConsole.Domain.Shop;
 using Serilog.Extensions.Logging;
 
 namespace OpsConsole.Web.Hosting.Embedded;
@@ -25,6 +26,10 @@ public static class EmbeddedStoreHosting
 
         builder.Configuration[$"ConnectionStrings:{StoreSetup.ConnectionStringName}"] = cluster.ConnectionString("opsconsole");
         builder.Configuration["ConnectionStrings:Shop"] = cluster.ConnectionString(options.ShopDatabase);
+        // The demo shop has customers out of the box, unless configured otherwise.
+        const string shopWorkload = $"{ShopWorkloadOptions.Section}:{nameof(ShopWorkloadOptions.Enabled)}";
+        if (string.IsNullOrWhiteSpace(builder.Configuration[shopWorkload]))
+            builder.Configuration[shopWorkload] = "true";
         builder.Services.AddSingleton(cluster);
         builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
         return builder;
