@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Domain.Users;
@@ -19,6 +20,9 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : Ident
     public DbSet<SettingSnapshot> SettingSnapshots => Set<SettingSnapshot>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<RollbackRun> RollbackRuns => Set<RollbackRun>();
+    public DbSet<StoredCheckoutEvent> CheckoutEvents => Set<StoredCheckoutEvent>();
+    public DbSet<CheckoutMinute> CheckoutMinutes => Set<CheckoutMinute>();
+    public DbSet<CheckoutMinuteDelta> CheckoutMinuteDeltas => Set<CheckoutMinuteDelta>();
 
     /// <summary>Data Protection keys live in the store, so every console instance can decrypt target secrets.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
