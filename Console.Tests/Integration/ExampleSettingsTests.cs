@@ -1,6 +1,7 @@
 using System.Text.Json;
 using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Users;
@@ -22,6 +23,8 @@ public sealed class ExampleSettingsTests
         { DriftOptions.Section, typeof(DriftOptions) },
         { ApiOptions.Section, typeof(ApiOptions) },
         { RollbackOptions.Section, typeof(RollbackOptions) },
+        { IngestOptions.Section, typeof(IngestOptions) },
+        { CheckoutOptions.Section, typeof(CheckoutOptions) },
     };
 
     [Theory]
