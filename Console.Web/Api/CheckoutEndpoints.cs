@@ -1,6 +1,7 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using OpsConsole.Domain;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Web.Hosting.Auth;
@@ -27,7 +28,17 @@ public static class CheckoutEndpoints
                              "is stored durably; an event id already stored is counted as a duplicate and stored once. Any bad event refuses the " +
                              "whole batch with problem details naming it, e.g. [3].occurredAt. Under overload the answer is 429 with Retry-After: " +
                              "send the same batch again later (repeats are harmless).")
-            .Accepts<CheckoutEventBody[]>("application/json")
+            // The request schema by a transformer, not .Accepts: Accepts also makes routing answer other content types with
+            // a bare 415, where this API answers problem details.
+            .AddOpenApiOperationTransformer(async (operation, context, ct) => operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = "A JSON array of checkout events.",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(CheckoutEventBody[]), null, ct) },
+                },
+            })
             .Produces<CheckoutBatchResult>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
