@@ -17,5 +17,10 @@ public sealed class CheckoutMinuteDelta
     public long[] FailuresByClass { get; private set; } = [];
 
     public decimal Revenue { get; private set; }
-    public byte[] Histogram { get; private set; } = [];
+
+    /// <summary>
+    /// The latencies themselves (µs), not a histogram: building and encoding a histogram per batch cost more than
+    /// the rest of the batch's work; the roll-up records them into the minute's histogram instead.
+    /// </summary>
+    public long[] LatenciesMicros { get; private set; } = [];
 }

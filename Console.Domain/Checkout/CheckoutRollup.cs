@@ -12,7 +12,7 @@ namespace OpsConsole.Domain.Checkout;
 /// Keeps the per-minute buckets (checkout_minutes) and prunes old data.
 ///
 /// Why deltas: each ingest transaction appends, with its events, one delta row per (service, minute) it
-/// touched, counting only the events it newly stored, histogram included. Concurrent batches thus never lock
+/// touched, counting only the events it newly stored, latencies included. Concurrent batches thus never lock
 /// a shared row (the current minute's bucket would otherwise serialize every batch), and a late event simply
 /// adds a delta to its own, older minute. A rollup pass deletes the deltas it can see and merges them into
 /// the buckets in one transaction: a delta is folded exactly once (its delete and the bucket update commit
@@ -28,7 +28,7 @@ public sealed class CheckoutRollup(IDbContextFactory<OpsDbContext> dbFactory, IO
     private const string TakeDeltas =
         """
         DELETE FROM checkout_minute_deltas WHERE "Id" IN (SELECT "Id" FROM checkout_minute_deltas ORDER BY "Id" LIMIT $1)
-        RETURNING "Service", "Minute", "Attempts", "Successes", "FailuresByClass", "Revenue", "Histogram"
+        RETURNING "Service", "Minute", "Attempts", "Successes", "FailuresByClass", "Revenue", "LatenciesMicros"
         """;
 
     private DateTimeOffset lastPrune = DateTimeOffset.MinValue;
@@ -71,9 +71,9 @@ public sealed class CheckoutRollup(IDbContextFactory<OpsDbContext> dbFactory, IO
             while (await reader.ReadAsync(ct))
             {
                 count++;
-                var delta = CheckoutTally.From(reader.GetInt64(2), reader.GetInt64(3), reader.GetFieldValue<long[]>(4), reader.GetDecimal(5),
-                    reader.GetFieldValue<byte[]>(6));
                 var key = (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1));
+                var delta = CheckoutTally.FromDelta(reader.GetInt64(2), reader.GetInt64(3), reader.GetFieldValue<long[]>(4), reader.GetDecimal(5),
+                    reader.GetFieldValue<long[]>(6));
                 if (deltas.TryGetValue(key, out var sum))
                     sum.Add(delta);
                 else

@@ -57,6 +57,17 @@ public sealed class CheckoutTally
         return tally;
     }
 
+    /// <summary>A batch's delta read back from the store: its latencies are recorded one by one.</summary>
+    public static CheckoutTally FromDelta(long attempts, long successes, IReadOnlyList<long> failuresByClass, decimal revenue, long[] latenciesMicros)
+    {
+        var tally = new CheckoutTally { Attempts = attempts, Successes = successes, Revenue = revenue };
+        for (var i = 0; i < tally.FailuresByClass.Length && i < failuresByClass.Count; i++)
+            tally.FailuresByClass[i] = failuresByClass[i];
+        foreach (var micros in latenciesMicros)
+            tally.Latency.RecordValue(micros);
+        return tally;
+    }
+
     public double PercentileMs(double percentile) => LatencyHistograms.PercentileMs(Latency, percentile);
 
     /// <summary>Successes over attempts, 0-1; null when there were no attempts (not 0 %, not 100 %).</summary>
@@ -66,7 +77,7 @@ public sealed class CheckoutTally
         ErrorClasses.All.Select((name, i) => (name, count: FailuresByClass[i])).ToDictionary(p => p.name, p => p.count);
 
     /// <summary>An unknown class counts as "other": the contract is checked at the door, this only keeps the sums whole.</summary>
-    private static int ClassIndex(string? errorClass)
+    internal static int ClassIndex(string? errorClass)
     {
         for (var i = 0; i < ErrorClasses.All.Count; i++)
             if (ErrorClasses.All[i] == errorClass)

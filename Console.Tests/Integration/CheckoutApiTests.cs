@@ -33,6 +33,21 @@ public sealed class CheckoutApiTests(ConsoleAppFixture fixture, PostgresClusterF
     }
 
     [Fact]
+    public async Task ABatchPartlyStoredBefore_StoresOnlyItsNewEvents()
+    {
+        using var client = await ClientAsync(ApiScopes.EventsWrite);
+        var service = NewService();
+        var earlier = Enumerable.Range(0, 3).Select(_ => CheckoutBatches.Event(service)).ToList();
+        using var first = await PostAsync(client, CheckoutBatches.Json(earlier));
+
+        using var response = await PostAsync(client, CheckoutBatches.Json([.. earlier, CheckoutBatches.Event(service), CheckoutBatches.Event(service)]));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal((5, 2, 3), await CountsAsync(response));
+        Assert.Equal(5, await CountStoredAsync(service));
+    }
+
+    [Fact]
     public async Task AnIdRepeatedWithinTheBatch_IsStoredOnce_AndCountedAsADuplicate()
     {
         using var client = await ClientAsync(ApiScopes.EventsWrite);

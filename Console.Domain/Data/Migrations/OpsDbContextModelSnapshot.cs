@@ -607,9 +607,9 @@ namespace OpsConsole.Domain.Data.Migrations
                         .IsRequired()
                         .HasColumnType("bigint[]");
 
-                    b.Property<byte[]>("Histogram")
+                    b.PrimitiveCollection<long[]>("LatenciesMicros")
                         .IsRequired()
-                        .HasColumnType("bytea");
+                        .HasColumnType("bigint[]");
 
                     b.Property<DateTimeOffset>("Minute")
                         .HasColumnType("timestamp with time zone");

@@ -13,7 +13,7 @@ using OpsConsole.Domain.Data;
 namespace OpsConsole.Domain.Data.Migrations
 {
     [DbContext(typeof(OpsDbContext))]
-    [Migration("20261125200904_CheckoutEvents")]
+    [Migration("20261125202452_CheckoutEvents")]
     partial class CheckoutEvents
     {
         /// <inheritdoc />
@@ -610,9 +610,9 @@ namespace OpsConsole.Domain.Data.Migrations
                         .IsRequired()
                         .HasColumnType("bigint[]");
 
-                    b.Property<byte[]>("Histogram")
+                    b.PrimitiveCollection<long[]>("LatenciesMicros")
                         .IsRequired()
-                        .HasColumnType("bytea");
+                        .HasColumnType("bigint[]");
 
                     b.Property<DateTimeOffset>("Minute")
                         .HasColumnType("timestamp with time zone");

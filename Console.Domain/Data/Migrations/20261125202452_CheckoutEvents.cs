@@ -46,7 +46,7 @@ namespace OpsConsole.Domain.Data.Migrations
                     Successes = table.Column<long>(type: "bigint", nullable: false),
                     FailuresByClass = table.Column<long[]>(type: "bigint[]", nullable: false),
                     Revenue = table.Column<decimal>(type: "numeric", nullable: false),
-                    Histogram = table.Column<byte[]>(type: "bytea", nullable: false)
+                    LatenciesMicros = table.Column<long[]>(type: "bigint[]", nullable: false)
                 },
                 constraints: table =>
                 {
