@@ -33,6 +33,7 @@ public static class CheckoutBatchParser
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
                 return (null, new BatchShapeError(null, "The body must be a JSON array of checkout events.", "Invalid request"));
             var events = new List<CheckoutEvent>(Math.Min(maxEvents, 1024));
+            var repeats = new Repeats();
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
                 var index = events.Count;
@@ -41,7 +42,7 @@ public static class CheckoutBatchParser
                         StatusCodes.Status413PayloadTooLarge));
                 if (reader.TokenType != JsonTokenType.StartObject)
                     return (null, new BatchShapeError($"[{index}]", $"'[{index}]' must be an object: one checkout event.", "Wrong type"));
-                var (e, error) = ReadEvent(ref reader, index);
+                var (e, error) = ReadEvent(ref reader, index, repeats);
                 if (error is not null)
                     return (null, error);
                 events.Add(e!);
@@ -61,7 +62,7 @@ public static class CheckoutBatchParser
         }
     }
 
-    private static (CheckoutEvent?, BatchShapeError?) ReadEvent(ref Utf8JsonReader reader, int index)
+    private static (CheckoutEvent?, BatchShapeError?) ReadEvent(ref Utf8JsonReader reader, int index, Repeats repeats)
     {
         var seen = Fields.None;
         string? eventId = null, errorClass = null, errorCode = null, currency = null, region = null, service = null, target = null;
@@ -104,12 +105,12 @@ public static class CheckoutBatchParser
                     switch (field)
                     {
                         case Fields.EventId: eventId = reader.GetString(); break;
-                        case Fields.ErrorClass: errorClass = reader.GetString(); break;
-                        case Fields.ErrorCode: errorCode = reader.GetString(); break;
-                        case Fields.Currency: currency = reader.GetString(); break;
-                        case Fields.Region: region = reader.GetString(); break;
-                        case Fields.Service: service = reader.GetString(); break;
-                        case Fields.Target: target = reader.GetString(); break;
+                        case Fields.ErrorClass: errorClass = repeats.Get(ref reader, 0); break;
+                        case Fields.ErrorCode: errorCode = repeats.Get(ref reader, 1); break;
+                        case Fields.Currency: currency = repeats.Get(ref reader, 2); break;
+                        case Fields.Region: region = repeats.Get(ref reader, 3); break;
+                        case Fields.Service: service = repeats.Get(ref reader, 4); break;
+                        case Fields.Target: target = repeats.Get(ref reader, 5); break;
                         case Fields.Outcome:
                             if (reader.ValueTextEquals("succeeded"u8))
                                 outcome = CheckoutOutcome.Succeeded;
@@ -158,6 +159,25 @@ public static class CheckoutBatchParser
     }
 
     private static BatchShapeError WrongType(Place place, string expected) => new(place.ToString(), $"'{place}' must be {expected}.", "Wrong type");
+
+    /// <summary>
+    /// The last string seen per field: a batch mostly repeats its service, region, target and currency, so they are
+    /// compared as bytes and allocated once rather than once per event.
+    /// </summary>
+    private sealed class Repeats
+    {
+        private readonly byte[]?[] bytes = new byte[]?[6];
+        private readonly string?[] strings = new string?[6];
+
+        public string Get(ref Utf8JsonReader reader, int slot)
+        {
+            if (!reader.ValueIsEscaped && bytes[slot] is { } known && reader.ValueSpan.SequenceEqual(known))
+                return strings[slot]!;
+            var text = reader.GetString()!;
+            (strings[slot], bytes[slot]) = (text, reader.ValueIsEscaped ? null : reader.ValueSpan.ToArray());
+            return text;
+        }
+    }
 
     private readonly record struct Place(int Index, Fields Field)
     {

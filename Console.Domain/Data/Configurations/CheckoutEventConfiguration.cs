@@ -14,7 +14,8 @@ internal sealed class CheckoutEventConfiguration : IEntityTypeConfiguration<Stor
         e.ToTable("checkout_events");
         // The event id is the key: ON CONFLICT on it stores a repeated event once, and one index less speeds up COPY.
         e.HasKey(x => x.EventId);
-        e.Property(x => x.EventId).HasMaxLength(MaxEventIdLength);
+        // Ids are opaque: byte order ("C") instead of the database's linguistic collation makes the unique index cheaper to maintain.
+        e.Property(x => x.EventId).HasMaxLength(MaxEventIdLength).UseCollation("C");
         e.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(10);
         e.Property(x => x.ErrorClass).HasMaxLength(40);
         e.Property(x => x.ErrorCode).HasMaxLength(MaxNameLength);

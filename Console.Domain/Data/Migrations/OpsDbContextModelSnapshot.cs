@@ -634,7 +634,8 @@ namespace OpsConsole.Domain.Data.Migrations
                 {
                     b.Property<string>("EventId")
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
 
                     b.Property<decimal?>("Amount")
                         .HasColumnType("numeric");

@@ -13,7 +13,7 @@ using OpsConsole.Domain.Data;
 namespace OpsConsole.Domain.Data.Migrations
 {
     [DbContext(typeof(OpsDbContext))]
-    [Migration("20261125202452_CheckoutEvents")]
+    [Migration("20261125203447_CheckoutEvents")]
     partial class CheckoutEvents
     {
         /// <inheritdoc />
@@ -637,7 +637,8 @@ namespace OpsConsole.Domain.Data.Migrations
                 {
                     b.Property<string>("EventId")
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
 
                     b.Property<decimal?>("Amount")
                         .HasColumnType("numeric");

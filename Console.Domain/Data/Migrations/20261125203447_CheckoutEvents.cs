@@ -16,7 +16,7 @@ namespace OpsConsole.Domain.Data.Migrations
                 name: "checkout_events",
                 columns: table => new
                 {
-                    EventId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    EventId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false, collation: "C"),
                     OccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Outcome = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
                     ErrorClass = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
