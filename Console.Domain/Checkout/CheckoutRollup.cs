@@ -47,6 +47,11 @@ public sealed class CheckoutRollup(IDbContextFactory<OpsDbContext> dbFactory, IO
                     lastPrune = time.GetUtcNow();
                 }
             }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                // A store whose migrations have not run yet (Database:MigrateOnStartup off): /readyz says so already.
+                logger.LogDebug("Checkout roll-up waits for the store's migrations: {Error}", e.MessageText);
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogError(e, "Checkout roll-up failed");
