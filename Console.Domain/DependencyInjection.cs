@@ -8,6 +8,7 @@ using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Rollbacks;
@@ -83,6 +84,7 @@ public static class DependencyInjection
         services.AddSingleton<LockHistory>();
         services.AddSingleton<LockSampler>();
         services.AddSingleton<SessionActions>();
+        AddCheckout(services);
 
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<DriftDetector>());
@@ -99,5 +101,29 @@ public static class DependencyInjection
         services.AddSingleton<ShopWorkloadCounters>();
         services.AddSingleton<ShopWorkloadControl>();
         services.AddHostedService<CheckoutWorkload>();
+    }
+
+    private static void AddCheckout(IServiceCollection services)
+    {
+        services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.Section)
+            .Validate(o => o.RollupInterval >= TimeSpan.FromMilliseconds(100), "Checkout:RollupInterval must be at least 100 ms.")
+            .Validate(o => o.AggregateRetention >= o.EventRetention, "Checkout:AggregateRetention must be at least Checkout:EventRetention.")
+            .ValidateOnStart();
+        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section)
+            .Validate(o => o.MaxBatchBytes > 0 && o.MaxBatchEvents > 0 && o.MaxConcurrentBatches > 0,
+                "Ingest:MaxBatchBytes, MaxBatchEvents and MaxConcurrentBatches must be positive.")
+            .Validate(o => o.MaxLatencyMs > 0 && o.MaxLatencyMs <= IngestOptions.LatencyCeilingMs, "Ingest:MaxLatencyMs is at most 3600000 (one hour).")
+            .Validate<Microsoft.Extensions.Options.IOptions<CheckoutOptions>>((o, checkout) => o.MaxEventAge < checkout.Value.EventRetention,
+                "Ingest:MaxEventAge must be shorter than Checkout:EventRetention, or a resent old event would be stored twice.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new IngestConnections(sp.GetRequiredService<IConfiguration>().GetConnectionString(StoreSetup.ConnectionStringName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{StoreSetup.ConnectionStringName} is not set.")));
+        services.AddSingleton<CheckoutLive>();
+        services.AddSingleton<CheckoutIngest>();
+        services.AddSingleton<ICheckoutEventSink>(sp => sp.GetRequiredService<CheckoutIngest>());
+        services.AddSingleton<CheckoutRollup>();
+        services.AddSingleton<CheckoutHealth>();
+        services.AddHostedService(sp => sp.GetRequiredService<CheckoutLive>());
+        services.AddHostedService(sp => sp.GetRequiredService<CheckoutRollup>());
     }
 }

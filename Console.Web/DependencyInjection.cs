@@ -34,6 +34,7 @@ public static class DependencyInjection
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
         app.MapChangeEndpoints();
+        app.MapCheckoutEndpoints();
         app.MapAuditEndpoints();
         app.MapOpenApi();
         app.MapOpsHealthEndpoints();

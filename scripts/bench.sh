@@ -5,6 +5,8 @@
 # warm (the same folder again). Each is run RUNS times (default 3); the table gives median and worst.
 # Rollback: click-to-verified time of 50 setting rollbacks on a local target (Console.Tests, Category=Benchmark).
 # Wait-for graph: build + layout time for 100, 1,000 and 10,000 lock rows (median of 21 runs).
+# Checkout ingest: events stored per second over HTTP on loopback, batches of 500, for OPS_BENCH_INGEST_SECONDS
+# (default 30), with acknowledged and stored counts (they must be equal).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
@@ -53,6 +55,7 @@ cold = [float(x) for x in sys.argv[2].split()]
 warm = [float(x) for x in sys.argv[3].split()]
 rollback = json.load(open(os.path.join(sys.argv[4], "rollback.json")))
 graph = json.load(open(os.path.join(sys.argv[4], "graph.json")))
+ingest = json.load(open(os.path.join(sys.argv[4], "ingest.json")))
 rows = [
     ("start-up to login page, cold (new cluster)", statistics.median(cold), max(cold)),
     ("start-up to login page, warm (reused cluster)", statistics.median(warm), max(warm)),
@@ -74,5 +77,10 @@ print(f"|{'-'*48}|{'-'*11}|")
 for rows, ms in graph.items():
     print(f"| {f'{int(rows):,} lock rows':<46} | {ms:>9.2f} |")
 print(f"| {'ratio 10,000 rows / goal (20 ms)':<46} | {graph['10000'] / 20:>9.2f} |")
+print()
+print(f"| {'checkout ingest over HTTP (batches of 500)':<46} | {'events/s':>9} | {'acked':>10} | {'stored':>10} | {'batch p95 ms':>12} | {'goal':>8} |")
+print(f"|{'-'*48}|{'-'*11}|{'-'*12}|{'-'*12}|{'-'*14}|{'-'*10}|")
+print(f"| {str(ingest['senders']) + ' senders, ' + str(ingest['seconds']) + ' s':<46} | {ingest['eventsPerSecond']:>9,.0f} | {ingest['eventsAcknowledged']:>10,} | {ingest['eventsStored']:>10,} | {ingest['batchP95Ms']:>12.1f} | {'50,000':>8} |")
+print(f"| {'ratio events/s / goal':<46} | {ingest['eventsPerSecond'] / 50000:>9.2f} |")
 PY
 rm -rf "$figures"

@@ -5,6 +5,7 @@ using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Locks;
+using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Domain.Users;
@@ -22,6 +23,9 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : Ident
     public DbSet<RollbackRun> RollbackRuns => Set<RollbackRun>();
     public DbSet<LockSnapshot> LockSnapshots => Set<LockSnapshot>();
     public DbSet<LockMinute> LockMinutes => Set<LockMinute>();
+    public DbSet<StoredCheckoutEvent> CheckoutEvents => Set<StoredCheckoutEvent>();
+    public DbSet<CheckoutMinute> CheckoutMinutes => Set<CheckoutMinute>();
+    public DbSet<CheckoutMinuteDelta> CheckoutMinuteDeltas => Set<CheckoutMinuteDelta>();
 
     /// <summary>Data Protection keys live in the store, so every console instance can decrypt target secrets.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -1,3 +1,5 @@
+using OpsConsole.Domain.Checkout;
+
 namespace OpsConsole.Domain.Live;
 
 /// <summary>Something that open consoles should show at once.</summary>
@@ -9,6 +11,11 @@ public sealed record TargetUpdated(Guid TargetId) : OpsEvent;
 
 /// <summary>A lock sampler tick: sessions waiting now and deadlocks counted since the previous tick.</summary>
 public sealed record LocksSampled(Guid TargetId, DateTimeOffset At, int Waiting, long Deadlocks) : OpsEvent;
+/// <summary>A batch of checkout events was committed: <paramref name="Count"/> new ones, the latest occurring at <paramref name="Latest"/>.</summary>
+public sealed record CheckoutEventsStored(int Count, DateTimeOffset Latest) : OpsEvent;
+
+/// <summary>Once a second: the checkout attempts this console stored during the second that just ended.</summary>
+public sealed record CheckoutHealthTick(LiveSecond Second) : OpsEvent;
 
 /// <summary>
 /// The in-process live bus: services publish after their transaction commits; components subscribe and

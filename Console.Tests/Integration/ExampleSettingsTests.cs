@@ -1,6 +1,7 @@
 using System.Text.Json;
 using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Rollbacks;
@@ -26,6 +27,8 @@ public sealed class ExampleSettingsTests
         { ApiOptions.Section, typeof(ApiOptions) },
         { RollbackOptions.Section, typeof(RollbackOptions) },
         { ShopWorkloadOptions.Section, typeof(ShopWorkloadOptions) },
+        { IngestOptions.Section, typeof(IngestOptions) },
+        { CheckoutOptions.Section, typeof(CheckoutOptions) },
     };
 
     [Theory]

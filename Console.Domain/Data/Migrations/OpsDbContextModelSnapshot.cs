@@ -527,6 +527,165 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.ToTable("setting_snapshots", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Domain.Checkout.CheckoutMinute", b =>
+                {
+                    b.Property<string>("Service")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("Minute")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Attempts")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FailedDbConnectionTimeout")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FailedDbDeadlock")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FailedDbLockTimeout")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FailedDbSerialization")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FailedOther")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FailedPaymentGateway")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FailedValidation")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Histogram")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<double>("LatencyP50Ms")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("LatencyP95Ms")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("LatencyP99Ms")
+                        .HasColumnType("double precision");
+
+                    b.Property<decimal>("Revenue")
+                        .HasColumnType("numeric");
+
+                    b.Property<long>("Successes")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Service", "Minute");
+
+                    b.HasIndex("Minute");
+
+                    b.ToTable("checkout_minutes", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Checkout.CheckoutMinuteDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Attempts")
+                        .HasColumnType("bigint");
+
+                    b.PrimitiveCollection<long[]>("FailuresByClass")
+                        .IsRequired()
+                        .HasColumnType("bigint[]");
+
+                    b.PrimitiveCollection<long[]>("LatenciesMicros")
+                        .IsRequired()
+                        .HasColumnType("bigint[]");
+
+                    b.Property<DateTimeOffset>("Minute")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<decimal>("Revenue")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("Successes")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("checkout_minute_deltas", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Checkout.StoredCheckoutEvent", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
+
+                    b.Property<decimal?>("Amount")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("ErrorClass")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("ErrorCode")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<double>("LatencyMs")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("EventId");
+
+                    b.HasIndex("Service", "OccurredAt");
+
+                    b.ToTable("checkout_events", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Domain.Locks.LockMinute", b =>
                 {
                     b.Property<Guid>("TargetId")

@@ -12,6 +12,9 @@ public static class ApiKeyPolicies
     /// <summary>Registering changes.</summary>
     public const string ChangesWrite = Prefix + ApiScopes.ChangesWrite;
 
+    /// <summary>Sending checkout events.</summary>
+    public const string EventsWrite = Prefix + ApiScopes.EventsWrite;
+
     /// <summary>Reading the registry: a key that may write changes may read them back.</summary>
     public const string Read = Prefix + ApiScopes.Read + "|" + ApiScopes.ChangesWrite;
 
@@ -23,7 +26,7 @@ public static class ApiKeyPolicies
     {
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         var authorization = services.AddAuthorizationBuilder();
-        foreach (var policy in new[] { ChangesWrite, Read })
+        foreach (var policy in new[] { ChangesWrite, EventsWrite, Read })
             authorization.AddPolicy(policy, p => p
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()

@@ -1,0 +1,179 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using OpsConsole.Domain.Live;
+
+namespace OpsConsole.Domain.Checkout;
+
+/// <summary>
+/// Stores checkout events durably, repeated event ids once: the batch is COPYed (binary) into the connection's
+/// staging table and moved with INSERT … ON CONFLICT DO NOTHING, and the per-minute deltas of the newly stored
+/// events are appended, all in one transaction. Only after the commit does the caller hear "stored".
+/// Raw Npgsql, not EF: COPY is the hot path (tens of thousands of events a second).
+/// </summary>
+public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive liveFigures, LiveEvents live, IOptions<IngestOptions> options,
+    TimeProvider time, ILogger<CheckoutIngest> logger) : ICheckoutEventSink, IDisposable
+{
+    private const string Copy =
+        $"""
+        COPY {IngestConnections.StagingTable} ("EventId", "OccurredAt", "Outcome", "ErrorClass", "ErrorCode", "LatencyMs", "Amount", "Currency",
+            "Region", "Service", "Target") FROM STDIN (FORMAT BINARY)
+        """;
+
+    private const string MoveNew =
+        $"""
+        INSERT INTO checkout_events ("EventId", "OccurredAt", "Outcome", "ErrorClass", "ErrorCode", "LatencyMs", "Amount", "Currency",
+            "Region", "Service", "Target", "ReceivedAt")
+        SELECT "EventId", "OccurredAt", "Outcome", "ErrorClass", "ErrorCode", "LatencyMs", "Amount", "Currency", "Region", "Service", "Target", $1
+        FROM {IngestConnections.StagingTable}
+        ON CONFLICT ("EventId") DO NOTHING
+        RETURNING "EventId"
+        """;
+
+    // The usual batch has no duplicates: then a null comes back ("all of them") instead of every id.
+    private const string MoveNewAndCount =
+        $"WITH moved AS ({MoveNew}) SELECT CASE WHEN count(*) = $2 THEN NULL ELSE coalesce(array_agg(\"EventId\"), '{{}}') END FROM moved";
+
+    private static readonly string Succeeded = nameof(CheckoutOutcome.Succeeded);
+    private static readonly string Failed = nameof(CheckoutOutcome.Failed);
+
+    private const string AddDelta =
+        """
+        INSERT INTO checkout_minute_deltas ("Service", "Minute", "Attempts", "Successes", "FailuresByClass", "Revenue", "LatenciesMicros")
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        """;
+
+    // Bounds the COPYs in flight (and so the store's load): a batch beyond it waits briefly, then is refused with 429.
+    private readonly SemaphoreSlim slots = new(options.Value.MaxConcurrentBatches, options.Value.MaxConcurrentBatches);
+
+    /// <inheritdoc />
+    public Task StoreAsync(IReadOnlyList<CheckoutEvent> events, CancellationToken ct) => IngestAsync(events, ct);
+
+    /// <summary>
+    /// Checks every event (<see cref="DomainRuleException"/> naming "[i].field" for the first bad one: nothing is
+    /// stored), then stores the batch. Throws <see cref="CheckoutIngestBusyException"/> when no slot frees up in time.
+    /// </summary>
+    public async Task<CheckoutBatchResult> IngestAsync(IReadOnlyList<CheckoutEvent> events, CancellationToken ct)
+    {
+        var limits = options.Value;
+        var now = time.GetUtcNow();
+        if (events.Count > limits.MaxBatchEvents)
+            throw new DomainRuleException($"A batch has at most {limits.MaxBatchEvents} events.");
+        for (var i = 0; i < events.Count; i++)
+            if (CheckoutEventRules.FirstProblem(events[i], now, limits) is { } problem)
+                throw new DomainRuleException(problem.Message, $"[{i}].{problem.Field}");
+        if (events.Count == 0)
+            return new CheckoutBatchResult(0, 0, 0);
+
+        // Repeats within the batch count as duplicates too; the first occurrence is the one stored.
+        var unique = new Dictionary<string, CheckoutEvent>(events.Count, StringComparer.Ordinal);
+        foreach (var e in events)
+            unique.TryAdd(e.EventId, e);
+
+        if (!await slots.WaitAsync(limits.QueueWait, ct))
+        {
+            logger.LogWarning("Refused a batch of {Count} checkout events: all {Slots} ingest slots stayed busy for {Wait}",
+                events.Count, limits.MaxConcurrentBatches, limits.QueueWait);
+            throw new CheckoutIngestBusyException(limits.RetryAfter);
+        }
+        List<CheckoutEvent> stored;
+        try
+        {
+            stored = await WriteAsync(unique, now, ct);
+        }
+        finally
+        {
+            slots.Release();
+        }
+
+        liveFigures.Record(stored);
+        if (stored.Count > 0)
+            live.Publish(new CheckoutEventsStored(stored.Count, stored.Max(e => e.OccurredAt)));
+        return new CheckoutBatchResult(events.Count, stored.Count, events.Count - stored.Count);
+    }
+
+    private async Task<List<CheckoutEvent>> WriteAsync(Dictionary<string, CheckoutEvent> batch, DateTimeOffset receivedAt, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+
+        await using (var importer = await connection.BeginBinaryImportAsync(Copy, ct))
+        {
+            // Synchronous writes: they fill Npgsql's buffer (a rare flush goes to a loopback or LAN socket), and an
+            // await per field would cost more than the field.
+            foreach (var e in batch.Values)
+            {
+                importer.StartRow();
+                importer.Write(e.EventId, NpgsqlDbType.Text);
+                importer.Write(e.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+                importer.Write(e.Outcome == CheckoutOutcome.Succeeded ? Succeeded : Failed, NpgsqlDbType.Text);
+                WriteNullable(importer, e.ErrorClass);
+                WriteNullable(importer, e.ErrorCode);
+                importer.Write(e.LatencyMs, NpgsqlDbType.Double);
+                if (e.Amount is { } amount)
+                    importer.Write(amount, NpgsqlDbType.Numeric);
+                else
+                    importer.WriteNull();
+                WriteNullable(importer, e.Currency);
+                WriteNullable(importer, e.Region);
+                importer.Write(e.Service, NpgsqlDbType.Text);
+                WriteNullable(importer, e.Target);
+            }
+            await importer.CompleteAsync(ct);
+        }
+
+        List<CheckoutEvent> stored;
+        await using (var move = new NpgsqlCommand(MoveNewAndCount, connection, tx)
+                     { Parameters = { new() { Value = receivedAt.ToUniversalTime() }, new() { Value = (long)batch.Count } } })
+        await using (var reader = await move.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            stored = reader.IsDBNull(0) ? [.. batch.Values] : [.. reader.GetFieldValue<string[]>(0).Select(id => batch[id])];
+        }
+
+        // Deltas of the newly stored events only, so that a resent batch adds nothing to the buckets.
+        await using (var deltas = new NpgsqlBatch(connection, tx))
+        {
+            foreach (var group in stored.GroupBy(e => (e.Service, Minute: CheckoutMinute.MinuteOf(e.OccurredAt))))
+            {
+                long successes = 0;
+                decimal revenue = 0;
+                var failures = new long[ErrorClasses.All.Count];
+                var latencies = new long[group.Count()];
+                var i = 0;
+                foreach (var e in group)
+                {
+                    latencies[i++] = LatencyHistograms.Micros(e.LatencyMs);
+                    if (e.Outcome == CheckoutOutcome.Succeeded)
+                        (successes, revenue) = (successes + 1, revenue + (e.Amount ?? 0));
+                    else
+                        failures[CheckoutTally.ClassIndex(e.ErrorClass)]++;
+                }
+                deltas.BatchCommands.Add(new NpgsqlBatchCommand(AddDelta)
+                {
+                    Parameters =
+                    {
+                        new() { Value = group.Key.Service }, new() { Value = group.Key.Minute }, new() { Value = (long)latencies.Length },
+                        new() { Value = successes }, new() { Value = failures }, new() { Value = revenue }, new() { Value = latencies },
+                    },
+                });
+            }
+            if (deltas.BatchCommands.Count > 0)
+                await deltas.ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        return stored;
+    }
+
+    private static void WriteNullable(NpgsqlBinaryImporter importer, string? value)
+    {
+        if (value is null)
+            importer.WriteNull();
+        else
+            importer.Write(value, NpgsqlDbType.Text);
+    }
+
+    public void Dispose() => slots.Dispose();
+}

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Hosting;
+using OpsConsole.Domain.Live;
+
+namespace OpsConsole.Domain.Checkout;
+
+/// <summary>One second of checkout attempts as this console stored them (by arrival, all services).</summary>
+public sealed record LiveSecond(DateTimeOffset Second, long Attempts, long Successes, IReadOnlyDictionary<string, long> FailuresByClass,
+    double P50Ms, double P95Ms, double P99Ms, decimal Revenue)
+{
+    public double? SuccessRate => Attempts == 0 ? null : (double)Successes / Attempts;
+}
+
+/// <summary>
+/// Per-second live figures in memory, for dashboards that want to move every second: the stored minute
+/// buckets (<see cref="CheckoutHealth"/>) are the record, this is the pulse. It sees only the batches that
+/// this console instance stored; every second it publishes a <see cref="CheckoutHealthTick"/>, empty or not.
+/// </summary>
+public sealed class CheckoutLive(LiveEvents live, TimeProvider time) : BackgroundService
+{
+    public const int SecondsKept = 60;
+
+    private readonly Lock gate = new();
+    private readonly Queue<LiveSecond> recent = new();
+    private CheckoutTally current = new();
+    private DateTimeOffset currentSecond = SecondOf(time.GetUtcNow());
+
+    /// <summary>The last <see cref="SecondsKept"/> completed seconds, oldest first.</summary>
+    public IReadOnlyList<LiveSecond> Recent
+    {
+        get { lock (gate) return recent.ToList(); }
+    }
+
+    public void Record(IReadOnlyCollection<CheckoutEvent> stored)
+    {
+        if (stored.Count == 0)
+            return;
+        List<LiveSecond> closed;
+        lock (gate)
+        {
+            closed = CloseUntil(SecondOf(time.GetUtcNow()));
+            foreach (var e in stored)
+                current.Add(e);
+        }
+        Publish(closed);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            List<LiveSecond> closed;
+            lock (gate)
+                closed = CloseUntil(SecondOf(time.GetUtcNow()));
+            Publish(closed);
+        }
+    }
+
+    /// <summary>Closes every second before <paramref name="second"/>; after a long quiet spell only the last minute's worth.</summary>
+    private List<LiveSecond> CloseUntil(DateTimeOffset second)
+    {
+        var closed = new List<LiveSecond>();
+        if (second - currentSecond > TimeSpan.FromSeconds(SecondsKept))
+            currentSecond = second - TimeSpan.FromSeconds(SecondsKept);
+        while (currentSecond < second)
+        {
+            var c = current;
+            var done = new LiveSecond(currentSecond, c.Attempts, c.Successes, c.FailuresByClassName(), c.PercentileMs(50), c.PercentileMs(95),
+                c.PercentileMs(99), c.Revenue);
+            recent.Enqueue(done);
+            while (recent.Count > SecondsKept)
+                recent.Dequeue();
+            closed.Add(done);
+            if (c.Attempts > 0)
+                current = new CheckoutTally();
+            currentSecond += TimeSpan.FromSeconds(1);
+        }
+        return closed;
+    }
+
+    private void Publish(List<LiveSecond> closed)
+    {
+        foreach (var second in closed)
+            live.Publish(new CheckoutHealthTick(second));
+    }
+
+    private static DateTimeOffset SecondOf(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+}

@@ -1,0 +1,19 @@
+namespace OpsConsole.Domain.Checkout;
+
+/// <summary>How long checkout data is kept and how often the minute buckets are brought up to date.</summary>
+public sealed class CheckoutOptions
+{
+    public const string Section = "Checkout";
+
+    /// <summary>Raw checkout events (and so duplicate detection by event id) are kept this long.</summary>
+    public TimeSpan EventRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Per-minute buckets are kept this long.</summary>
+    public TimeSpan AggregateRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How often stored batches are folded into the per-minute buckets.</summary>
+    public TimeSpan RollupInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often events and buckets past their retention are deleted.</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
+}

@@ -1,0 +1,141 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using OpsConsole.Domain.Data;
+
+namespace OpsConsole.Domain.Checkout;
+
+/// <summary>
+/// Keeps the per-minute buckets (checkout_minutes) and prunes old data.
+///
+/// Why deltas: each ingest transaction appends, with its events, one delta row per (service, minute) it
+/// touched, counting only the events it newly stored, latencies included. Concurrent batches thus never lock
+/// a shared row (the current minute's bucket would otherwise serialize every batch), and a late event simply
+/// adds a delta to its own, older minute. A rollup pass deletes the deltas it can see and merges them into
+/// the buckets in one transaction: a delta is folded exactly once (its delete and the bucket update commit
+/// together), and one committed later is still there for the next pass. A transaction-scoped advisory lock
+/// makes passes run one at a time across console instances, so no bucket update is lost to another's.
+/// </summary>
+public sealed class CheckoutRollup(IDbContextFactory<OpsDbContext> dbFactory, IOptions<CheckoutOptions> options, TimeProvider time,
+    ILogger<CheckoutRollup> logger) : BackgroundService
+{
+    private const long RollupLockKey = 0x4F70_7343_6B52_6F6C; // "OpsCkRol"
+    private const int DeltasPerPass = 5000;
+
+    private const string TakeDeltas =
+        """
+        DELETE FROM checkout_minute_deltas WHERE "Id" IN (SELECT "Id" FROM checkout_minute_deltas ORDER BY "Id" LIMIT $1)
+        RETURNING "Service", "Minute", "Attempts", "Successes", "FailuresByClass", "Revenue", "LatenciesMicros"
+        """;
+
+    private DateTimeOffset lastPrune = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.RollupInterval, time);
+        do
+        {
+            try
+            {
+                while (await RollUpAsync(stoppingToken) >= DeltasPerPass) { }
+                if (time.GetUtcNow() - lastPrune >= options.Value.PruneInterval)
+                {
+                    await PruneAsync(stoppingToken);
+                    lastPrune = time.GetUtcNow();
+                }
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                // A store whose migrations have not run yet (Database:MigrateOnStartup off): /readyz says so already.
+                logger.LogDebug("Checkout roll-up waits for the store's migrations: {Error}", e.MessageText);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Checkout roll-up failed");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One pass: folds up to <see cref="DeltasPerPass"/> committed deltas into their buckets. Returns how many.</summary>
+    public async Task<int> RollUpAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var npgsqlTx = (NpgsqlTransaction)tx.GetDbTransaction();
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, npgsqlTx) { Parameters = { new() { Value = RollupLockKey } } })
+            await take.ExecuteNonQueryAsync(ct);
+
+        var deltas = new Dictionary<(string Service, DateTimeOffset Minute), CheckoutTally>();
+        var count = 0;
+        await using (var command = new NpgsqlCommand(TakeDeltas, connection, npgsqlTx) { Parameters = { new() { Value = DeltasPerPass } } })
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+            {
+                count++;
+                var key = (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1));
+                var delta = CheckoutTally.FromDelta(reader.GetInt64(2), reader.GetInt64(3), reader.GetFieldValue<long[]>(4), reader.GetDecimal(5),
+                    reader.GetFieldValue<long[]>(6));
+                if (deltas.TryGetValue(key, out var sum))
+                    sum.Add(delta);
+                else
+                    deltas[key] = delta;
+            }
+        if (count == 0)
+            return 0;
+
+        var services = deltas.Keys.Select(k => k.Service).Distinct().ToList();
+        var minutes = deltas.Keys.Select(k => k.Minute).Distinct().ToList();
+        var buckets = (await db.CheckoutMinutes.Where(m => services.Contains(m.Service) && minutes.Contains(m.Minute)).ToListAsync(ct))
+            .ToDictionary(m => (m.Service, m.Minute));
+        var now = time.GetUtcNow();
+        foreach (var (key, delta) in deltas)
+        {
+            if (buckets.TryGetValue(key, out var bucket))
+            {
+                var tally = bucket.ToTally();
+                tally.Add(delta);
+                bucket.Set(tally, now);
+            }
+            else
+            {
+                bucket = new CheckoutMinute(key.Service, key.Minute);
+                bucket.Set(delta, now);
+                db.CheckoutMinutes.Add(bucket);
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return count;
+    }
+
+    /// <summary>Deletes events past Checkout:EventRetention and buckets past Checkout:AggregateRetention.</summary>
+    public async Task<(int Events, int Minutes)> PruneAsync(CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        var eventCutoff = now - options.Value.EventRetention;
+        var minuteCutoff = now - options.Value.AggregateRetention;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
+        // Service by service, so that each delete walks the (Service, OccurredAt) index instead of the whole table;
+        // the services themselves by a loose index scan (one index probe per service, not a read of every row).
+        var services = await db.Database.SqlQueryRaw<string>(
+            """
+            WITH RECURSIVE s AS (
+                SELECT min("Service") AS v FROM checkout_events
+                UNION ALL
+                SELECT (SELECT min("Service") FROM checkout_events WHERE "Service" > s.v) FROM s WHERE s.v IS NOT NULL)
+            SELECT v AS "Value" FROM s WHERE v IS NOT NULL
+            """).ToListAsync(ct);
+        var events = 0;
+        foreach (var service in services)
+            events += await db.CheckoutEvents.Where(e => e.Service == service && e.OccurredAt < eventCutoff).ExecuteDeleteAsync(ct);
+        var minutes = await db.CheckoutMinutes.Where(m => m.Minute < minuteCutoff).ExecuteDeleteAsync(ct);
+        if (events + minutes > 0)
+            logger.LogInformation("Pruned {Events} checkout events and {Minutes} minute buckets", events, minutes);
+        return (events, minutes);
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OpsConsole.Domain.Checkout;
+
+namespace OpsConsole.Domain.Data.Configurations;
+
+internal sealed class CheckoutMinuteDeltaConfiguration : IEntityTypeConfiguration<CheckoutMinuteDelta>
+{
+    public void Configure(EntityTypeBuilder<CheckoutMinuteDelta> d)
+    {
+        d.ToTable("checkout_minute_deltas");
+        d.HasKey(x => x.Id);
+        d.Property(x => x.Id).UseIdentityAlwaysColumn();
+        d.Property(x => x.Service).HasMaxLength(CheckoutEventConfiguration.MaxNameLength);
+    }
+}
