@@ -7,6 +7,9 @@
 # Wait-for graph: build + layout time for 100, 1,000 and 10,000 lock rows (median of 21 runs).
 # Checkout ingest: events stored per second over HTTP on loopback, batches of 500, for OPS_BENCH_INGEST_SECONDS
 # (default 30), with acknowledged and stored counts (they must be equal).
+# Lock sampler: one tick's time on a target with 0 and 200 sessions waiting (median and p95 of 50 ticks), and
+# pgbench TPS on a target with the sampler off and on at 1 s, in four alternating pairs (off-on, on-off, ...) of
+# OPS_BENCH_PGBENCH_SECONDS (default 10) each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
@@ -56,6 +59,8 @@ warm = [float(x) for x in sys.argv[3].split()]
 rollback = json.load(open(os.path.join(sys.argv[4], "rollback.json")))
 graph = json.load(open(os.path.join(sys.argv[4], "graph.json")))
 ingest = json.load(open(os.path.join(sys.argv[4], "ingest.json")))
+sampler = json.load(open(os.path.join(sys.argv[4], "sampler.json")))
+pgbench = json.load(open(os.path.join(sys.argv[4], "pgbench.json")))
 rows = [
     ("start-up to login page, cold (new cluster)", statistics.median(cold), max(cold)),
     ("start-up to login page, warm (reused cluster)", statistics.median(warm), max(warm)),
@@ -82,5 +87,17 @@ print(f"| {'checkout ingest over HTTP (batches of 500)':<46} | {'events/s':>9} |
 print(f"|{'-'*48}|{'-'*11}|{'-'*12}|{'-'*12}|{'-'*14}|{'-'*10}|")
 print(f"| {str(ingest['senders']) + ' senders, ' + str(ingest['seconds']) + ' s':<46} | {ingest['eventsPerSecond']:>9,.0f} | {ingest['eventsAcknowledged']:>10,} | {ingest['eventsStored']:>10,} | {ingest['batchP95Ms']:>12.1f} | {'50,000':>8} |")
 print(f"| {'ratio events/s / goal':<46} | {ingest['eventsPerSecond'] / 50000:>9.2f} |")
+print()
+print(f"| {'lock sampler, one tick on the target':<46} | {'median ms':>9} | {'p95 ms':>8} |")
+print(f"|{'-'*48}|{'-'*11}|{'-'*10}|")
+print(f"| {'0 sessions waiting':<46} | {sampler['idleMedianMs']:>9.2f} | {sampler['idleP95Ms']:>8.2f} |")
+print(f"| {'200 sessions waiting':<46} | {sampler['waiting200MedianMs']:>9.2f} | {sampler['waiting200P95Ms']:>8.2f} |")
+print(f"| {'ratio 200 waiting / 0 waiting (median)':<46} | {sampler['waiting200MedianMs'] / sampler['idleMedianMs']:>9.1f} |")
+print()
+print(f"| {'pgbench on the target (-c 4 -j 2, scale 10)':<46} | {'TPS':>9} |")
+print(f"|{'-'*48}|{'-'*11}|")
+print(f"| {'sampler off (median of 4 phases)':<46} | {pgbench['offTps']:>9,.0f} |")
+print(f"| {'sampler on at 1 s (median of 4 phases)':<46} | {pgbench['onTps']:>9,.0f} |")
+print(f"| {'TPS loss with the sampler on, % (goal < 2)':<46} | {pgbench['lossPercent']:>9.2f} |")
 PY
 rm -rf "$figures"

@@ -38,9 +38,22 @@ public sealed class LockHistory(IDbContextFactory<OpsDbContext> dbFactory, IOpti
     public async Task<IReadOnlyList<LockMinute>> MinutesAsync(Guid targetId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.LockMinutes.AsNoTracking().Where(m => m.TargetId == targetId && m.Minute >= from && m.Minute < to)
+        var minutes = await db.LockMinutes.AsNoTracking().Where(m => m.TargetId == targetId && m.Minute >= from && m.Minute < to)
             .OrderBy(m => m.Minute).ToListAsync(ct);
+        if (minutes.Count == 0)
+            return minutes;
+        var name = await db.Targets.Where(t => t.Id == targetId).Select(t => t.Name).FirstAsync(ct);
+        var timeouts = await db.Database.SqlQuery<MinuteCount>($"""
+            SELECT date_trunc('minute', "OccurredAt", 'UTC') AS "Minute", count(*) AS "Count" FROM checkout_events
+            WHERE "ErrorClass" = 'db_lock_timeout' AND "Target" = {name} AND "OccurredAt" >= {from} AND "OccurredAt" < {to}
+            GROUP BY 1
+            """).ToDictionaryAsync(c => c.Minute, c => c.Count, ct);
+        foreach (var minute in minutes)
+            minute.LockTimeouts = timeouts.GetValueOrDefault(minute.Minute);
+        return minutes;
     }
+
+    private sealed record MinuteCount(DateTimeOffset Minute, long Count);
 
     /// <summary>The stored snapshots of a target in [from, to], oldest first, without their graphs (the scrubber's marks).</summary>
     public async Task<IReadOnlyList<SnapshotMark>> MarksAsync(Guid targetId, DateTimeOffset from, DateTimeOffset to, int limit = 5000,

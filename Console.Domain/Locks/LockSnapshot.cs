@@ -40,6 +40,8 @@ public sealed record LockGraphData(List<Backend> Backends, List<LockWait> Waits)
 /// <summary>
 /// Per-minute lock figures of a target, kept always: the most sessions waiting at once, the longest wait, the
 /// deadlocks and rollbacks the target counted, and how many ticks contributed (fewer than 60 means gaps).
+/// <see cref="LockTimeouts"/> is not stored here: PostgreSQL counts no lock timeouts, so they are read from the
+/// checkout failures of class db_lock_timeout that services reported for this target.
 /// </summary>
 public sealed class LockMinute
 {
@@ -50,6 +52,7 @@ public sealed class LockMinute
     public long Deadlocks { get; private set; }
     public long Rollbacks { get; private set; }
     public int Samples { get; private set; }
+    public long LockTimeouts { get; internal set; }
 
     private LockMinute() { }
 }

@@ -61,7 +61,19 @@ internal sealed class CheckoutEventReporter : IAsyncDisposable
         {
             // Bounded, so that a hung sink cannot keep the workload from stopping.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await sink!.StoreAsync([.. batch], timeout.Token);
+            // A busy ingest says when to come back, as it tells an HTTP client with 429 and Retry-After.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await sink!.StoreAsync([.. batch], timeout.Token);
+                    break;
+                }
+                catch (CheckoutIngestBusyException busy) when (attempt < 5)
+                {
+                    await Task.Delay(busy.RetryAfter, time, timeout.Token);
+                }
+            }
         }
         catch (Exception e)
         {

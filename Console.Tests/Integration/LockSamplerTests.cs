@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Tests.Support;
 
@@ -100,6 +101,24 @@ public sealed class LockSamplerTests(TargetFixture fixture, ITestOutputHelper ou
         Assert.Empty(await history.MinutesAsync(fixture.TargetId, minute, minute.AddMinutes(1), TestContext.Current.CancellationToken));
         Assert.NotEmpty(await history.MinutesAsync(fixture.TargetId, DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddMinutes(1),
             TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task LockTimeoutsReportedByCheckout_CountInTheTargetsMinute()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var minute = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
+        await Poll.UntilAsync(() => fixture.App.Service<LockHistory>().MinutesAsync(fixture.TargetId, minute, minute.AddMinutes(1)), m => m.Count == 1,
+            TimeSpan.FromSeconds(5), "this minute's lock figures");
+        CheckoutEvent Failed(string errorClass, string? target) =>
+            new(Guid.NewGuid().ToString(), now, CheckoutOutcome.Failed, errorClass, "55P03", 5000, Target: target);
+        await fixture.App.Service<ICheckoutEventSink>().StoreAsync(
+            [Failed(ErrorClasses.DbLockTimeout, "shop"), Failed(ErrorClasses.DbLockTimeout, "shop"), Failed(ErrorClasses.DbLockTimeout, "other"),
+             Failed(ErrorClasses.DbDeadlock, "shop")], TestContext.Current.CancellationToken);
+
+        var figures = await fixture.App.Service<LockHistory>().MinutesAsync(fixture.TargetId, minute, minute.AddMinutes(1), TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, Assert.Single(figures).LockTimeouts);
     }
 
     private async Task<long> RecordedDeadlocksAsync()

@@ -31,5 +31,6 @@ internal sealed class LockMinuteConfiguration : IEntityTypeConfiguration<LockMin
         minute.HasKey(m => new { m.TargetId, m.Minute });
         minute.HasOne<Target>().WithMany().HasForeignKey(m => m.TargetId).OnDelete(DeleteBehavior.Cascade);
         minute.HasIndex(m => m.Minute);
+        minute.Ignore(m => m.LockTimeouts); // read from checkout_events, see LockMinute
     }
 }

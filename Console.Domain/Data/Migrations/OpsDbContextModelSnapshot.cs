@@ -683,6 +683,10 @@ namespace OpsConsole.Domain.Data.Migrations
 
                     b.HasIndex("Service", "OccurredAt");
 
+                    b.HasIndex("Target", "OccurredAt")
+                        .HasDatabaseName("IX_checkout_events_lock_timeouts")
+                        .HasFilter("\"ErrorClass\" = 'db_lock_timeout'");
+
                     b.ToTable("checkout_events", (string)null);
                 });
 

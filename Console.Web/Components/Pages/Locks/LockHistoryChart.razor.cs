@@ -40,6 +40,7 @@ public partial class LockHistoryChart
             new("chart-waiting", "Most sessions waiting", m => m.MaxWaiting, v => v.ToString("0", CultureInfo.InvariantCulture), Minutes),
             new("chart-longest", "Longest wait", m => m.LongestWaitMs, v => LockFormat.Duration(TimeSpan.FromMilliseconds(v)), Minutes),
             new(DeadlockPanel, "Deadlocks", m => m.Deadlocks, v => v.ToString("0", CultureInfo.InvariantCulture), Minutes),
+            new("chart-lock-timeouts", "Lock timeouts (reported by checkout)", m => m.LockTimeouts, v => v.ToString("0", CultureInfo.InvariantCulture), Minutes),
         ];
     }
 
