@@ -37,6 +37,20 @@ public sealed class LocksComponentsTests : ConsoleComponentContext
     }
 
     [Fact]
+    public void AQueueOnOneRow_DrawsEachWaitTowardTheHead_AndLeavesQueueOrderToTheTable()
+    {
+        // 1 holds the row; 2 waits on 1; 3, 4 and 5 queue behind 2, and pg_blocking_pids also names those ahead of them.
+        var graph = WaitForGraph.Build([Session(1), Session(2), Session(3), Session(4), Session(5)],
+            [Wait(2, 1), Wait(3, 2), Wait(4, 2), Wait(4, 3), Wait(5, 2), Wait(5, 3), Wait(5, 4)]);
+
+        var view = Graph(graph);
+
+        var edges = view.FindAll("[data-testid=lock-edge]").Select(e => (e.GetAttribute("data-waiter"), e.GetAttribute("data-blocker"))).ToHashSet();
+        Assert.Equal([("2", "1"), ("3", "2"), ("4", "2"), ("5", "2")], edges);
+        Assert.Equal(4, graph.WaitingBehind(1));
+    }
+
+    [Fact]
     public void TheHeadBlocker_AndTheCycleMembers_AreMarkedDifferently()
     {
         var view = Graph(ChainAndCycle());

@@ -65,7 +65,11 @@ public sealed class GraphDrawing
                     behind.GetValueOrDefault(pid, graph.WaitersOf(pid).Count), graph.BlockersOf(pid).Count));
             }
         }
+        // pg_blocking_pids names every session ahead in a lock's queue, so n sessions queued on one row are
+        // n(n-1)/2 waits, all between sessions of one column. Those are left to the table; waits toward the head
+        // (across columns) and the waits of a cycle are drawn.
         var edges = part.Edges.Where(e => boxes.ContainsKey(e.WaiterPid) && boxes.ContainsKey(e.BlockerPid))
+            .Where(e => boxes[e.WaiterPid].X != boxes[e.BlockerPid].X || (inCycle.Contains(e.WaiterPid) && inCycle.Contains(e.BlockerPid)))
             .Select(e => new DrawnEdge(e, PathOf(boxes[e.WaiterPid], boxes[e.BlockerPid]))).ToList();
         var columns = Math.Max(layers.Count, 1);
         var rows = layers.Select(l => l.Count).DefaultIfEmpty(0).Max();
