@@ -7,6 +7,8 @@
 # Wait-for graph: build + layout time for 100, 1,000 and 10,000 lock rows (median of 21 runs).
 # Checkout ingest: events stored per second over HTTP on loopback, batches of 500, for OPS_BENCH_INGEST_SECONDS
 # (default 30), with acknowledged and stored counts (they must be equal).
+# Live hub: 100 and 200 SignalR subscribers of /hubs/ops; push latency from posting a batch to each client receiving
+# it (20 batches), and memory per connection (console and clients share the process: an upper bound for the server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
@@ -56,6 +58,7 @@ warm = [float(x) for x in sys.argv[3].split()]
 rollback = json.load(open(os.path.join(sys.argv[4], "rollback.json")))
 graph = json.load(open(os.path.join(sys.argv[4], "graph.json")))
 ingest = json.load(open(os.path.join(sys.argv[4], "ingest.json")))
+hub = json.load(open(os.path.join(sys.argv[4], "hub.json")))
 rows = [
     ("start-up to login page, cold (new cluster)", statistics.median(cold), max(cold)),
     ("start-up to login page, warm (reused cluster)", statistics.median(warm), max(warm)),
@@ -82,5 +85,10 @@ print(f"| {'checkout ingest over HTTP (batches of 500)':<46} | {'events/s':>9} |
 print(f"|{'-'*48}|{'-'*11}|{'-'*12}|{'-'*12}|{'-'*14}|{'-'*10}|")
 print(f"| {str(ingest['senders']) + ' senders, ' + str(ingest['seconds']) + ' s':<46} | {ingest['eventsPerSecond']:>9,.0f} | {ingest['eventsAcknowledged']:>10,} | {ingest['eventsStored']:>10,} | {ingest['batchP95Ms']:>12.1f} | {'50,000':>8} |")
 print(f"| {'ratio events/s / goal':<46} | {ingest['eventsPerSecond'] / 50000:>9.2f} |")
+print()
+print(f"| {'live hub, post to client (' + str(hub['100']['events']) + ' batches)':<46} | {'p50 ms':>9} | {'p95 ms':>8} | {'max ms':>8} | {'heap KB/conn':>12} | {'WS KB/conn':>10} |")
+print(f"|{'-'*48}|{'-'*11}|{'-'*10}|{'-'*10}|{'-'*14}|{'-'*12}|")
+for n, h in hub.items():
+    print(f"| {n + ' subscribers':<46} | {h['p50Ms']:>9.1f} | {h['p95Ms']:>8.1f} | {h['maxMs']:>8.1f} | {h['heapKbPerConnection']:>12.1f} | {h['workingSetKbPerConnection']:>10.1f} |")
 PY
 rm -rf "$figures"

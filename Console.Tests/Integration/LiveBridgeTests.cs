@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Npgsql;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Changes;
@@ -91,6 +92,36 @@ public sealed class LiveBridgeTests(TwoConsolesFixture consoles, PostgresCluster
         Assert.Equal([false], onB.Of<TargetUpdated>().Where(e => e.TargetId == fromB).Select(e => e.Remote));
         Assert.Equal([true], onA.Of<TargetUpdated>().Where(e => e.TargetId == fromB).Select(e => e.Remote));
         Assert.Equal([false], onA.Of<TargetUpdated>().Where(e => e.TargetId == fromA).Select(e => e.Remote));
+    }
+
+    [Fact]
+    public async Task AfterTheStoreDropsBsListener_BListensAgain_AndHearsA()
+    {
+        using var onB = new Recorder(consoles.B);
+        await using (var store = new NpgsqlConnection(consoles.ConnectionString))
+        {
+            await store.OpenAsync();
+            await using var kill = new NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'opsconsole-live-listen' AND datname = current_database()", store);
+            Assert.Equal(2L, await kill.ExecuteScalarAsync());
+        }
+
+        // Published until one arrives: notifications sent while B was away are lost by design (hints, not the record).
+        var marker = Guid.NewGuid();
+        await Poll.UntilAsync(() =>
+        {
+            consoles.A.Service<LiveEvents>().Publish(new TargetUpdated(marker));
+            return Task.FromResult(onB.Of<TargetUpdated>().Any(e => e.TargetId == marker));
+        }, arrived => arrived, Wait, "A's event on B after the reconnect");
+        Assert.True(consoles.B.Service<PostgresLiveBridge>().Listening);
+        // And the other way, which also leaves both listening for the next test.
+        using var onA = new Recorder(consoles.A);
+        var back = Guid.NewGuid();
+        await Poll.UntilAsync(() =>
+        {
+            consoles.B.Service<LiveEvents>().Publish(new TargetUpdated(back));
+            return Task.FromResult(onA.Of<TargetUpdated>().Any(e => e.TargetId == back));
+        }, arrived => arrived, Wait, "B's event on A after the reconnect");
     }
 
     private static async Task PostEventsAsync(ConsoleApp app, int count, DateTimeOffset latest)
