@@ -119,11 +119,15 @@ public static class DependencyInjection
         services.AddSingleton(sp => new IngestConnections(sp.GetRequiredService<IConfiguration>().GetConnectionString(StoreSetup.ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{StoreSetup.ConnectionStringName} is not set.")));
         services.AddSingleton<CheckoutLive>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresLiveBridge>(sp,
+            sp.GetRequiredService<IConfiguration>().GetConnectionString(StoreSetup.ConnectionStringName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{StoreSetup.ConnectionStringName} is not set.")));
         services.AddSingleton<CheckoutIngest>();
         services.AddSingleton<ICheckoutEventSink>(sp => sp.GetRequiredService<CheckoutIngest>());
         services.AddSingleton<CheckoutRollup>();
         services.AddSingleton<CheckoutHealth>();
         services.AddHostedService(sp => sp.GetRequiredService<CheckoutLive>());
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresLiveBridge>());
         services.AddHostedService(sp => sp.GetRequiredService<CheckoutRollup>());
     }
 }

@@ -3,6 +3,7 @@ using OpsConsole.Web.Api;
 using OpsConsole.Web.Components;
 using OpsConsole.Web.Hosting;
 using OpsConsole.Web.Hosting.Auth;
+using OpsConsole.Web.Hubs;
 
 namespace OpsConsole.Web;
 
@@ -16,6 +17,9 @@ public static class DependencyInjection
         builder.Services.AddOpsHealthChecks();
         builder.Services.AddProblemDetails();
         builder.Services.AddApiKeyAuthentication();
+        builder.Services.AddSignalR();
+        builder.Services.AddOpsHubAuth();
+        builder.Services.AddHostedService<OpsHubForwarder>();
         builder.Services.AddOpenApi();
         return builder;
     }
@@ -36,6 +40,7 @@ public static class DependencyInjection
         app.MapChangeEndpoints();
         app.MapCheckoutEndpoints();
         app.MapAuditEndpoints();
+        app.MapHub<OpsHub>(OpsHub.Path);
         app.MapOpenApi();
         app.MapOpsHealthEndpoints();
         return app;

@@ -10,6 +10,8 @@
 # Lock sampler: one tick's time on a target with 0 and 200 sessions waiting (median and p95 of 50 ticks), and
 # pgbench TPS on a target with the sampler off and on at 1 s, in four alternating pairs (off-on, on-off, ...) of
 # OPS_BENCH_PGBENCH_SECONDS (default 10) each.
+# Live hub: 100 and 200 SignalR subscribers of /hubs/ops; push latency from posting a batch to each client receiving
+# it (20 batches), and memory per connection (console and clients share the process: an upper bound for the server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
@@ -61,6 +63,7 @@ graph = json.load(open(os.path.join(sys.argv[4], "graph.json")))
 ingest = json.load(open(os.path.join(sys.argv[4], "ingest.json")))
 sampler = json.load(open(os.path.join(sys.argv[4], "sampler.json")))
 pgbench = json.load(open(os.path.join(sys.argv[4], "pgbench.json")))
+hub = json.load(open(os.path.join(sys.argv[4], "hub.json")))
 rows = [
     ("start-up to login page, cold (new cluster)", statistics.median(cold), max(cold)),
     ("start-up to login page, warm (reused cluster)", statistics.median(warm), max(warm)),
@@ -99,5 +102,10 @@ print(f"|{'-'*48}|{'-'*11}|")
 print(f"| {'sampler off (median of 4 phases)':<46} | {pgbench['offTps']:>9,.0f} |")
 print(f"| {'sampler on at 1 s (median of 4 phases)':<46} | {pgbench['onTps']:>9,.0f} |")
 print(f"| {'TPS loss with the sampler on, % (goal < 2)':<46} | {pgbench['lossPercent']:>9.2f} |")
+print()
+print(f"| {'live hub, post to client (' + str(hub['100']['events']) + ' batches)':<46} | {'p50 ms':>9} | {'p95 ms':>8} | {'max ms':>8} | {'heap KB/conn':>12} | {'WS KB/conn':>10} |")
+print(f"|{'-'*48}|{'-'*11}|{'-'*10}|{'-'*10}|{'-'*14}|{'-'*12}|")
+for n, h in hub.items():
+    print(f"| {n + ' subscribers':<46} | {h['p50Ms']:>9.1f} | {h['p95Ms']:>8.1f} | {h['maxMs']:>8.1f} | {h['heapKbPerConnection']:>12.1f} | {h['workingSetKbPerConnection']:>10.1f} |")
 PY
 rm -rf "$figures"

@@ -9,10 +9,12 @@ namespace OpsConsole.Domain.Checkout;
 /// <summary>
 /// Stores checkout events durably, repeated event ids once: the batch is COPYed (binary) into the connection's
 /// staging table and moved with INSERT … ON CONFLICT DO NOTHING, and the per-minute deltas of the newly stored
-/// events are appended, all in one transaction. Only after the commit does the caller hear "stored".
+/// events are appended, and other console instances are notified (delivered only on commit), all in one
+/// transaction. Only after the commit does the caller hear "stored".
 /// Raw Npgsql, not EF: COPY is the hot path (tens of thousands of events a second).
 /// </summary>
-public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive liveFigures, LiveEvents live, IOptions<IngestOptions> options,
+public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive liveFigures, LiveEvents live, PostgresLiveBridge bridge,
+    IOptions<IngestOptions> options,
     TimeProvider time, ILogger<CheckoutIngest> logger) : ICheckoutEventSink, IDisposable
 {
     private const string Copy =
@@ -159,6 +161,9 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
                     },
                 });
             }
+            // Same round trip as the deltas; PostgreSQL holds the notifications back until the commit and drops them on rollback.
+            foreach (var notify in bridge.CheckoutNotifications(stored))
+                deltas.BatchCommands.Add(notify);
             if (deltas.BatchCommands.Count > 0)
                 await deltas.ExecuteNonQueryAsync(ct);
         }

@@ -3,7 +3,7 @@ using OpsConsole.Domain.Live;
 
 namespace OpsConsole.Domain.Checkout;
 
-/// <summary>One second of checkout attempts as this console stored them (by arrival, all services).</summary>
+/// <summary>One second of checkout attempts as the console instances stored them (by arrival here, all services).</summary>
 public sealed record LiveSecond(DateTimeOffset Second, long Attempts, long Successes, IReadOnlyDictionary<string, long> FailuresByClass,
     double P50Ms, double P95Ms, double P99Ms, decimal Revenue)
 {
@@ -12,8 +12,9 @@ public sealed record LiveSecond(DateTimeOffset Second, long Attempts, long Succe
 
 /// <summary>
 /// Per-second live figures in memory, for dashboards that want to move every second: the stored minute
-/// buckets (<see cref="CheckoutHealth"/>) are the record, this is the pulse. It sees only the batches that
-/// this console instance stored; every second it publishes a <see cref="CheckoutHealthTick"/>, empty or not.
+/// buckets (<see cref="CheckoutHealth"/>) are the record, this is the pulse. It sees the batches that this
+/// console instance stored and, through <see cref="PostgresLiveBridge"/>, those the other instances on the store
+/// stored; every second it publishes a <see cref="CheckoutHealthTick"/>, empty or not.
 /// </summary>
 public sealed class CheckoutLive(LiveEvents live, TimeProvider time) : BackgroundService
 {
@@ -40,6 +41,20 @@ public sealed class CheckoutLive(LiveEvents live, TimeProvider time) : Backgroun
             closed = CloseUntil(SecondOf(time.GetUtcNow()));
             foreach (var e in stored)
                 current.Add(e);
+        }
+        Publish(closed);
+    }
+
+    /// <summary>The figures of a batch another console instance stored, counted in the second they arrived here.</summary>
+    public void Record(CheckoutTally storedElsewhere)
+    {
+        if (storedElsewhere.Attempts == 0)
+            return;
+        List<LiveSecond> closed;
+        lock (gate)
+        {
+            closed = CloseUntil(SecondOf(time.GetUtcNow()));
+            current.Add(storedElsewhere);
         }
         Publish(closed);
     }

@@ -1,9 +1,18 @@
+using System.Text.Json.Serialization;
 using OpsConsole.Domain.Checkout;
 
 namespace OpsConsole.Domain.Live;
 
 /// <summary>Something that open consoles should show at once.</summary>
-public abstract record OpsEvent;
+public abstract record OpsEvent
+{
+    /// <summary>
+    /// True when another console instance published it and <see cref="PostgresLiveBridge"/> brought it here: the
+    /// bridge sends on only local events, so nothing goes round in circles. Not part of any wire format.
+    /// </summary>
+    [JsonIgnore]
+    public bool Remote { get; init; }
+}
 
 public sealed record ChangeUpdated(Guid ChangeId, int Number, Guid TargetId, string Status) : OpsEvent;
 
@@ -14,7 +23,7 @@ public sealed record LocksSampled(Guid TargetId, DateTimeOffset At, int Waiting,
 /// <summary>A batch of checkout events was committed: <paramref name="Count"/> new ones, the latest occurring at <paramref name="Latest"/>.</summary>
 public sealed record CheckoutEventsStored(int Count, DateTimeOffset Latest) : OpsEvent;
 
-/// <summary>Once a second: the checkout attempts this console stored during the second that just ended.</summary>
+/// <summary>Once a second: the checkout attempts stored during the second that just ended, by this console and (through the live bridge) the others.</summary>
 public sealed record CheckoutHealthTick(LiveSecond Second) : OpsEvent;
 
 /// <summary>

@@ -4,12 +4,15 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using OpsConsole.Domain.Api;
+using OpsConsole.Web.Hubs;
 
 namespace OpsConsole.Web.Hosting.Auth;
 
 /// <summary>
 /// The "ApiKey" scheme: a key in the <c>X-Api-Key</c> header. Only the API endpoints ask for it (pages keep the
-/// cookie), and it answers refusals as problem details rather than a redirect to the login page.
+/// cookie), and it answers refusals as problem details rather than a redirect to the login page. The live hub also
+/// takes the key as a bearer token or an <c>access_token</c> query parameter, as SignalR clients send it: browsers
+/// cannot set headers on WebSockets and EventSource.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggerFactory,
     UrlEncoder encoder, ApiKeyService keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
@@ -17,17 +20,32 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
     public const string ScopeClaim = "scope";
+    public const string QueryParameter = "access_token";
+
+    /// <summary>The key the request carries, or null.</summary>
+    public static string? KeyOf(HttpRequest request)
+    {
+        if (request.Headers.TryGetValue(HeaderName, out var header) && !string.IsNullOrWhiteSpace(header.ToString()))
+            return header.ToString().Trim();
+        // Only on the hub: elsewhere a key in a URL would end up in proxies' and browsers' histories for nothing.
+        if (!request.Path.StartsWithSegments(OpsHub.Path))
+            return null;
+        if (request.Query[QueryParameter].ToString() is { Length: > 0 } query && !string.IsNullOrWhiteSpace(query))
+            return query.Trim();
+        var authorization = request.Headers.Authorization.ToString();
+        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length > 7 ? authorization[7..].Trim() : null;
+    }
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Headers.TryGetValue(HeaderName, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
+        if (KeyOf(Request) is not { } keyText)
             return AuthenticateResult.NoResult();
 
-        var key = await keys.AuthenticateAsync(values.ToString().Trim(), Context.RequestAborted);
+        var key = await keys.AuthenticateAsync(keyText, Context.RequestAborted);
         if (key is null)
         {
             // Never the key: only the public prefix of a console-made key, which tells an operator which one it was.
-            Logger.LogWarning("Refused an unknown or revoked API key with prefix {KeyPrefix}", PublicPrefix(values.ToString().Trim()));
+            Logger.LogWarning("Refused an unknown or revoked API key with prefix {KeyPrefix}", PublicPrefix(keyText));
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
         }
 

@@ -1,0 +1,193 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OpsConsole.Domain.Checkout;
+
+namespace OpsConsole.Domain.Live;
+
+/// <summary>
+/// Carries the live bus between console instances on one store through PostgreSQL LISTEN/NOTIFY on
+/// <see cref="Channel"/>. What crosses, and why:
+/// <list type="bullet">
+/// <item><see cref="ChangeUpdated"/>, <see cref="TargetUpdated"/>: sent by this bridge after the publisher's commit.</item>
+/// <item><see cref="CheckoutEventsStored"/>: sent by the ingest inside its own transaction (<see cref="CheckoutNotifications"/>), so that
+/// it is delivered exactly when the batch commits; the receiver also folds the batch's figures into its <see cref="CheckoutLive"/>.</item>
+/// <item><see cref="CheckoutHealthTick"/> does not cross: every instance makes its own from its own and the others' batches; a forwarded
+/// tick would count them twice.</item>
+/// <item><see cref="LocksSampled"/> does not cross: every instance samples every target itself today, so each has its own ticks; forwarding
+/// would double them. Once one instance samples each target (advisory locks), forward it here.</item>
+/// </list>
+/// A dedicated connection listens, re-publishes other instances' events (marked <see cref="OpsEvent.Remote"/>) and drops its own,
+/// and reconnects with back-off when the store goes away. Notifications sent while it was away are lost: they are hints to
+/// refresh, and the store stays the record.
+/// </summary>
+public sealed class PostgresLiveBridge : BackgroundService
+{
+    public const string Channel = "ops_live";
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+
+    private readonly LiveEvents live;
+    private readonly CheckoutLive checkoutLive;
+    private readonly TimeProvider time;
+    private readonly ILogger<PostgresLiveBridge> logger;
+    private readonly NpgsqlDataSource senders;
+    private readonly string listenConnectionString;
+    // Refresh hints queue here rather than holding up the publisher; when the store is slow the oldest go first.
+    private readonly Channel<OpsEvent> outbox =
+        System.Threading.Channels.Channel.CreateBounded<OpsEvent>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private IDisposable? subscription;
+
+    public PostgresLiveBridge(string connectionString, LiveEvents live, CheckoutLive checkoutLive, TimeProvider time, ILogger<PostgresLiveBridge> logger)
+    {
+        (this.live, this.checkoutLive, this.time, this.logger) = (live, checkoutLive, time, logger);
+        senders = new NpgsqlDataSourceBuilder(connectionString)
+        {
+            ConnectionStringBuilder = { ApplicationName = "opsconsole-live", MaxPoolSize = 2 },
+        }.Build();
+        // Keepalives make a listener on a dead connection notice within seconds instead of waiting forever.
+        listenConnectionString = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            ApplicationName = "opsconsole-live-listen", Pooling = false, KeepAlive = 5, TcpKeepAlive = true,
+        }.ConnectionString;
+    }
+
+    /// <summary>This process's id in every notification it sends.</summary>
+    public Guid Origin { get; } = Guid.NewGuid();
+
+    /// <summary>True while the listening connection is up (tests wait for it before sending).</summary>
+    public bool Listening { get; private set; }
+
+    /// <summary>The NOTIFY commands for a batch the caller is storing: add them to the batch's transaction.</summary>
+    public IEnumerable<NpgsqlBatchCommand> CheckoutNotifications(IReadOnlyList<CheckoutEvent> stored) =>
+        stored.Count == 0
+            ? []
+            : CheckoutStoredNotice.Of(stored).Select(notice =>
+                Notify(LiveEnvelope.Payload(Origin, LiveEnvelope.CheckoutStoredType, notice)));
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        subscription = live.Subscribe(OnLocalEvent);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        subscription?.Dispose();
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        subscription?.Dispose();
+        senders.Dispose();
+        base.Dispose();
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(ListenAsync(stoppingToken), SendAsync(stoppingToken));
+
+    private Task OnLocalEvent(OpsEvent e)
+    {
+        if (!e.Remote && e is ChangeUpdated or TargetUpdated)
+            outbox.Writer.TryWrite(e);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>One sender, in publishing order, so that a change's statuses arrive in the order they happened.</summary>
+    private async Task SendAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (await outbox.Reader.WaitToReadAsync(ct))
+            {
+                await using var batch = senders.CreateBatch();
+                while (batch.BatchCommands.Count < 100 && outbox.Reader.TryRead(out var e))
+                    batch.BatchCommands.Add(Notify(e switch
+                    {
+                        ChangeUpdated c => LiveEnvelope.Payload(Origin, LiveEnvelope.ChangeUpdatedType, c),
+                        TargetUpdated t => LiveEnvelope.Payload(Origin, LiveEnvelope.TargetUpdatedType, t),
+                        _ => throw new InvalidOperationException($"{e.GetType().Name} does not cross instances."),
+                    }));
+                try
+                {
+                    await batch.ExecuteNonQueryAsync(ct);
+                }
+                catch (Exception failure) when (failure is NpgsqlException or TimeoutException)
+                {
+                    logger.LogWarning(failure, "Live bridge: could not tell other instances of {Count} events", batch.BatchCommands.Count);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    private async Task ListenAsync(CancellationToken ct)
+    {
+        var failures = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(listenConnectionString);
+                connection.Notification += (_, n) => Receive(n.Payload);
+                await connection.OpenAsync(ct);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                    await listen.ExecuteNonQueryAsync(ct);
+                if (failures > 0)
+                    logger.LogInformation("Live bridge: listening on {Channel} again", Channel);
+                (failures, Listening) = (0, true);
+                while (true)
+                    await connection.WaitAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception failure)
+            {
+                Listening = false;
+                failures++;
+                logger.LogWarning("Live bridge: not listening on {Channel} ({Error}); trying again in {Delay}", Channel, failure.Message, Backoff(failures));
+                try { await Task.Delay(Backoff(failures), time, ct); }
+                catch (OperationCanceledException) { break; }
+            }
+        }
+        Listening = false;
+    }
+
+    private void Receive(string payload)
+    {
+        var envelope = LiveEnvelope.Parse(payload);
+        if (envelope is null || envelope.Origin == Origin)
+            return;
+        try
+        {
+            switch (envelope.Type)
+            {
+                case LiveEnvelope.ChangeUpdatedType when envelope.DataAs<ChangeUpdated>() is { } change:
+                    live.Publish(change with { Remote = true });
+                    break;
+                case LiveEnvelope.TargetUpdatedType when envelope.DataAs<TargetUpdated>() is { } target:
+                    live.Publish(target with { Remote = true });
+                    break;
+                case LiveEnvelope.CheckoutStoredType when envelope.DataAs<CheckoutStoredNotice>() is { } notice:
+                    checkoutLive.Record(notice.ToTally());
+                    if (notice.Part == 0)
+                        live.Publish(new CheckoutEventsStored(notice.BatchCount, notice.Latest) { Remote = true });
+                    break;
+            }
+        }
+        catch (Exception failure) when (failure is System.Text.Json.JsonException or ArgumentException)
+        {
+            // Another version's shape, say: one unreadable notification must not stop the listener.
+            logger.LogWarning(failure, "Live bridge: ignored an unreadable {Type} notification", envelope.Type);
+        }
+    }
+
+    private static NpgsqlBatchCommand Notify(string payload) =>
+        new("SELECT pg_notify($1, $2)") { Parameters = { new() { Value = Channel }, new() { Value = payload } } };
+
+    private static TimeSpan Backoff(int failures) =>
+        TimeSpan.FromTicks(Math.Min(FirstBackoff.Ticks * (1L << Math.Min(failures - 1, 16)), MaxBackoff.Ticks));
+}
