@@ -7,6 +7,7 @@
 # Wait-for graph: build + layout time for 100, 1,000 and 10,000 lock rows (median of 21 runs).
 # Checkout ingest: events stored per second over HTTP on loopback, batches of 500, for OPS_BENCH_INGEST_SECONDS
 # (default 30), with acknowledged and stored counts (they must be equal).
+# Health live: ingest-to-browser latency of 200 events posted one at a time, until the open Health page in Chromium shows each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
@@ -56,6 +57,7 @@ warm = [float(x) for x in sys.argv[3].split()]
 rollback = json.load(open(os.path.join(sys.argv[4], "rollback.json")))
 graph = json.load(open(os.path.join(sys.argv[4], "graph.json")))
 ingest = json.load(open(os.path.join(sys.argv[4], "ingest.json")))
+health = json.load(open(os.path.join(sys.argv[4], "health-live.json")))
 rows = [
     ("start-up to login page, cold (new cluster)", statistics.median(cold), max(cold)),
     ("start-up to login page, warm (reused cluster)", statistics.median(warm), max(warm)),
@@ -82,5 +84,10 @@ print(f"| {'checkout ingest over HTTP (batches of 500)':<46} | {'events/s':>9} |
 print(f"|{'-'*48}|{'-'*11}|{'-'*12}|{'-'*12}|{'-'*14}|{'-'*10}|")
 print(f"| {str(ingest['senders']) + ' senders, ' + str(ingest['seconds']) + ' s':<46} | {ingest['eventsPerSecond']:>9,.0f} | {ingest['eventsAcknowledged']:>10,} | {ingest['eventsStored']:>10,} | {ingest['batchP95Ms']:>12.1f} | {'50,000':>8} |")
 print(f"| {'ratio events/s / goal':<46} | {ingest['eventsPerSecond'] / 50000:>9.2f} |")
+print()
+print(f"| {'checkout event, API to open dashboard':<46} | {'p50 ms':>9} | {'p95 ms':>8} | {'max ms':>8} | {'goal p95':>8} |")
+print(f"|{'-'*48}|{'-'*11}|{'-'*10}|{'-'*10}|{'-'*10}|")
+print(f"| {str(health['events']) + ' events, one at a time, Chromium':<46} | {health['p50Ms']:>9.1f} | {health['p95Ms']:>8.1f} | {health['maxMs']:>8.1f} | {'< 1000':>8} |")
+print(f"| {'ratio p95 / goal':<46} | {'':>9} | {health['p95Ms'] / 1000:>8.2f} | {'':>8} | {'':>8} |")
 PY
 rm -rf "$figures"
