@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Components;
 
 namespace OpsConsole.Web.Components.Shared.Charts;
@@ -38,21 +37,25 @@ public partial class TimeSeriesChart
     /// <summary>Polyline point lists, broken where a minute has no value (a gap, not a fall to zero).</summary>
     private IEnumerable<string> Segments(ChartSeries line)
     {
-        var points = new StringBuilder();
-        for (var i = 0; i < line.Values.Count; i++)
+        var segment = new List<(double X, double Y)>();
+        for (var i = 0; i <= line.Values.Count; i++)
         {
-            if (line.Values[i] is not { } value)
+            if (i < line.Values.Count && line.Values[i] is { } value)
             {
-                if (points.Length > 0)
-                    yield return points.ToString();
-                points.Clear();
+                // A minute's point sits in the middle of its minute.
+                segment.Add((X(From.AddMinutes(i + 0.5)), Y(value)));
                 continue;
             }
-            // A minute's point sits in the middle of its minute.
-            points.Append(N(X(From.AddMinutes(i + 0.5)))).Append(',').Append(N(Y(value))).Append(' ');
+            if (segment.Count == 1)
+            {
+                // A lone minute between gaps would be an invisible one-point line: drawn as a dash across its minute.
+                var half = X(From.AddMinutes(1)) / 2;
+                segment = [(segment[0].X - half, segment[0].Y), (segment[0].X + half, segment[0].Y)];
+            }
+            if (segment.Count > 0)
+                yield return string.Join(' ', segment.Select(p => $"{N(p.X)},{N(p.Y)}"));
+            segment = [];
         }
-        if (points.Length > 0)
-            yield return points.ToString();
     }
 
     private static double? Latest(ChartSeries line) => line.Values.LastOrDefault(v => v.HasValue);
