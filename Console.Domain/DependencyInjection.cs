@@ -63,6 +63,7 @@ public static class DependencyInjection
         services.AddSingleton<TargetRegistry>();
         services.AddSingleton<SettingCatalog>();
         services.AddSingleton<ChangeRegistry>();
+        services.AddSingleton<ChangeMarks>();
         services.AddSingleton<SettingWriter>();
         services.AddSingleton<TargetScripts>();
         services.AddSingleton<ChangeApplier>();

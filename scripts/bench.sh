@@ -12,6 +12,7 @@
 # OPS_BENCH_PGBENCH_SECONDS (default 10) each.
 # Live hub: 100 and 200 SignalR subscribers of /hubs/ops; push latency from posting a batch to each client receiving
 # it (20 batches), and memory per connection (console and clients share the process: an upper bound for the server).
+# Health live: ingest-to-browser latency of 200 events posted one at a time, until the open Health page in Chromium shows each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
@@ -64,6 +65,7 @@ ingest = json.load(open(os.path.join(sys.argv[4], "ingest.json")))
 sampler = json.load(open(os.path.join(sys.argv[4], "sampler.json")))
 pgbench = json.load(open(os.path.join(sys.argv[4], "pgbench.json")))
 hub = json.load(open(os.path.join(sys.argv[4], "hub.json")))
+health = json.load(open(os.path.join(sys.argv[4], "health-live.json")))
 rows = [
     ("start-up to login page, cold (new cluster)", statistics.median(cold), max(cold)),
     ("start-up to login page, warm (reused cluster)", statistics.median(warm), max(warm)),
@@ -107,5 +109,10 @@ print(f"| {'live hub, post to client (' + str(hub['100']['events']) + ' batches)
 print(f"|{'-'*48}|{'-'*11}|{'-'*10}|{'-'*10}|{'-'*14}|{'-'*12}|")
 for n, h in hub.items():
     print(f"| {n + ' subscribers':<46} | {h['p50Ms']:>9.1f} | {h['p95Ms']:>8.1f} | {h['maxMs']:>8.1f} | {h['heapKbPerConnection']:>12.1f} | {h['workingSetKbPerConnection']:>10.1f} |")
+print()
+print(f"| {'checkout event, API to open dashboard':<46} | {'p50 ms':>9} | {'p95 ms':>8} | {'max ms':>8} | {'goal p95':>8} |")
+print(f"|{'-'*48}|{'-'*11}|{'-'*10}|{'-'*10}|{'-'*10}|")
+print(f"| {str(health['events']) + ' events, one at a time, Chromium':<46} | {health['p50Ms']:>9.1f} | {health['p95Ms']:>8.1f} | {health['maxMs']:>8.1f} | {'< 1000':>8} |")
+print(f"| {'ratio p95 / goal':<46} | {'':>9} | {health['p95Ms'] / 1000:>8.2f} | {'':>8} | {'':>8} |")
 PY
 rm -rf "$figures"

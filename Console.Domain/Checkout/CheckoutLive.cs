@@ -22,6 +22,8 @@ public sealed class CheckoutLive(LiveEvents live, TimeProvider time) : Backgroun
 
     private readonly Lock gate = new();
     private readonly Queue<LiveSecond> recent = new();
+    // The tallies behind the non-empty recent seconds, so that a rolling minute has exact percentiles.
+    private readonly Queue<(DateTimeOffset Second, CheckoutTally Tally)> recentTallies = new();
     private CheckoutTally current = new();
     private DateTimeOffset currentSecond = SecondOf(time.GetUtcNow());
 
@@ -29,6 +31,27 @@ public sealed class CheckoutLive(LiveEvents live, TimeProvider time) : Backgroun
     public IReadOnlyList<LiveSecond> Recent
     {
         get { lock (gate) return recent.ToList(); }
+    }
+
+    /// <summary>
+    /// The last <see cref="SecondsKept"/> seconds, the open one included: the "last minute" a dashboard shows before the
+    /// minute buckets have the newest events (they trail by up to Checkout:RollupInterval).
+    /// </summary>
+    public CheckoutFigures RollingMinute()
+    {
+        var now = time.GetUtcNow();
+        var from = now - TimeSpan.FromSeconds(SecondsKept);
+        var total = new CheckoutTally();
+        List<CheckoutTally> closed;
+        lock (gate)
+        {
+            // The open second is still being added to: copied under the lock. Closed tallies never change again.
+            total.Add(current);
+            closed = recentTallies.Where(t => t.Second >= from).Select(t => t.Tally).ToList();
+        }
+        foreach (var tally in closed)
+            total.Add(tally);
+        return CheckoutFigures.Of(from, now, total);
     }
 
     public void Record(IReadOnlyCollection<CheckoutEvent> stored)
@@ -87,7 +110,12 @@ public sealed class CheckoutLive(LiveEvents live, TimeProvider time) : Backgroun
                 recent.Dequeue();
             closed.Add(done);
             if (c.Attempts > 0)
+            {
+                recentTallies.Enqueue((currentSecond, c));
                 current = new CheckoutTally();
+            }
+            while (recentTallies.Count > 0 && recentTallies.Peek().Second <= second - TimeSpan.FromSeconds(SecondsKept + 1))
+                recentTallies.Dequeue();
             currentSecond += TimeSpan.FromSeconds(1);
         }
         return closed;

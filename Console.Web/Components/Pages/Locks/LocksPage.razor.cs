@@ -3,6 +3,7 @@ using MudBlazor;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Targets;
+using OpsConsole.Web.Components.Shared;
 
 namespace OpsConsole.Web.Components.Pages.Locks;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 
-namespace OpsConsole.Web.Components.Pages.Locks;
+namespace OpsConsole.Web.Components.Shared;
 
 /// <summary>
 /// Coalesces requests to re-render: at most one render per <c>gap</c>, and the last request is never lost (it is
-/// rendered at the end of the gap). A busy target sampled every 100 ms must not redraw a large SVG ten times a second.
+/// rendered at the end of the gap). A busy target sampled every 100 ms (or a busy checkout) must not redraw a large SVG ten times a second.
 /// </summary>
 public sealed class RenderThrottle(TimeSpan gap, Func<Task> render) : IDisposable
 {

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Text.Json;
+using OpsConsole.Domain.Access;
+using OpsConsole.Tests.E2E;
+using OpsConsole.Tests.Support;
+
+namespace OpsConsole.Tests.Benchmarks;
+
+/// <summary>
+/// Ingest-to-browser latency: one checkout event POSTed at a time, timed until the open Health page in Chromium
+/// counts it (pushed over the Blazor circuit, the page never polls the server). Goal: p95 under a second.
+/// </summary>
+[Trait("Category", "Benchmark")]
+[Collection(BenchmarkCollection.Name)]
+public sealed class HealthLiveBenchmark(ConsoleAppFixture fixture, BrowserFixture browser, ITestOutputHelper output) : IClassFixture<ConsoleAppFixture>
+{
+    private const int Events = 200;
+    private const string Password = "Bench-Passw0rd!";
+
+    [Fact]
+    public async Task TwoHundredEvents_FromTheApiToAnOpenDashboard()
+    {
+        await fixture.App.CreateUserAsync("bench-viewer", Password, Roles.Viewer);
+        var page = await browser.NewPageAsync(fixture.App.BaseUrl);
+        await page.SignInAsync("bench-viewer", Password, "/account/login?returnUrl=%2F");
+        using var poster = await CheckoutPoster.CreateAsync(fixture.App);
+
+        // Warm-up (not timed): the first event also replaces the empty state.
+        await poster.PostAsync(CheckoutBatches.Event("bench"));
+        await HealthPageTests.ReceivedAsync(page, 1, 10_000);
+
+        var durations = new List<double>();
+        for (var i = 0; i < Events; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await poster.PostAsync(CheckoutBatches.Event("bench", outcome: i % 10 == 0 ? "failed" : "succeeded",
+                errorClass: i % 10 == 0 ? "db_deadlock" : null));
+            await HealthPageTests.ReceivedAsync(page, i + 2, 10_000);
+            durations.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        durations.Sort();
+        var figures = new
+        {
+            events = Events,
+            p50Ms = Percentile(durations, 0.50),
+            p95Ms = Percentile(durations, 0.95),
+            maxMs = durations[^1],
+        };
+        output.WriteLine(JsonSerializer.Serialize(figures));
+        if (Environment.GetEnvironmentVariable("OPS_BENCH_OUT") is { Length: > 0 } folder)
+            await File.WriteAllTextAsync(Path.Combine(folder, "health-live.json"), JsonSerializer.Serialize(figures));
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}

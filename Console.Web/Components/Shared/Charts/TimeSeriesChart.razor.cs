@@ -1,0 +1,66 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+
+namespace OpsConsole.Web.Components.Shared.Charts;
+
+/// <summary>Lines per minute over a window, with change markers on the same time axis. Values are drawn from 0 up.</summary>
+public partial class TimeSeriesChart
+{
+    private const double ViewWidth = 1000, Height = 110;
+
+    [Parameter, EditorRequired] public required string Title { get; set; }
+    [Parameter, EditorRequired] public required string TestId { get; set; }
+    /// <summary>The first minute of every series (values[i] is the minute From + i).</summary>
+    [Parameter, EditorRequired] public DateTimeOffset From { get; set; }
+    [Parameter, EditorRequired] public DateTimeOffset To { get; set; }
+    [Parameter, EditorRequired] public required IReadOnlyList<ChartSeries> Series { get; set; }
+    [Parameter] public IReadOnlyList<ChartMarker> Markers { get; set; } = [];
+    [Parameter] public Func<double, string> Format { get; set; } = v => v.ToString("0.##", CultureInfo.InvariantCulture);
+    /// <summary>A fixed top of the scale (100 for a percentage); otherwise the peak.</summary>
+    [Parameter] public double? Max { get; set; }
+
+    private double peak, scale;
+    private IReadOnlyList<ChartMarker> VisibleMarkers { get; set; } = [];
+
+    protected override void OnParametersSet()
+    {
+        peak = Series.SelectMany(s => s.Values).Where(v => v.HasValue).Select(v => v!.Value).DefaultIfEmpty(0).Max();
+        // Never zero: an empty window draws a flat line, not a division by zero.
+        scale = Max ?? Math.Max(peak * 1.1, 1);
+        VisibleMarkers = Markers.Where(m => m.At >= From && m.At <= To).ToList();
+    }
+
+    private double X(DateTimeOffset at) => Math.Clamp((at - From).TotalMinutes / Math.Max(1e-9, (To - From).TotalMinutes), 0, 1) * ViewWidth;
+
+    private double Y(double value) => Height - 2 - Math.Clamp(value / scale, 0, 1) * (Height - 4);
+
+    /// <summary>Polyline point lists, broken where a minute has no value (a gap, not a fall to zero).</summary>
+    private IEnumerable<string> Segments(ChartSeries line)
+    {
+        var segment = new List<(double X, double Y)>();
+        for (var i = 0; i <= line.Values.Count; i++)
+        {
+            if (i < line.Values.Count && line.Values[i] is { } value)
+            {
+                // A minute's point sits in the middle of its minute.
+                segment.Add((X(From.AddMinutes(i + 0.5)), Y(value)));
+                continue;
+            }
+            if (segment.Count == 1)
+            {
+                // A lone minute between gaps would be an invisible one-point line: drawn as a dash across its minute.
+                var half = X(From.AddMinutes(1)) / 2;
+                segment = [(segment[0].X - half, segment[0].Y), (segment[0].X + half, segment[0].Y)];
+            }
+            if (segment.Count > 0)
+                yield return string.Join(' ', segment.Select(p => $"{N(p.X)},{N(p.Y)}"));
+            segment = [];
+        }
+    }
+
+    private static double? Latest(ChartSeries line) => line.Values.LastOrDefault(v => v.HasValue);
+
+    private string Show(double? value) => value is { } v ? Format(v) : "—";
+
+    private static string N(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+}
