@@ -12,6 +12,8 @@
 # OPS_BENCH_PGBENCH_SECONDS (default 10) each.
 # Live hub: 100 and 200 SignalR subscribers of /hubs/ops; push latency from posting a batch to each client receiving
 # it (20 batches), and memory per connection (console and clients share the process: an upper bound for the server).
+# Dashboards: 100, then 200 Health pages with live circuits (iframes in Chromium); push latency from posting one
+# event to every dashboard showing it (10 events), and the server's managed heap per circuit.
 # Health live: ingest-to-browser latency of 200 events posted one at a time, until the open Health page in Chromium shows each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,6 +68,7 @@ sampler = json.load(open(os.path.join(sys.argv[4], "sampler.json")))
 pgbench = json.load(open(os.path.join(sys.argv[4], "pgbench.json")))
 hub = json.load(open(os.path.join(sys.argv[4], "hub.json")))
 health = json.load(open(os.path.join(sys.argv[4], "health-live.json")))
+circuits = json.load(open(os.path.join(sys.argv[4], "circuits.json")))
 rows = [
     ("start-up to login page, cold (new cluster)", statistics.median(cold), max(cold)),
     ("start-up to login page, warm (reused cluster)", statistics.median(warm), max(warm)),
@@ -114,5 +117,10 @@ print(f"| {'checkout event, API to open dashboard':<46} | {'p50 ms':>9} | {'p95 
 print(f"|{'-'*48}|{'-'*11}|{'-'*10}|{'-'*10}|{'-'*10}|")
 print(f"| {str(health['events']) + ' events, one at a time, Chromium':<46} | {health['p50Ms']:>9.1f} | {health['p95Ms']:>8.1f} | {health['maxMs']:>8.1f} | {'< 1000':>8} |")
 print(f"| {'ratio p95 / goal':<46} | {'':>9} | {health['p95Ms'] / 1000:>8.2f} | {'':>8} | {'':>8} |")
+print()
+print(f"| {'live dashboards (circuits), post to screen':<46} | {'p50 ms':>9} | {'p95 ms':>8} | {'max ms':>8} | {'heap KB/circuit':>15} | {'goal':>8} |")
+print(f"|{'-'*48}|{'-'*11}|{'-'*10}|{'-'*10}|{'-'*17}|{'-'*10}|")
+for n, c in circuits.items():
+    print(f"| {n + ' dashboards, ' + str(c['events']) + ' events':<46} | {c['p50Ms']:>9.1f} | {c['p95Ms']:>8.1f} | {c['maxMs']:>8.1f} | {c['heapKbPerCircuit']:>15.1f} | {'<= 1024':>8} |")
 PY
 rm -rf "$figures"

@@ -9,6 +9,7 @@ using OpsConsole.Tests.Support;
 namespace OpsConsole.Tests.Integration;
 
 /// <summary>The demo shop's checkouts run against a real target; what the target's settings do to them is real too.</summary>
+[Collection(QuietCollection.Name)]
 public sealed class DemoShopTests(DemoShopFixture fixture, ITestOutputHelper output) : IClassFixture<DemoShopFixture>, IAsyncLifetime
 {
     [Fact]

@@ -4,6 +4,7 @@ using OpsConsole.Tests.Support;
 namespace OpsConsole.Tests.Integration;
 
 /// <summary>The console as a person runs it with nothing configured: it brings its own PostgreSQL.</summary>
+[Collection(QuietCollection.Name)]
 public sealed class EmbeddedDefaultTests : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
@@ -51,7 +52,15 @@ public sealed class EmbeddedDefaultTests : IDisposable
         Assert.True(PostmasterRunning());
 
         await console.InterruptAsync();
-        Assert.Equal(0, await console.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        try
+        {
+            Assert.Equal(0, await console.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        }
+        catch (TimeoutException)
+        {
+            // What the console was doing when it did not stop is the whole diagnosis.
+            Assert.Fail($"The console did not stop within 60 s of Ctrl+C. Its output ends:\n{string.Join('\n', console.Output.Split('\n').TakeLast(60))}");
+        }
         return console.Output;
     }
 
