@@ -54,13 +54,24 @@ public sealed partial class ConsoleProcess : IAsyncDisposable
         return process.ExitCode;
     }
 
-    /// <summary>Ctrl+C, as a person at the terminal would press it: the terminal signals the process and its children.</summary>
+    /// <summary>
+    /// Ctrl+C, as a person at the terminal would press it: the terminal signals the process and its children. When
+    /// the tests themselves run as a background job, SIGINT is ignored and the console inherits that (.NET keeps an
+    /// inherited SIG_IGN, as shells do for background jobs): then SIGTERM, which the console handles the same way.
+    /// </summary>
     public async Task InterruptAsync()
     {
-        using (var children = Process.Start("pkill", ["-INT", "-P", process.Id.ToString()]))
+        var signal = SigIntIgnoredHere() ? "-TERM" : "-INT";
+        using (var children = Process.Start("pkill", [signal, "-P", process.Id.ToString()]))
             await children.WaitForExitAsync();
-        using var kill = Process.Start("kill", ["-INT", process.Id.ToString()]);
+        using var kill = Process.Start("kill", [signal, process.Id.ToString()]);
         await kill.WaitForExitAsync();
+    }
+
+    private static bool SigIntIgnoredHere()
+    {
+        var ignored = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return ignored is not null && (Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16) & (1UL << (2 - 1))) != 0;
     }
 
     public static int FreePort()
