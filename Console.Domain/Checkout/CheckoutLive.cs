@@ -42,16 +42,35 @@ public sealed class CheckoutLive(LiveEvents live, TimeProvider time) : Backgroun
         var now = time.GetUtcNow();
         var from = now - TimeSpan.FromSeconds(SecondsKept);
         var total = new CheckoutTally();
-        List<CheckoutTally> closed;
+        List<(DateTimeOffset Second, CheckoutTally Tally)> closed;
         lock (gate)
         {
             // The open second is still being added to: copied under the lock. Closed tallies never change again.
             total.Add(current);
-            closed = recentTallies.Where(t => t.Second >= from).Select(t => t.Tally).ToList();
+            closed = recentTallies.Where(t => t.Second >= from).ToList();
         }
-        foreach (var tally in closed)
-            total.Add(tally);
+        total.Add(ClosedSum(closed));
         return CheckoutFigures.Of(from, now, total);
+    }
+
+    // Every open dashboard asks for the rolling minute on each redraw; the closed seconds' sum (up to 60 histograms
+    // merged) is the same for all of them until a second closes or leaves the window, so it is merged once.
+    private ClosedSeconds? closedSum;
+
+    private sealed record ClosedSeconds(DateTimeOffset First, DateTimeOffset Last, int Count, CheckoutTally Sum);
+
+    private CheckoutTally ClosedSum(List<(DateTimeOffset Second, CheckoutTally Tally)> closed)
+    {
+        if (closed.Count == 0)
+            return new CheckoutTally();
+        var (first, last) = (closed[0].Second, closed[^1].Second);
+        if (Volatile.Read(ref closedSum) is { } cached && cached.First == first && cached.Last == last && cached.Count == closed.Count)
+            return cached.Sum;
+        var sum = new CheckoutTally();
+        foreach (var (_, tally) in closed)
+            sum.Add(tally);
+        Volatile.Write(ref closedSum, new ClosedSeconds(first, last, closed.Count, sum)); // never changed once cached: read by many
+        return sum;
     }
 
     public void Record(IReadOnlyCollection<CheckoutEvent> stored)
