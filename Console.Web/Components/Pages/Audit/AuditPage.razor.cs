@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Web.Api;
+using OpsConsole.Web.Components.Shared;
 
 namespace OpsConsole.Web.Components.Pages.Audit;
 
@@ -95,13 +95,13 @@ public partial class AuditPage
         public string Outcome = AnyOutcome;
         public int? ChangeNumber;
 
-        public bool FromInvalid => !string.IsNullOrWhiteSpace(From) && ParseUtc(From) is null;
-        public bool ToInvalid => !string.IsNullOrWhiteSpace(To) && ParseUtc(To) is null;
+        public bool FromInvalid => !string.IsNullOrWhiteSpace(From) && TimeWindow.ParseUtc(From) is null;
+        public bool ToInvalid => !string.IsNullOrWhiteSpace(To) && TimeWindow.ParseUtc(To) is null;
 
         public bool Any => ToFilter() != AuditFilter.None;
 
         public AuditFilter ToFilter() => new(Blank(Actor), Blank(Action), Blank(Subject), ChangeNumber,
-            Enum.TryParse<AuditOutcome>(Outcome, out var outcome) ? outcome : null, ParseUtc(From), ParseUtc(To), Blank(Search));
+            Enum.TryParse<AuditOutcome>(Outcome, out var outcome) ? outcome : null, TimeWindow.ParseUtc(From), TimeWindow.ParseUtc(To), Blank(Search));
 
         public void Clear()
         {
@@ -111,10 +111,5 @@ public partial class AuditPage
         }
 
         private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-
-        private static DateTimeOffset? ParseUtc(string? text) =>
-            DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
-                ? new DateTimeOffset(at, TimeSpan.Zero)
-                : null;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Checkout;
@@ -7,10 +6,7 @@ using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Web.Components.Pages.Locks;
 using OpsConsole.Web.Components.Shared;
-
 namespace OpsConsole.Web.Components.Pages.Health;
-
-public enum HealthRange { Quarter, Hour, SixHours, Day, Custom }
 
 /// <summary>
 /// The home page: checkout figures of the last minute (live, from <see cref="CheckoutLive"/>, so that a batch shows within
@@ -48,7 +44,7 @@ public partial class HealthPage : IDisposable
     private IReadOnlyList<TargetSummary> targets = [];
     private IReadOnlyList<TargetLockFigures> lockFigures = [];
     private readonly Dictionary<Guid, DeadlockTally> deadlocks = [];
-    private HealthRange range = HealthRange.Hour;
+    private TimeRange range = TimeRange.Hour;
     private string? customFrom, customTo, customError;
     private (DateTimeOffset From, DateTimeOffset To) window;
     private DateTimeOffset chartFrom, lastBucketLoad, lastStored;
@@ -125,7 +121,7 @@ public partial class HealthPage : IDisposable
             targetsDirty = false;
             await LoadTargetsAsync();
         }
-        if (marksDirty || (range != HealthRange.Custom && (newMinute || bucketsBehind)))
+        if (marksDirty || (range != TimeRange.Custom && (newMinute || bucketsBehind)))
         {
             marksDirty = false;
             await LoadWindowAsync();
@@ -200,13 +196,13 @@ public partial class HealthPage : IDisposable
         await LoadWindowAsync();
     }
 
-    private async Task SelectRangeAsync(HealthRange value)
+    private async Task SelectRangeAsync(TimeRange value)
     {
         range = value;
-        if (range == HealthRange.Custom)
+        if (range == TimeRange.Custom)
         {
-            customFrom ??= Local(window.From);
-            customTo ??= Local(window.To);
+            customFrom ??= TimeWindow.InputText(window.From);
+            customTo ??= TimeWindow.InputText(window.To);
             return;
         }
         await LoadWindowAsync();
@@ -214,37 +210,11 @@ public partial class HealthPage : IDisposable
 
     private (DateTimeOffset From, DateTimeOffset To)? Window()
     {
-        customError = null;
-        var now = Now;
-        TimeSpan? span = range switch
-        {
-            HealthRange.Quarter => TimeSpan.FromMinutes(15),
-            HealthRange.Hour => TimeSpan.FromHours(1),
-            HealthRange.SixHours => TimeSpan.FromHours(6),
-            HealthRange.Day => TimeSpan.FromDays(1),
-            _ => null,
-        };
-        if (span is { } s)
-            return (now - s, now);
-        if (ParseUtc(customFrom) is not { } from || ParseUtc(customTo) is not { } to || from >= to)
-        {
-            customError = "Give a start and an end (UTC), the start before the end.";
-            return null;
-        }
-        if (to - from > MaxCustomWindow)
-        {
-            customError = $"A custom window spans at most {MaxCustomWindow.TotalDays:0} days.";
-            return null;
-        }
-        return (from, to);
+        (var chosen, customError) = TimeWindow.Resolve(range, customFrom, customTo, Now, MaxCustomWindow);
+        return chosen;
     }
 
-    private static string Local(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset? ParseUtc(string? text) =>
-        DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
-            ? new DateTimeOffset(at, TimeSpan.Zero)
-            : null;
 
     public void Dispose()
     {

@@ -1,10 +1,8 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using OpsConsole.Domain.Locks;
+using OpsConsole.Web.Components.Shared;
 
 namespace OpsConsole.Web.Components.Pages.Locks;
-
-public enum HistoryRange { Quarter, Hour, SixHours, Day, Custom }
 
 /// <summary>
 /// A target's lock history over a chosen window: per-minute charts and a scrubber over the stored snapshots
@@ -23,7 +21,7 @@ public partial class LockHistoryPanel
     [Parameter] public long? SelectedSnapshotId { get; set; }
     [Parameter] public EventCallback<SnapshotMark> OnPick { get; set; }
 
-    private HistoryRange range = HistoryRange.Hour;
+    private TimeRange range = TimeRange.Hour;
     private string? customFrom, customTo, customError;
     private (DateTimeOffset From, DateTimeOffset To) window;
     private IReadOnlyList<LockMinute>? minutes;
@@ -39,7 +37,7 @@ public partial class LockHistoryPanel
         if (loaded == (TargetId, Version))
             return;
         // A custom window is fixed: new samples do not move it, so only a target switch reloads it.
-        if (range == HistoryRange.Custom && loaded?.Target == TargetId)
+        if (range == TimeRange.Custom && loaded?.Target == TargetId)
         {
             loaded = (TargetId, Version);
             return;
@@ -48,14 +46,14 @@ public partial class LockHistoryPanel
         await ReloadAsync();
     }
 
-    private async Task SelectRangeAsync(HistoryRange value)
+    private async Task SelectRangeAsync(TimeRange value)
     {
         range = value;
-        if (range == HistoryRange.Custom)
+        if (range == TimeRange.Custom)
         {
             var (from, to) = window;
-            customFrom ??= Local(from);
-            customTo ??= Local(to);
+            customFrom ??= TimeWindow.InputText(from);
+            customTo ??= TimeWindow.InputText(to);
             return;
         }
         await ReloadAsync();
@@ -82,24 +80,8 @@ public partial class LockHistoryPanel
 
     private (DateTimeOffset From, DateTimeOffset To)? Window()
     {
-        customError = null;
-        var now = Time.GetUtcNow();
-        TimeSpan? span = range switch
-        {
-            HistoryRange.Quarter => TimeSpan.FromMinutes(15),
-            HistoryRange.Hour => TimeSpan.FromHours(1),
-            HistoryRange.SixHours => TimeSpan.FromHours(6),
-            HistoryRange.Day => TimeSpan.FromDays(1),
-            _ => null,
-        };
-        if (span is { } s)
-            return (now - s, now);
-        if (ParseUtc(customFrom) is not { } from || ParseUtc(customTo) is not { } to || from >= to)
-        {
-            customError = "Give a start and an end (UTC), the start before the end.";
-            return null;
-        }
-        return (from, to);
+        (var chosen, customError) = TimeWindow.Resolve(range, customFrom, customTo, Time.GetUtcNow());
+        return chosen;
     }
 
     private Task PickIndexAsync(int index)
@@ -119,10 +101,5 @@ public partial class LockHistoryPanel
     private static string MarkText(SnapshotMark mark) =>
         $"{LockFormat.DateTime(mark.At)}: {mark.Waiting} waiting" + (mark.Deadlocks switch { 0 => "", 1 => ", 1 deadlock counted", var n => $", {n} deadlocks counted" });
 
-    private static string Local(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset? ParseUtc(string? text) =>
-        DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
-            ? new DateTimeOffset(at, TimeSpan.Zero)
-            : null;
 }
