@@ -54,7 +54,8 @@ internal sealed class TargetLockSampler(Target target, LockOptions options, Targ
                 await timer.WaitForNextTickAsync(ct);
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        // Stopping: whatever the driver threw for the cancelled statement (OperationCanceledException or an NpgsqlException).
+        catch (Exception) when (ct.IsCancellationRequested) { }
         finally
         {
             await DisposeAsync(connection);
