@@ -23,17 +23,7 @@ public sealed class TargetConnections(IDataProtectionProvider protection)
             CommandTimeout = statementTimeoutSeconds,
             ApplicationName = "OpsConsole",
         };
-        var connection = new NpgsqlConnection(builder.ConnectionString);
-        try
-        {
-            await connection.OpenAsync(ct);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+        return await OpenAsync(builder, ct);
     }
 
     /// <summary>
@@ -50,6 +40,11 @@ public sealed class TargetConnections(IDataProtectionProvider protection)
             Pooling = false,
             Options = $"-c statement_timeout={(int)statementTimeout.TotalMilliseconds} -c lock_timeout={(int)statementTimeout.TotalMilliseconds}",
         };
+        return await OpenAsync(builder, ct);
+    }
+
+    private static async Task<NpgsqlConnection> OpenAsync(NpgsqlConnectionStringBuilder builder, CancellationToken ct)
+    {
         var connection = new NpgsqlConnection(builder.ConnectionString);
         try
         {

@@ -55,12 +55,10 @@ public sealed class CheckoutIngestBenchmark(ConsoleAppFixture fixture, ITestOutp
             eventsStored = stored,
             eventsPerSecond = Math.Round(stored / elapsed),
             refused429 = run.Refused,
-            batchP50Ms = Percentile(run.Latencies, 0.50),
-            batchP95Ms = Percentile(run.Latencies, 0.95),
+            batchP50Ms = Math.Round(BenchmarkFigures.Percentile(run.Latencies, 0.50), 1),
+            batchP95Ms = Math.Round(BenchmarkFigures.Percentile(run.Latencies, 0.95), 1),
         };
-        output.WriteLine(JsonSerializer.Serialize(figures));
-        if (Environment.GetEnvironmentVariable("OPS_BENCH_OUT") is { Length: > 0 } folder)
-            await File.WriteAllTextAsync(Path.Combine(folder, "ingest.json"), JsonSerializer.Serialize(figures));
+        BenchmarkFigures.Report(output, "ingest.json", figures);
         Assert.Equal(run.Acknowledged, stored);
     }
 
@@ -126,7 +124,4 @@ public sealed class CheckoutIngestBenchmark(ConsoleAppFixture fixture, ITestOutp
         }
         json.WriteEndArray();
     }
-
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)], 1);
 }

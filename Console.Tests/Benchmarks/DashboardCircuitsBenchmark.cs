@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Playwright;
 using OpsConsole.Domain.Access;
 using OpsConsole.Tests.Support;
@@ -43,13 +42,11 @@ public sealed class DashboardCircuitsBenchmark(ConsoleAppFixture fixture, Browse
             Assert.NotEmpty(latencies);
             figures[dashboards.ToString()] = new
             {
-                dashboards, events = Events, p50Ms = Percentile(latencies, 0.50), p95Ms = Percentile(latencies, 0.95),
+                dashboards, events = Events, p50Ms = BenchmarkFigures.Percentile(latencies, 0.50), p95Ms = BenchmarkFigures.Percentile(latencies, 0.95),
                 maxMs = latencies[^1], missed = dashboards * Events - latencies.Count, heapKbPerCircuit = Math.Round(perCircuitKb, 1),
             };
         }
-        output.WriteLine(JsonSerializer.Serialize(figures));
-        if (Environment.GetEnvironmentVariable("OPS_BENCH_OUT") is { Length: > 0 } folder)
-            await File.WriteAllTextAsync(Path.Combine(folder, "circuits.json"), JsonSerializer.Serialize(figures));
+        BenchmarkFigures.Report(output, "circuits.json", figures);
     }
 
     /// <summary>Adds frames up to <paramref name="total"/>, a few at a time, and waits until every one is interactive.</summary>
@@ -114,6 +111,4 @@ public sealed class DashboardCircuitsBenchmark(ConsoleAppFixture fixture, Browse
         GC.WaitForPendingFinalizers();
         return GC.GetTotalMemory(forceFullCollection: true);
     }
-
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)];
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OpsConsole.Domain.Access;
@@ -55,8 +54,7 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
         (figures["waiting200MedianMs"], figures["waiting200P95Ms"]) = await TickTimesAsync(sampler, connection, expectWaiting: 200);
         await holder.RollbackAsync();
 
-        output.WriteLine(JsonSerializer.Serialize(figures));
-        Write("sampler.json", figures);
+        BenchmarkFigures.Report(output, "sampler.json", figures);
     }
 
     [Fact]
@@ -89,8 +87,7 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
             ["pairs"] = Pairs,
         };
         output.WriteLine($"off {string.Join(", ", off)}; on {string.Join(", ", on)}");
-        output.WriteLine(JsonSerializer.Serialize(figures));
-        Write("pgbench.json", figures);
+        BenchmarkFigures.Report(output, "pgbench.json", figures);
     }
 
     private const int Pairs = 4;
@@ -168,12 +165,6 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
 
     private static double Median(List<double> values) =>
         values.Count % 2 == 1 ? values.Order().ElementAt(values.Count / 2) : values.Order().Skip(values.Count / 2 - 1).Take(2).Average();
-
-    private static void Write(string file, object figures)
-    {
-        if (Environment.GetEnvironmentVariable("OPS_BENCH_OUT") is { Length: > 0 } folder)
-            File.WriteAllText(Path.Combine(folder, file), JsonSerializer.Serialize(figures));
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Api;
 using OpsConsole.Tests.Support;
@@ -52,8 +51,8 @@ public sealed class OpsHubBenchmark(ConsoleAppFixture fixture, ITestOutputHelper
                 subscribers,
                 events = Events,
                 deliveries = latencies.Count,
-                p50Ms = Math.Round(Percentile(latencies, 0.50), 1),
-                p95Ms = Math.Round(Percentile(latencies, 0.95), 1),
+                p50Ms = Math.Round(BenchmarkFigures.Percentile(latencies, 0.50), 1),
+                p95Ms = Math.Round(BenchmarkFigures.Percentile(latencies, 0.95), 1),
                 maxMs = Math.Round(latencies[^1], 1),
                 heapKbPerConnection = Math.Round((heapAfter - heapBefore) / 1024.0 / subscribers, 1),
                 workingSetKbPerConnection = Math.Round((workingSetAfter - workingSetBefore) / 1024.0 / subscribers, 1),
@@ -62,10 +61,7 @@ public sealed class OpsHubBenchmark(ConsoleAppFixture fixture, ITestOutputHelper
                 await client.DisposeAsync();
         }
 
-        var json = JsonSerializer.Serialize(figures);
-        output.WriteLine(json);
-        if (Environment.GetEnvironmentVariable("OPS_BENCH_OUT") is { Length: > 0 } folder)
-            await File.WriteAllTextAsync(Path.Combine(folder, "hub.json"), json);
+        BenchmarkFigures.Report(output, "hub.json", figures);
     }
 
     /// <summary>Posts <paramref name="events"/> batches one at a time; each batch's marker is its latest occurredAt.</summary>
@@ -106,7 +102,4 @@ public sealed class OpsHubBenchmark(ConsoleAppFixture fixture, ITestOutputHelper
         using var process = Process.GetCurrentProcess();
         return (heap, process.WorkingSet64);
     }
-
-    /// <summary>Nearest-rank percentile of sorted values.</summary>
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)];
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Tests.Support;
@@ -43,15 +42,10 @@ public sealed class RollbackBenchmark(TargetFixture fixture, ITestOutputHelper o
         var figures = new
         {
             rollbacks = Rollbacks,
-            medianMs = Percentile(durations, 0.50),
-            p95Ms = Percentile(durations, 0.95),
+            medianMs = BenchmarkFigures.Percentile(durations, 0.50),
+            p95Ms = BenchmarkFigures.Percentile(durations, 0.95),
             maxMs = durations[^1],
         };
-        output.WriteLine(JsonSerializer.Serialize(figures));
-        if (Environment.GetEnvironmentVariable("OPS_BENCH_OUT") is { Length: > 0 } file)
-            await File.WriteAllTextAsync(Path.Combine(file, "rollback.json"), JsonSerializer.Serialize(figures));
+        BenchmarkFigures.Report(output, "rollback.json", figures);
     }
-
-    /// <summary>Nearest-rank percentile of sorted values.</summary>
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)];
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using OpsConsole.Domain.Locks;
 
 namespace OpsConsole.Tests.Benchmarks;
@@ -34,9 +33,7 @@ public sealed class WaitForGraphBenchmark(ITestOutputHelper output)
             times.Sort();
             figures[rows.ToString()] = times[times.Count / 2];
         }
-        output.WriteLine(JsonSerializer.Serialize(figures));
-        if (Environment.GetEnvironmentVariable("OPS_BENCH_OUT") is { Length: > 0 } folder)
-            File.WriteAllText(Path.Combine(folder, "graph.json"), JsonSerializer.Serialize(figures));
+        BenchmarkFigures.Report(output, "graph.json", figures);
     }
 
     private static (List<Backend>, List<LockWait>) Sample(int rows)

@@ -48,7 +48,6 @@ public sealed class HealthPageTests(TargetFixture fixture, BrowserFixture browse
         await Expect(deadlock).ToContainTextAsync("DB deadlock: 1");
         await Expect(lastMinute.Locator("[data-testid=failure-class][data-class=payment_gateway]")).ToHaveAttributeAsync("data-group", "other");
         await Expect(lastMinute.GetByTestId("figures-1m-failures-database")).ToContainTextAsync("Database: 1 of 2 failures");
-        await page.ScreenshotAsync(new() { Path = "/tmp/health-live.png", FullPage = true });
     }
 
     [Fact]
@@ -68,7 +67,6 @@ public sealed class HealthPageTests(TargetFixture fixture, BrowserFixture browse
         await Expect(markers.First).ToHaveAttributeAsync("data-kind", "applied");
         await Expect(markers.First).ToHaveAttributeAsync("href", $"/changes/{change.Number}");
         await Expect(markers.First.Locator("title")).ToContainTextAsync($"#{change.Number} {title}: applied on shop");
-        await page.ScreenshotAsync(new() { Path = "/tmp/health-markers.png", FullPage = true });
 
         await page.GetByTestId("chart-success").Locator($"[data-testid=change-marker][data-change='{change.Number}']").ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/changes/{change.Number}$"));

@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Npgsql;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Tests.Support;
 using static Microsoft.Playwright.Assertions;
@@ -43,7 +42,6 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
         await Expect(page.GetByTestId("figure-heads-value")).ToHaveTextAsync("1");
         await Expect(page.GetByTestId("figure-waiting-value")).ToHaveTextAsync("2");
         await Expect(page.GetByTestId($"lock-row-{c.Pid}")).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new() { Path = "/tmp/locks-chain.png", FullPage = true });
 
         // Enter on the focused head opens its details with the full query; a Viewer is offered no action.
         await Node(page, a.Pid).FocusAsync();
@@ -89,8 +87,8 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
         var second = await contention.BeginAsync();
         await first.UpdateAsync(1);
         await second.UpdateAsync(2);
-        var firstWaits = Outcome(first.UpdateAsync(2));
-        var secondWaits = Outcome(second.UpdateAsync(1));
+        var firstWaits = LockContention.OutcomeOf(first.UpdateAsync(2));
+        var secondWaits = LockContention.OutcomeOf(second.UpdateAsync(1));
         // deadlock_timeout (1 s) later, PostgreSQL cancels one of the two with 40P01 and the other gets its lock.
         var outcomes = await Task.WhenAll(firstWaits, secondWaits);
         Assert.Equal(["40P01", "ok"], outcomes.Order());
@@ -102,7 +100,6 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
         var mark = page.Locator(string.Join(", ", minutes.Distinct().Select(m => $"[data-testid=deadlock-mark][data-minute='{m}']")));
         await Expect(mark.First).ToBeVisibleAsync();
         await Expect(page.GetByTestId("figure-deadlocks-hour-value")).ToHaveTextAsync("1");
-        await page.ScreenshotAsync(new() { Path = "/tmp/locks-deadlock-history.png", FullPage = true });
 
         await page.GetByTestId("deadlock-moment").First.ClickAsync();
         await Expect(page.GetByTestId("lock-mode")).ToHaveAttributeAsync("data-mode", "history");
@@ -136,21 +133,7 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
         await waits; // the waiter got its lock
         await waiter.RollbackAsync();
         await Expect(page.GetByTestId("locks-nothing-waits")).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new() { Path = "/tmp/locks-terminated.png", FullPage = true });
     }
 
     private static string Key(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'");
-
-    private static async Task<string> Outcome(Task wait)
-    {
-        try
-        {
-            await wait;
-            return "ok";
-        }
-        catch (PostgresException e)
-        {
-            return e.SqlState;
-        }
-    }
 }

@@ -54,7 +54,6 @@ public sealed class RollbackTests(TargetFixture fixture, BrowserFixture browser)
         await ExpectAllStepsDoneAsync(dialog);
         await Expect(dialog.GetByTestId("rollback-outcome")).ToHaveTextAsync("Rolled back and verified.");
         await Expect(dialog.GetByTestId("step-Execute")).ToContainTextAsync("ALTER SYSTEM RESET deadlock_timeout");
-        await page.ScreenshotAsync(new() { Path = "/tmp/rollback-dialog-done.png" });
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
 
         await Expect(Dialog(page)).ToHaveCountAsync(0);
@@ -83,7 +82,6 @@ public sealed class RollbackTests(TargetFixture fixture, BrowserFixture browser)
         await Expect(dialog.GetByTestId("step-Precheck")).ToHaveAttributeAsync("data-state", "failed");
         await Expect(dialog.GetByTestId("rollback-outcome")).ToContainTextAsync("was changed again since: it is 7000 ms");
         Assert.Equal("7s", await fixture.ShowAsync("lock_timeout"));
-        await page.ScreenshotAsync(new() { Path = "/tmp/rollback-dialog-anyway.png" });
 
         // Anyway needs a reason of its own.
         var anyway = dialog.GetByRole(AriaRole.Button, new() { Name = "Roll back anyway" });

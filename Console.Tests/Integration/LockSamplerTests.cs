@@ -72,7 +72,7 @@ public sealed class LockSamplerTests(TargetFixture fixture, ITestOutputHelper ou
         var secondWaits = second.UpdateAsync(3);
 
         // deadlock_timeout (1 s by default) later, PostgreSQL cancels one of the two with 40P01.
-        var outcomes = await Task.WhenAll(Outcome(firstWaits), Outcome(secondWaits));
+        var outcomes = await Task.WhenAll(LockContention.OutcomeOf(firstWaits), LockContention.OutcomeOf(secondWaits));
         Assert.Single(outcomes, o => o == "40P01");
         Assert.Single(outcomes, o => o == "ok");
         await first.RollbackAsync();
@@ -125,18 +125,5 @@ public sealed class LockSamplerTests(TargetFixture fixture, ITestOutputHelper ou
     {
         await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
         return await db.LockMinutes.Where(m => m.TargetId == fixture.TargetId).SumAsync(m => m.Deadlocks);
-    }
-
-    private static async Task<string> Outcome(Task wait)
-    {
-        try
-        {
-            await wait;
-            return "ok";
-        }
-        catch (PostgresException e)
-        {
-            return e.SqlState;
-        }
     }
 }

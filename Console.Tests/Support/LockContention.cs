@@ -23,6 +23,20 @@ public sealed class LockContention(string connectionString) : IAsyncDisposable
         return contention;
     }
 
+    /// <summary>How a wait ended: "ok" when the lock was granted, else the SQLSTATE (40P01 for the deadlock victim).</summary>
+    public static async Task<string> OutcomeOf(Task wait)
+    {
+        try
+        {
+            await wait;
+            return "ok";
+        }
+        catch (PostgresException e)
+        {
+            return e.SqlState;
+        }
+    }
+
     /// <summary>A session inside a transaction.</summary>
     public async Task<Session> BeginAsync()
     {
