@@ -9,6 +9,7 @@ using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Checkout;
+using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Rollbacks;
@@ -74,6 +75,7 @@ public static class DependencyInjection
         services.AddSingleton<RollbackWebhook>();
         services.AddSingleton<RollbackProcedure>();
         services.AddSingleton<RollbackRecovery>();
+        AddInstances(services);
 
         services.AddOptions<LockOptions>().BindConfiguration(LockOptions.Section)
             .Validate(o => o.SampleInterval >= TimeSpan.FromMilliseconds(100), "Locks:SampleInterval must be at least 100 ms.")
@@ -83,15 +85,32 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddSingleton<LockMonitor>();
         services.AddSingleton<LockHistory>();
+        services.AddSingleton<RemoteLockSamples>();
         services.AddSingleton<LockSampler>();
         services.AddSingleton<SessionActions>();
         AddCheckout(services);
 
         services.AddHostedService<StoreInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<InstanceHeartbeat>());
         services.AddHostedService(sp => sp.GetRequiredService<DriftDetector>());
         services.AddHostedService(sp => sp.GetRequiredService<LockSampler>());
         services.AddShopWorkload();
         return builder;
+    }
+
+    /// <summary>This instance among the others on the store: its id and heartbeat, and the store locks that run background work once.</summary>
+    private static void AddInstances(IServiceCollection services)
+    {
+        services.AddOptions<InstanceOptions>().BindConfiguration(InstanceOptions.Section)
+            .Validate(o => o.LockRetryInterval >= TimeSpan.FromMilliseconds(100), "Instances:LockRetryInterval must be at least 100 ms.")
+            .Validate(o => o.HeartbeatInterval >= TimeSpan.FromMilliseconds(100), "Instances:HeartbeatInterval must be at least 100 ms.")
+            .Validate(o => o.StaleAfter >= 3 * o.HeartbeatInterval, "Instances:StaleAfter must be at least three heartbeat intervals.")
+            .ValidateOnStart();
+        services.AddSingleton<ConsoleInstance>();
+        services.AddSingleton<InstanceHeartbeat>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<StoreLocks>(sp,
+            sp.GetRequiredService<IConfiguration>().GetConnectionString(StoreSetup.ConnectionStringName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{StoreSetup.ConnectionStringName} is not set.")));
     }
 
     /// <summary>The demo shop's traffic. Registered after StoreInitializer, which registers the shop target first.</summary>

@@ -7,6 +7,7 @@ using Npgsql;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Data;
+using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Targets;
 
@@ -15,11 +16,17 @@ namespace OpsConsole.Domain.Changes;
 /// <summary>
 /// Every interval, for each target: connect (recording the target's status), read pg_settings, and compare
 /// with the last snapshot, which is kept in the store so that changes made while the console was down are
-/// found too. A difference that no registered change explains becomes a Detected change.
+/// found too. A difference that no registered change explains becomes a Detected change; settings that only mirror
+/// another or that the session derives are not compared (<see cref="DriftScope"/>). With several console instances on
+/// one store, one instance checks each target (it holds the target's store lock from its first pass on); another
+/// takes over at its next pass after that one dies.
 /// </summary>
 public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, TargetConnections connections, AuditLog audit, LiveEvents live,
-    IOptions<DriftOptions> options, TimeProvider time, ILogger<DriftDetector> logger) : BackgroundService
+    StoreLocks locks, IOptions<DriftOptions> options, TimeProvider time, ILogger<DriftDetector> logger) : BackgroundService
 {
+    /// <summary>The store lock under which one instance checks a target's drift.</summary>
+    public static string DriftLock(Guid targetId) => $"drift:{targetId}";
+
     // Concurrent: the timer loop and an on-demand check may touch it at once.
     private readonly ConcurrentDictionary<Guid, (int Failures, DateTimeOffset NextTry)> backoff = new();
 
@@ -46,7 +53,7 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             ids = await db.Targets.Select(t => t.Id).ToListAsync(ct);
         foreach (var id in ids)
-            if (!backoff.TryGetValue(id, out var wait) || time.GetUtcNow() >= wait.NextTry)
+            if ((!backoff.TryGetValue(id, out var wait) || time.GetUtcNow() >= wait.NextTry) && await locks.TryTakeAsync(DriftLock(id), ct) is not null)
                 await CheckAsync(id, ct);
     }
 
@@ -56,6 +63,7 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
         var target = await db.Targets.FirstAsync(t => t.Id == targetId, ct);
         IReadOnlyList<SettingInfo> settings;
         var wasReachable = target.Reachable;
+        var readAt = time.GetUtcNow();
         try
         {
             await using var connection = await connections.OpenAsync(target, ct);
@@ -81,14 +89,20 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
         // The detected changes, their audit entries and the new snapshot commit together or not at all.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var detected = new List<ConfigChange>();
-        var snapshot = await db.SettingSnapshots.FirstOrDefaultAsync(s => s.TargetId == targetId, ct);
+        // Locked, so that two checks of one target (a takeover while the old holder finishes its pass) compare one after the other.
+        var snapshot = (await db.SettingSnapshots.FromSqlInterpolated($"SELECT * FROM setting_snapshots WHERE \"TargetId\" = {targetId} FOR UPDATE")
+            .ToListAsync(ct)).FirstOrDefault();
         if (snapshot is null)
             db.SettingSnapshots.Add(new SettingSnapshot(targetId, time.GetUtcNow(), settings));
+        else if (snapshot.TakenAt > readAt)
+            return []; // a newer reading was compared meanwhile: this older one would report its differences backwards
         else
         {
             foreach (var after in settings)
             {
                 if (!snapshot.Settings.TryGetValue(after.Name, out var previous) || previous == after.Setting)
+                    continue;
+                if (!DriftScope.Compares(after, snapshot.Sources.GetValueOrDefault(after.Name)))
                     continue;
                 if (await ExplainedAsync(db, targetId, after, snapshot.TakenAt, ct))
                     continue;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OpsConsole.Domain.Data;
+using OpsConsole.Domain.Instances;
 
 namespace OpsConsole.Domain.Checkout;
 
@@ -17,11 +18,14 @@ namespace OpsConsole.Domain.Checkout;
 /// adds a delta to its own, older minute. A rollup pass deletes the deltas it can see and merges them into
 /// the buckets in one transaction: a delta is folded exactly once (its delete and the bucket update commit
 /// together), and one committed later is still there for the next pass. A transaction-scoped advisory lock
-/// makes passes run one at a time across console instances, so no bucket update is lost to another's.
+/// makes passes run one at a time across console instances, so no bucket update is lost to another's; and the
+/// loop itself, pruning included, runs on one instance at a time (<see cref="StoreLocks"/>).
 /// </summary>
-public sealed class CheckoutRollup(IDbContextFactory<OpsDbContext> dbFactory, IOptions<CheckoutOptions> options, TimeProvider time,
+public sealed class CheckoutRollup(IDbContextFactory<OpsDbContext> dbFactory, StoreLocks locks, IOptions<CheckoutOptions> options, TimeProvider time,
     ILogger<CheckoutRollup> logger) : BackgroundService
 {
+    public const string RollupLock = "checkout-rollup";
+
     private const long RollupLockKey = 0x4F70_7343_6B52_6F6C; // "OpsCkRol"
     private const int DeltasPerPass = 5000;
 
@@ -33,7 +37,9 @@ public sealed class CheckoutRollup(IDbContextFactory<OpsDbContext> dbFactory, IO
 
     private DateTimeOffset lastPrune = DateTimeOffset.MinValue;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => locks.RunWhileHoldingAsync(RollupLock, RollUpEveryIntervalAsync, stoppingToken);
+
+    private async Task RollUpEveryIntervalAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.RollupInterval, time);
         do

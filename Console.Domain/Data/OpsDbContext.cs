@@ -6,6 +6,7 @@ using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Checkout;
+using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Domain.Users;
@@ -26,6 +27,7 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : Ident
     public DbSet<StoredCheckoutEvent> CheckoutEvents => Set<StoredCheckoutEvent>();
     public DbSet<CheckoutMinute> CheckoutMinutes => Set<CheckoutMinute>();
     public DbSet<CheckoutMinuteDelta> CheckoutMinuteDeltas => Set<CheckoutMinuteDelta>();
+    public DbSet<RunningInstance> Instances => Set<RunningInstance>();
 
     /// <summary>Data Protection keys live in the store, so every console instance can decrypt target secrets.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -13,6 +13,8 @@ public sealed record LiveEnvelope(Guid Origin, string Type, JsonElement Data)
     public const string ChangeUpdatedType = "changeUpdated";
     public const string TargetUpdatedType = "targetUpdated";
     public const string CheckoutStoredType = "checkoutStored";
+    public const string LocksSampledType = "locksSampled";
+    public const string LockStatusType = "lockStatus";
 
     /// <summary>PostgreSQL refuses NOTIFY payloads of 8000 bytes and more.</summary>
     public const int MaxPayloadBytes = 7999;

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using OpsConsole.Domain.Checkout;
+using OpsConsole.Domain.Locks;
 
 namespace OpsConsole.Domain.Live;
 
@@ -19,7 +20,19 @@ public sealed record ChangeUpdated(Guid ChangeId, int Number, Guid TargetId, str
 public sealed record TargetUpdated(Guid TargetId) : OpsEvent;
 
 /// <summary>A lock sampler tick: sessions waiting now and deadlocks counted since the previous tick.</summary>
-public sealed record LocksSampled(Guid TargetId, DateTimeOffset At, int Waiting, long Deadlocks) : OpsEvent;
+public sealed record LocksSampled(Guid TargetId, DateTimeOffset At, int Waiting, long Deadlocks) : OpsEvent
+{
+    /// <summary>The tick in full, on the instance that sampled it: what <see cref="PostgresLiveBridge"/> tells the others. Not part of any wire format.</summary>
+    [JsonIgnore]
+    public LockSample? Sample { get; init; }
+
+    /// <summary>The stored snapshot of this tick (ticks where something waited), from which other instances read its graph.</summary>
+    [JsonIgnore]
+    public long? SnapshotId { get; init; }
+}
+
+/// <summary>A target's lock sampler started or stopped reaching it (told to the other instances, whose pages show it too).</summary>
+public sealed record LockSamplerStatusChanged(Guid TargetId, bool Reachable, string? Error, DateTimeOffset Since) : OpsEvent;
 /// <summary>A batch of checkout events was committed: <paramref name="Count"/> new ones, the latest occurring at <paramref name="Latest"/>.</summary>
 public sealed record CheckoutEventsStored(int Count, DateTimeOffset Latest) : OpsEvent;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using OpsConsole.Domain.Checkout;
+using OpsConsole.Domain.Locks;
 
 namespace OpsConsole.Domain.Live;
 
@@ -15,8 +16,9 @@ namespace OpsConsole.Domain.Live;
 /// it is delivered exactly when the batch commits; the receiver also folds the batch's figures into its <see cref="CheckoutLive"/>.</item>
 /// <item><see cref="CheckoutHealthTick"/> does not cross: every instance makes its own from its own and the others' batches; a forwarded
 /// tick would count them twice.</item>
-/// <item><see cref="LocksSampled"/> does not cross: every instance samples every target itself today, so each has its own ticks; forwarding
-/// would double them. Once one instance samples each target (advisory locks), forward it here.</item>
+/// <item><see cref="LocksSampled"/> and <see cref="LockSamplerStatusChanged"/>: one instance samples each target (store locks), so the others
+/// learn of its ticks here. A tick crosses as its figures and its stored snapshot's id (<see cref="LockTickNotice"/>), never its graph:
+/// a busy graph outgrows any NOTIFY, and <see cref="RemoteLockSamples"/> reads it from the store.</item>
 /// </list>
 /// A dedicated connection listens, re-publishes other instances' events (marked <see cref="OpsEvent.Remote"/>) and drops its own,
 /// and reconnects with back-off when the store goes away. Notifications sent while it was away are lost: they are hints to
@@ -30,6 +32,7 @@ public sealed class PostgresLiveBridge : BackgroundService
 
     private readonly LiveEvents live;
     private readonly CheckoutLive checkoutLive;
+    private readonly RemoteLockSamples remoteLocks;
     private readonly TimeProvider time;
     private readonly ILogger<PostgresLiveBridge> logger;
     private readonly NpgsqlDataSource senders;
@@ -39,9 +42,10 @@ public sealed class PostgresLiveBridge : BackgroundService
         System.Threading.Channels.Channel.CreateBounded<OpsEvent>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private IDisposable? subscription;
 
-    public PostgresLiveBridge(string connectionString, LiveEvents live, CheckoutLive checkoutLive, TimeProvider time, ILogger<PostgresLiveBridge> logger)
+    public PostgresLiveBridge(string connectionString, LiveEvents live, CheckoutLive checkoutLive, RemoteLockSamples remoteLocks, TimeProvider time,
+        ILogger<PostgresLiveBridge> logger)
     {
-        (this.live, this.checkoutLive, this.time, this.logger) = (live, checkoutLive, time, logger);
+        (this.live, this.checkoutLive, this.remoteLocks, this.time, this.logger) = (live, checkoutLive, remoteLocks, time, logger);
         senders = new NpgsqlDataSourceBuilder(connectionString)
         {
             ConnectionStringBuilder = { ApplicationName = "opsconsole-live", MaxPoolSize = 2 },
@@ -89,7 +93,7 @@ public sealed class PostgresLiveBridge : BackgroundService
 
     private Task OnLocalEvent(OpsEvent e)
     {
-        if (!e.Remote && e is ChangeUpdated or TargetUpdated)
+        if (!e.Remote && e is ChangeUpdated or TargetUpdated or LocksSampled { Sample: not null } or LockSamplerStatusChanged)
             outbox.Writer.TryWrite(e);
         return Task.CompletedTask;
     }
@@ -107,6 +111,8 @@ public sealed class PostgresLiveBridge : BackgroundService
                     {
                         ChangeUpdated c => LiveEnvelope.Payload(Origin, LiveEnvelope.ChangeUpdatedType, c),
                         TargetUpdated t => LiveEnvelope.Payload(Origin, LiveEnvelope.TargetUpdatedType, t),
+                        LocksSampled l => LiveEnvelope.Payload(Origin, LiveEnvelope.LocksSampledType, LockTickNotice.Of(l.Sample!, l.SnapshotId)),
+                        LockSamplerStatusChanged c => LiveEnvelope.Payload(Origin, LiveEnvelope.LockStatusType, LockStatusNotice.Of(c)),
                         _ => throw new InvalidOperationException($"{e.GetType().Name} does not cross instances."),
                     }));
                 try
@@ -170,6 +176,12 @@ public sealed class PostgresLiveBridge : BackgroundService
                     break;
                 case LiveEnvelope.TargetUpdatedType when envelope.DataAs<TargetUpdated>() is { } target:
                     live.Publish(target with { Remote = true });
+                    break;
+                case LiveEnvelope.LocksSampledType when envelope.DataAs<LockTickNotice>() is { } tick:
+                    _ = remoteLocks.ReceiveAsync(tick);
+                    break;
+                case LiveEnvelope.LockStatusType when envelope.DataAs<LockStatusNotice>() is { } status:
+                    remoteLocks.Receive(status);
                     break;
                 case LiveEnvelope.CheckoutStoredType when envelope.DataAs<CheckoutStoredNotice>() is { } notice:
                     checkoutLive.Record(notice.ToTally());

@@ -13,7 +13,8 @@ public sealed record SnapshotMark(long Id, DateTimeOffset At, int Waiting, long 
 /// </summary>
 public sealed class LockHistory(IDbContextFactory<OpsDbContext> dbFactory, IOptions<LockOptions> options, TimeProvider time)
 {
-    public async Task RecordAsync(LockSample sample, CancellationToken ct)
+    /// <summary>Stores a tick; returns the id of its full snapshot, when one was kept (other instances read the graph by it).</summary>
+    public async Task<long?> RecordAsync(LockSample sample, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var minute = new DateTimeOffset(sample.At.UtcTicks - sample.At.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
@@ -29,9 +30,12 @@ public sealed class LockHistory(IDbContextFactory<OpsDbContext> dbFactory, IOpti
             """, ct);
         if (sample.Waiting > 0 || sample.Deadlocks > 0)
         {
-            db.LockSnapshots.Add(new LockSnapshot(sample));
+            var snapshot = new LockSnapshot(sample);
+            db.LockSnapshots.Add(snapshot);
             await db.SaveChangesAsync(ct);
+            return snapshot.Id;
         }
+        return null;
     }
 
     /// <summary>The per-minute figures of a target in [from, to), oldest first.</summary>

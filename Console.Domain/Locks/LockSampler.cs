@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpsConsole.Domain.Data;
+using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Targets;
 
@@ -12,10 +13,17 @@ namespace OpsConsole.Domain.Locks;
 /// <summary>
 /// Runs one <see cref="TargetLockSampler"/> per registered target: new targets are picked up when registered
 /// (the TargetUpdated event) or within a reconcile period. Prunes history past its retention once an hour.
+/// With several console instances on one store, each target's sampler and the pruning run on one instance at a time
+/// (<see cref="StoreLocks"/>); the others follow its ticks through the live bridge and take over when it dies.
 /// </summary>
 public sealed class LockSampler(IDbContextFactory<OpsDbContext> dbFactory, TargetConnections connections, LockMonitor monitor, LockHistory history,
-    LiveEvents live, IOptions<LockOptions> options, TimeProvider time, ILoggerFactory loggers) : BackgroundService
+    LiveEvents live, StoreLocks locks, IOptions<LockOptions> options, TimeProvider time, ILoggerFactory loggers) : BackgroundService
 {
+    public const string PruneLock = "lock-history-prune";
+
+    /// <summary>The store lock under which one instance samples a target.</summary>
+    public static string SamplerLock(Guid targetId) => $"lock-sampler:{targetId}";
+
     private static readonly TimeSpan ReconcilePeriod = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PrunePeriod = TimeSpan.FromHours(1);
     private readonly ILogger logger = loggers.CreateLogger<LockSampler>();
@@ -33,7 +41,7 @@ public sealed class LockSampler(IDbContextFactory<OpsDbContext> dbFactory, Targe
                 wake.Release();
             return Task.CompletedTask;
         });
-        var nextPrune = time.GetUtcNow();
+        var pruning = Task.Run(() => locks.RunWhileHoldingAsync(PruneLock, PruneAsync, stoppingToken), CancellationToken.None);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -41,13 +49,6 @@ public sealed class LockSampler(IDbContextFactory<OpsDbContext> dbFactory, Targe
                 try
                 {
                     await StartNewTargetsAsync(stoppingToken);
-                    if (time.GetUtcNow() >= nextPrune)
-                    {
-                        var pruned = await history.PruneAsync(stoppingToken);
-                        if (pruned > 0)
-                            logger.LogInformation("Pruned {Count} lock history rows past their retention", pruned);
-                        nextPrune = time.GetUtcNow() + PrunePeriod;
-                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -57,7 +58,25 @@ public sealed class LockSampler(IDbContextFactory<OpsDbContext> dbFactory, Targe
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
-        await Task.WhenAll(running.Values);
+        await Task.WhenAll([.. running.Values, pruning]);
+    }
+
+    private async Task PruneAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(PrunePeriod, time);
+        do
+        {
+            try
+            {
+                var pruned = await history.PruneAsync(ct);
+                if (pruned > 0)
+                    logger.LogInformation("Pruned {Count} lock history rows past their retention", pruned);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Could not prune the lock history");
+            }
+        } while (await timer.WaitForNextTickAsync(ct));
     }
 
     private async Task StartNewTargetsAsync(CancellationToken ct)
@@ -66,8 +85,10 @@ public sealed class LockSampler(IDbContextFactory<OpsDbContext> dbFactory, Targe
         var targets = await db.Targets.AsNoTracking().ToListAsync(ct);
         foreach (var target in targets.Where(t => !running.ContainsKey(t.Id)))
         {
-            var sampler = new TargetLockSampler(target, options.Value, connections, monitor, history, live, dbFactory, time, logger);
-            running[target.Id] = Task.Run(() => sampler.RunAsync(ct), CancellationToken.None);
+            // A new sampler at every hold: its first tick after a takeover sets the counters' baseline afresh.
+            running[target.Id] = Task.Run(() => locks.RunWhileHoldingAsync(SamplerLock(target.Id),
+                token => new TargetLockSampler(target, options.Value, connections, monitor, history, live, dbFactory, time, logger).RunAsync(token),
+                ct), CancellationToken.None);
         }
     }
 }

@@ -49,8 +49,8 @@ internal sealed class TargetLockSampler(Target target, LockOptions options, Targ
                 await SetReachableAsync(true, null, ct);
                 monitor.Record(sample);
                 // Told after the history write, so that a page reloading its history on this event finds the tick stored.
-                await RecordHistoryAsync(sample, ct);
-                live.Publish(new LocksSampled(target.Id, sample.At, sample.Waiting, sample.Deadlocks));
+                var snapshotId = await RecordHistoryAsync(sample, ct);
+                live.Publish(new LocksSampled(target.Id, sample.At, sample.Waiting, sample.Deadlocks) { Sample = sample, SnapshotId = snapshotId });
                 await timer.WaitForNextTickAsync(ct);
             }
         }
@@ -100,18 +100,20 @@ internal sealed class TargetLockSampler(Target target, LockOptions options, Targ
             logger.LogWarning(e, "Could not store the status of target {Target}", target.Name);
         }
         live.Publish(new TargetUpdated(target.Id));
+        live.Publish(new LockSamplerStatusChanged(target.Id, reachable, error, time.GetUtcNow()));
     }
 
     // The store being briefly unavailable must not stop live sampling: the page still draws from memory.
-    private async Task RecordHistoryAsync(LockSample sample, CancellationToken ct)
+    private async Task<long?> RecordHistoryAsync(LockSample sample, CancellationToken ct)
     {
         try
         {
-            await history.RecordAsync(sample, ct);
+            return await history.RecordAsync(sample, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning(e, "Could not store the lock history of target {Target}", target.Name);
+            return null;
         }
     }
 

@@ -5,6 +5,7 @@ using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Data;
+using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Targets;
 
@@ -16,7 +17,7 @@ namespace OpsConsole.Domain.Rollbacks;
 /// step are written in one transaction at the end, so a rollback whose audit fails did not happen.
 /// </summary>
 public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory, TargetRegistry targets, SettingWriter settings,
-    TargetScripts scripts, RollbackWebhook webhook, AccessGuard guard, AuditLog audit, LiveEvents live, TimeProvider time)
+    TargetScripts scripts, RollbackWebhook webhook, AccessGuard guard, AuditLog audit, LiveEvents live, ConsoleInstance instance, TimeProvider time)
 {
     /// <summary>What the button does, in words an on-call engineer reads at 3 a.m.</summary>
     public static string StandardProcedure(ConfigChange change) => change.Kind switch
@@ -106,7 +107,7 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
             if (request.ChecklistConfirmed is not { } confirmed || confirmed.Count != checklist.Count || confirmed.Any(c => !c))
                 throw new RollbackRefusedException($"Confirm each of the {checklist.Count} manual rollback steps as you do them.");
         }
-        var run = new RollbackRun(change.Id, actor.Name, request.Reason.Trim(), request.Anyway, time.GetUtcNow());
+        var run = new RollbackRun(change.Id, instance.Id, actor.Name, request.Reason.Trim(), request.Anyway, time.GetUtcNow());
         db.RollbackRuns.Add(run);
         try
         {

@@ -4,13 +4,15 @@ public enum RollbackRunStatus { Running, Succeeded, Failed, Interrupted }
 
 /// <summary>
 /// One run of the rollback procedure for a change. At most one run per change is Running at a time (a
-/// partial unique index enforces it across console instances); a run left Running by a console that died
-/// is marked Interrupted on the next start.
+/// partial unique index enforces it across console instances). It records the instance running it: a run left
+/// Running by an instance that stopped heartbeating is marked Interrupted by the others (<see cref="RollbackRecovery"/>).
 /// </summary>
 public sealed class RollbackRun
 {
     public Guid Id { get; private set; } = Guid.NewGuid();
     public Guid ChangeId { get; private set; }
+    /// <summary>The console instance running the procedure; null for runs from before instances were told apart.</summary>
+    public Guid? InstanceId { get; private set; }
     public string StartedBy { get; private set; } = "";
     public string Reason { get; private set; } = "";
     public bool Anyway { get; private set; }
@@ -22,9 +24,10 @@ public sealed class RollbackRun
 
     private RollbackRun() { }
 
-    public RollbackRun(Guid changeId, string startedBy, string reason, bool anyway, DateTimeOffset now)
+    public RollbackRun(Guid changeId, Guid instanceId, string startedBy, string reason, bool anyway, DateTimeOffset now)
     {
         ChangeId = changeId;
+        InstanceId = instanceId;
         StartedBy = startedBy;
         Reason = reason;
         Anyway = anyway;
@@ -43,7 +46,7 @@ public sealed class RollbackRun
     public void MarkInterrupted(DateTimeOffset now)
     {
         Status = RollbackRunStatus.Interrupted;
-        Error = "The console stopped during this rollback; check the target and retry.";
+        Error = "The console instance running this rollback stopped; check the target and retry.";
         FinishedAt = now;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Data;
+using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Targets;
 
 namespace OpsConsole.Domain.Shop;
@@ -12,11 +13,14 @@ namespace OpsConsole.Domain.Shop;
 /// <summary>
 /// The demo shop's customers: real, concurrent checkout transactions against the shop target, arriving at the
 /// configured rate (times the peak factor during a peak) whether or not earlier ones have finished, as shoppers
-/// do. Each attempt's real outcome is counted and reported as a <see cref="CheckoutEvent"/>.
+/// do. Each attempt's real outcome is counted and reported as a <see cref="CheckoutEvent"/>. With several console
+/// instances on one store, one of them plays the shoppers at a time (<see cref="StoreLocks"/>).
 /// </summary>
 public sealed class CheckoutWorkload(ShopWorkloadControl control, ShopWorkloadCounters counters, IDbContextFactory<OpsDbContext> dbFactory,
-    TargetConnections connections, IServiceProvider services, TimeProvider time, ILogger<CheckoutWorkload> logger) : BackgroundService
+    TargetConnections connections, StoreLocks locks, IServiceProvider services, TimeProvider time, ILogger<CheckoutWorkload> logger) : BackgroundService
 {
+    public const string WorkloadLock = "demo-shop";
+
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
@@ -31,7 +35,7 @@ public sealed class CheckoutWorkload(ShopWorkloadControl control, ShopWorkloadCo
             try
             {
                 if (state.Running)
-                    await RunAsync(state.Settings, run.Token);
+                    await locks.RunWhileHoldingAsync(WorkloadLock, token => RunAsync(state.Settings, token), run.Token);
                 else
                     await Task.Delay(Timeout.Infinite, run.Token);
             }

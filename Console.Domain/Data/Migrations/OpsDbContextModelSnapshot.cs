@@ -690,6 +690,28 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.ToTable("checkout_events", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Domain.Instances.RunningInstance", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("console_instances", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Domain.Locks.LockMinute", b =>
                 {
                     b.Property<Guid>("TargetId")
@@ -773,6 +795,9 @@ namespace OpsConsole.Domain.Data.Migrations
 
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("InstanceId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Reason")
                         .IsRequired()
