@@ -35,7 +35,8 @@ public sealed class StoreLocks : IAsyncDisposable
         (this.options, this.time, this.logger) = (options.Value, time, logger);
         this.connectionString = new NpgsqlConnectionStringBuilder(connectionString)
         {
-            ApplicationName = ApplicationName,
+            // The process id tells a DBA (and the takeover test) which instance holds what: pg_locks joined to pg_stat_activity.
+            ApplicationName = $"{ApplicationName} {Environment.ProcessId}",
             Pooling = false,
             Timeout = 5,
             CommandTimeout = 5,

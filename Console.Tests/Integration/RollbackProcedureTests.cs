@@ -125,17 +125,26 @@ public sealed class RollbackProcedureTests(TargetFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task AnInterruptedRun_IsMarkedOnStart_AndTheChangeCanBeRetried()
+    public async Task ARunOfAnInstanceThatStoppedHeartbeating_IsMarkedInterrupted_AndTheChangeCanBeRetried()
     {
         var change = await fixture.AppliedSettingChangeAsync("temp_file_limit", "1GB");
+        var otherInstance = Guid.NewGuid();
         await using (var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString))
         {
-            db.RollbackRuns.Add(new RollbackRun(change.Id, "oncall", "console crashed mid-way", false, DateTimeOffset.UtcNow));
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO console_instances (\"Id\", \"Host\", \"StartedAt\", \"HeartbeatAt\") VALUES ({otherInstance}, 'elsewhere', now(), now())");
+            db.RollbackRuns.Add(new RollbackRun(change.Id, otherInstance, "oncall", "console crashed mid-way", false, DateTimeOffset.UtcNow));
             await db.SaveChangesAsync();
         }
+        // While its instance heartbeats, the run is running: nobody may start another, and recovery leaves it alone.
         await Assert.ThrowsAsync<RollbackRefusedException>(() => Rollbacks.RunAsync(fixture.OnCall, new RollbackRequest(change.Id, "blocked")));
+        Assert.Equal(0, await fixture.App.Service<RollbackRecovery>().RunAsync(CancellationToken.None));
 
-        Assert.Equal(1, await fixture.App.Service<RollbackRecovery>().RunAsync(CancellationToken.None));
+        await using (var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString))
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE console_instances SET \"HeartbeatAt\" = now() - interval '1 hour' WHERE \"Id\" = {otherInstance}");
+        // The console's own periodic recovery may get there first; either way the run ends interrupted.
+        await fixture.App.Service<RollbackRecovery>().RunAsync(CancellationToken.None);
 
         Assert.Equal(ChangeStatus.RollbackFailed, (await Registry.GetAsync(change.Id))!.Status);
         Assert.True((await Rollbacks.RunAsync(fixture.OnCall, new RollbackRequest(change.Id, "retry"))).Succeeded);

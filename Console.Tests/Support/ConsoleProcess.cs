@@ -33,13 +33,24 @@ public sealed partial class ConsoleProcess : IAsyncDisposable
 
     public int ExitCode => process.ExitCode;
 
+    /// <summary>The OS process id.</summary>
+    public int Id => process.Id;
+
+    /// <summary>kill -9: no shutdown, no cleanup; the operating system closes its sockets.</summary>
+    public void Kill() => process.Kill();
+
     /// <summary>Starts <c>dotnet</c> with the given arguments in <paramref name="workingDirectory"/>.</summary>
-    public static ConsoleProcess Start(string workingDirectory, params string[] args)
+    public static ConsoleProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>The same, with environment variables of its own (set after the parent's store and URL settings are removed).</summary>
+    public static ConsoleProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory };
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         var console = new ConsoleProcess(start);
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
         console.process.Start();
         console.process.BeginOutputReadLine();
         console.process.BeginErrorReadLine();
