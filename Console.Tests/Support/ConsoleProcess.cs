@@ -37,7 +37,11 @@ public sealed partial class ConsoleProcess : IAsyncDisposable
     public int Id => process.Id;
 
     /// <summary>kill -9: no shutdown, no cleanup; the operating system closes its sockets.</summary>
-    public void Kill() => process.Kill();
+    public void Kill()
+    {
+        process.Kill();
+        process.WaitForExit();
+    }
 
     /// <summary>Starts <c>dotnet</c> with the given arguments in <paramref name="workingDirectory"/>.</summary>
     public static ConsoleProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
