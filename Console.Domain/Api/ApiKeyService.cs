@@ -122,7 +122,7 @@ public sealed class ApiKeyService(IDbContextFactory<OpsDbContext> dbFactory, Acc
         if (userId is null)
             logger.LogWarning("The API key {KeyName} from configuration names the owner {Owner}, who is not a console user: it cannot register changes",
                 key.Name, owner);
-        return new AuthenticatedApiKey(id, key.Name, key.Scopes, userId, userId is null ? null : owner);
+        return new AuthenticatedApiKey(id, key.Name, key.Scopes, userId, owner);
     }
 
     private static string? PrefixOf(string keyText) =>

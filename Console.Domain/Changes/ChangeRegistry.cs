@@ -46,6 +46,7 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
         RequireDetails(request.Details);
         RequireText(request.Description, "Description", "a description", MaxTextLength);
         RequireText(request.RollbackSteps, "RollbackSteps", "the manual rollback steps", MaxTextLength);
+        TextRules.Require(request.RollbackWebhookUrl, "RollbackWebhookUrl", multiLine: false);
         if (!string.IsNullOrWhiteSpace(request.RollbackWebhookUrl) && webhooks.Problem(request.RollbackWebhookUrl) is { } webhookProblem)
             throw new DomainRuleException(webhookProblem, "RollbackWebhookUrl");
         var target = await targets.GetAsync(request.TargetId, ct);
@@ -165,8 +166,9 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
 
     private static void RequireDetails(ChangeDetails details)
     {
-        RequireText(details.Title, "Title", "a title", 200);
+        RequireText(details.Title, "Title", "a title", 200, multiLine: false);
         RequireText(details.Reason, "Reason", "a reason", MaxTextLength);
+        TextRules.Require(details.TicketUrl, "TicketUrl", multiLine: false);
         // http(s) only: the link is rendered as an anchor, and javascript: or data: would run in a reviewer's browser.
         if (!string.IsNullOrWhiteSpace(details.TicketUrl)
             && !(Uri.TryCreate(details.TicketUrl.Trim(), UriKind.Absolute, out var ticket) && ticket.Scheme is "https" or "http" && ticket.Host.Length > 0))
@@ -175,10 +177,11 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
             throw new DomainRuleException("Risk is low, medium or high.", "Risk");
     }
 
-    private static void RequireText(string? value, string field, string what, int max)
+    private static void RequireText(string? value, string field, string what, int max, bool multiLine = true)
     {
         if (string.IsNullOrWhiteSpace(value))
             throw new DomainRuleException($"Give {what}.", field);
+        TextRules.Require(value, field, multiLine);
         if (value.Length > max)
             throw new DomainRuleException($"{char.ToUpperInvariant(what[0])}{what[1..]} is longer than {max} characters.", field);
     }

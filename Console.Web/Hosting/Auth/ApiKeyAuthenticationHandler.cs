@@ -54,7 +54,9 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, key.Id), new(ClaimTypes.Name, key.Name) };
         claims.AddRange(key.Scopes.Select(scope => new Claim(ScopeClaim, scope)));
         if (key.OwnerId is not null)
-            claims.AddRange([new Claim(OwnerIdClaim, key.OwnerId), new Claim(OwnerNameClaim, key.OwnerName ?? key.OwnerId)]);
+            claims.Add(new Claim(OwnerIdClaim, key.OwnerId));
+        if (key.OwnerName is not null)
+            claims.Add(new Claim(OwnerNameClaim, key.OwnerName));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
