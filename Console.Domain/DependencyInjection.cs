@@ -70,8 +70,18 @@ public static class DependencyInjection
         services.AddSingleton<ChangeApplier>();
         services.AddSingleton<DriftDetector>();
         services.AddSingleton<ApiKeyService>();
-        services.AddOptions<RollbackOptions>().BindConfiguration(RollbackOptions.Section);
-        services.AddHttpClient(nameof(RollbackWebhook), client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddOptions<RollbackOptions>().BindConfiguration(RollbackOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RollbackOptions>, RollbackOptionsValidator>();
+        services.AddSingleton<WebhookDestinations>();
+        // No proxy (the connect-time address check must see the real destination), no redirects (a 3xx is a failure).
+        services.AddHttpClient(nameof(RollbackWebhook), client => client.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(sp => new System.Net.Http.SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                UseCookies = false,
+                ConnectCallback = sp.GetRequiredService<WebhookDestinations>().ConnectAsync,
+            });
         services.AddSingleton<RollbackWebhook>();
         services.AddSingleton<RollbackProcedure>();
         services.AddSingleton<RollbackRecovery>();

@@ -4,8 +4,13 @@ namespace OpsConsole.Domain.Access;
 /// The person (or API key) acting. Every mutating domain call takes one and checks it here. People get
 /// permissions from their roles; an API key has no role, only the permissions its scopes grant.
 /// </summary>
-public sealed record Actor(string Id, string Name, IReadOnlyList<string> Roles, IReadOnlyList<Permission>? Grants = null)
+public sealed record Actor(string Id, string Name, IReadOnlyList<string> Roles, IReadOnlyList<Permission>? Grants = null, KeyHolder? Key = null)
 {
+    /// <summary>Who answers for what this actor registers: the person, or for an API key the person who holds it.</summary>
+    public string AuthorId => Key?.OwnerId ?? Id;
+
+    public string AuthorName => Key?.OwnerName ?? Name;
+
     /// <summary>Used for work the console does by itself (start-up seeding, drift detection).</summary>
     public static readonly Actor System = new("system", "system", [Access.Roles.Admin]);
 
@@ -18,3 +23,9 @@ public sealed record Actor(string Id, string Name, IReadOnlyList<string> Roles, 
             throw new AccessDeniedException(this, permission);
     }
 }
+
+/// <summary>
+/// An API key and the person it acts for: the user who created it on /admin/api-keys, or the <c>Owner</c> of a key from
+/// configuration. What the key registers counts as that person's, so the two-person rule holds through the API too.
+/// </summary>
+public sealed record KeyHolder(string KeyName, string OwnerId, string OwnerName);

@@ -13,6 +13,8 @@ public sealed class ApiKey
     public string SecretHash { get; private set; } = "";
     public List<string> Scopes { get; private set; } = [];
     public string CreatedBy { get; private set; } = "";
+    /// <summary>The creator's user id: what the key registers counts as theirs (two-person rule).</summary>
+    public string CreatedById { get; private set; } = "";
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? RevokedAt { get; private set; }
     public string? RevokedBy { get; private set; }
@@ -20,12 +22,13 @@ public sealed class ApiKey
 
     private ApiKey() { }
 
-    public ApiKey(string name, string prefix, string secretHash, IEnumerable<string> scopes, string createdBy, DateTimeOffset now)
+    public ApiKey(string name, string prefix, string secretHash, IEnumerable<string> scopes, string createdById, string createdBy, DateTimeOffset now)
     {
         Name = name;
         Prefix = prefix;
         SecretHash = secretHash;
         Scopes = [.. scopes];
+        CreatedById = createdById;
         CreatedBy = createdBy;
         CreatedAt = now;
     }

@@ -9,5 +9,8 @@ public sealed record ApiKeySummary(Guid Id, string Name, string Prefix, IReadOnl
     public bool IsActive => RevokedAt is null;
 }
 
-/// <summary>Who is calling, once a key checked out. Id is "apikey:&lt;guid&gt;" or "apikey:config:&lt;name&gt;".</summary>
-public sealed record AuthenticatedApiKey(string Id, string Name, IReadOnlyList<string> Scopes);
+/// <summary>
+/// Who is calling, once a key checked out. Id is "apikey:&lt;guid&gt;" or "apikey:config:&lt;name&gt;". The owner is the person the key
+/// acts for (its creator, or a configured key's Owner); OwnerId is null for a configured key whose Owner is not a console user.
+/// </summary>
+public sealed record AuthenticatedApiKey(string Id, string Name, IReadOnlyList<string> Scopes, string? OwnerId = null, string? OwnerName = null);

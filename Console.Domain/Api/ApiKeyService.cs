@@ -44,7 +44,7 @@ public sealed class ApiKeyService(IDbContextFactory<OpsDbContext> dbFactory, Acc
         var prefix = RandomNumberGenerator.GetString(PrefixAlphabet, PrefixLength);
         var key = $"{KeyStart}{prefix}_{RandomNumberGenerator.GetString(SecretAlphabet, SecretLength)}";
         var entity = new ApiKey(name, prefix, Convert.ToHexStringLower(HashBytes(key)), scopes.Distinct().Order(StringComparer.Ordinal),
-            actor.Name, time.GetUtcNow());
+            actor.AuthorId, actor.AuthorName, time.GetUtcNow());
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.ApiKeys.Add(entity);
@@ -85,12 +85,12 @@ public sealed class ApiKeyService(IDbContextFactory<OpsDbContext> dbFactory, Acc
         var hash = HashBytes(keyText);
 
         // Every configured key is compared, match or not, so the time taken says nothing about which one is close.
-        AuthenticatedApiKey? fromConfiguration = null;
+        ConfiguredApiKey? fromConfiguration = null;
         foreach (var (key, keyHash) in configured.Value)
             if (CryptographicOperations.FixedTimeEquals(hash, keyHash))
-                fromConfiguration = new AuthenticatedApiKey($"apikey:config:{key.Name}", key.Name, key.Scopes);
+                fromConfiguration = key;
         if (fromConfiguration is not null)
-            return fromConfiguration;
+            return await ConfiguredAsync(fromConfiguration, ct);
 
         if (PrefixOf(keyText) is not { } prefix)
             return null;
@@ -105,7 +105,24 @@ public sealed class ApiKeyService(IDbContextFactory<OpsDbContext> dbFactory, Acc
             stored.MarkUsed(now);
             await db.SaveChangesAsync(ct);
         }
-        return new AuthenticatedApiKey($"apikey:{stored.Id}", stored.Name, stored.Scopes);
+        // Keys made before creators were recorded by id carry the creator's name there (see the ApiKeyCreatorId migration).
+        return new AuthenticatedApiKey($"apikey:{stored.Id}", stored.Name, stored.Scopes,
+            stored.CreatedById.Length > 0 ? stored.CreatedById : stored.CreatedBy, stored.CreatedBy);
+    }
+
+    /// <summary>A configured key, with its Owner's user id when the Owner is a console user.</summary>
+    private async Task<AuthenticatedApiKey> ConfiguredAsync(ConfiguredApiKey key, CancellationToken ct)
+    {
+        var id = $"apikey:config:{key.Name}";
+        if (string.IsNullOrWhiteSpace(key.Owner))
+            return new AuthenticatedApiKey(id, key.Name, key.Scopes);
+        var owner = key.Owner.Trim();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var userId = await db.Users.Where(u => u.NormalizedUserName == owner.ToUpperInvariant()).Select(u => u.Id).FirstOrDefaultAsync(ct);
+        if (userId is null)
+            logger.LogWarning("The API key {KeyName} from configuration names the owner {Owner}, who is not a console user: it cannot register changes",
+                key.Name, owner);
+        return new AuthenticatedApiKey(id, key.Name, key.Scopes, userId, owner);
     }
 
     private static string? PrefixOf(string keyText) =>

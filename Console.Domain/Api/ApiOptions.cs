@@ -25,6 +25,9 @@ public sealed class ApiOptions
                 return $"Api:Keys:{index}:Scopes (the key named {key.Name}) is empty: give at least one of {string.Join(", ", ApiScopes.All)}.";
             if (key.Scopes.FirstOrDefault(s => !ApiScopes.All.Contains(s)) is { } unknown)
                 return $"Api:Keys:{index}:Scopes has the unknown scope '{unknown}': the scopes are {string.Join(", ", ApiScopes.All)}.";
+            if (key.Scopes.Contains(ApiScopes.ChangesWrite) && string.IsNullOrWhiteSpace(key.Owner))
+                return $"Api:Keys:{index}:Owner (the key named {key.Name}) is empty: a key with the scope {ApiScopes.ChangesWrite} names the " +
+                       "console user it registers changes for, who then counts as their author and cannot approve them.";
         }
         var duplicate = Keys.GroupBy(k => k.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         return duplicate is null ? null : $"Api:Keys names the key {duplicate.Key} more than once.";
@@ -36,6 +39,9 @@ public sealed class ConfiguredApiKey
     public string Name { get; set; } = "";
     public string Key { get; set; } = "";
     public List<string> Scopes { get; set; } = [];
+
+    /// <summary>The user name of the console user the key acts for (required with changes:write): the author of what it registers.</summary>
+    public string? Owner { get; set; }
 }
 
 /// <summary>Fails the start with the exact problem, which a generic Validate message could not name.</summary>

@@ -3,6 +3,7 @@ using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Live;
+using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
 
 namespace OpsConsole.Domain.Changes;
@@ -12,7 +13,7 @@ namespace OpsConsole.Domain.Changes;
 /// transaction with its audit entry, and announces the new state on the live bus after it commits.
 /// </summary>
 public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, TargetRegistry targets, SettingCatalog catalog,
-    AccessGuard guard, AuditLog audit, LiveEvents live, TimeProvider time)
+    AccessGuard guard, AuditLog audit, LiveEvents live, TimeProvider time, WebhookDestinations webhooks)
 {
     public const int MaxScriptLength = 100_000;
     public const int MaxTextLength = 4_000;
@@ -45,9 +46,9 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
         RequireDetails(request.Details);
         RequireText(request.Description, "Description", "a description", MaxTextLength);
         RequireText(request.RollbackSteps, "RollbackSteps", "the manual rollback steps", MaxTextLength);
-        if (!string.IsNullOrWhiteSpace(request.RollbackWebhookUrl)
-            && !(Uri.TryCreate(request.RollbackWebhookUrl.Trim(), UriKind.Absolute, out var hook) && hook.Scheme is "https" or "http"))
-            throw new DomainRuleException("The rollback webhook must be an absolute http(s) URL.", "RollbackWebhookUrl");
+        TextRules.Require(request.RollbackWebhookUrl, "RollbackWebhookUrl", multiLine: false);
+        if (!string.IsNullOrWhiteSpace(request.RollbackWebhookUrl) && webhooks.Problem(request.RollbackWebhookUrl) is { } webhookProblem)
+            throw new DomainRuleException(webhookProblem, "RollbackWebhookUrl");
         var target = await targets.GetAsync(request.TargetId, ct);
         var change = ConfigChange.ForExternal(target.Id, request.Details, request.Description.Trim(), request.RollbackSteps.Trim(),
             request.RollbackWebhookUrl, actor, time.GetUtcNow());
@@ -106,7 +107,7 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(x => x.c.Number).Skip(filter.Skip).Take(Math.Clamp(filter.Take, 1, 500))
             .Select(x => new ChangeListItem(x.c.Id, x.c.Number, x.c.Title, x.c.Kind, x.c.Status, x.c.Risk, x.Name, x.c.AuthorName, x.c.Parameter,
-                x.c.ValueBefore, x.c.ValueAfter, x.c.Unit, x.c.RequiresRestart, x.c.CreatedAt, x.c.AppliedAt, x.c.DetectedAt))
+                x.c.ValueBefore, x.c.ValueAfter, x.c.Unit, x.c.RequiresRestart, x.c.CreatedAt, x.c.AppliedAt, x.c.DetectedAt, x.c.RegisteredThroughKey))
             .ToListAsync(ct);
         return new ChangePage(items, total);
     }
@@ -133,7 +134,20 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var change = await LockAsync(db, changeId, ct);
-        mutate(change, time.GetUtcNow());
+        try
+        {
+            mutate(change, time.GetUtcNow());
+        }
+        catch (DomainRuleException refused)
+        {
+            // The entity's rules (only the author submits, never the author approves) refuse here: the refusal is audited
+            // on its own, as the mutation's transaction is rolled back.
+            await tx.RollbackAsync(ct);
+            await using var refusal = await dbFactory.CreateDbContextAsync(ct);
+            audit.Record(refusal, actor, action, $"change:{change.Number}", new { refused = refused.Message }, AuditOutcome.Refused);
+            await refusal.SaveChangesAsync(ct);
+            throw;
+        }
         audit.Record(db, actor, action, $"change:{change.Number}", details);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -152,18 +166,22 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
 
     private static void RequireDetails(ChangeDetails details)
     {
-        RequireText(details.Title, "Title", "a title", 200);
+        RequireText(details.Title, "Title", "a title", 200, multiLine: false);
         RequireText(details.Reason, "Reason", "a reason", MaxTextLength);
-        if (!string.IsNullOrWhiteSpace(details.TicketUrl) && !Uri.TryCreate(details.TicketUrl.Trim(), UriKind.Absolute, out _))
-            throw new DomainRuleException("The ticket link must be an absolute URL.", "TicketUrl");
+        TextRules.Require(details.TicketUrl, "TicketUrl", multiLine: false);
+        // http(s) only: the link is rendered as an anchor, and javascript: or data: would run in a reviewer's browser.
+        if (!string.IsNullOrWhiteSpace(details.TicketUrl)
+            && !(Uri.TryCreate(details.TicketUrl.Trim(), UriKind.Absolute, out var ticket) && ticket.Scheme is "https" or "http" && ticket.Host.Length > 0))
+            throw new DomainRuleException("The ticket link must be an absolute http(s) URL, e.g. https://tickets.example.com/OPS-42.", "TicketUrl");
         if (!Enum.IsDefined(details.Risk))
             throw new DomainRuleException("Risk is low, medium or high.", "Risk");
     }
 
-    private static void RequireText(string? value, string field, string what, int max)
+    private static void RequireText(string? value, string field, string what, int max, bool multiLine = true)
     {
         if (string.IsNullOrWhiteSpace(value))
             throw new DomainRuleException($"Give {what}.", field);
+        TextRules.Require(value, field, multiLine);
         if (value.Length > max)
             throw new DomainRuleException($"{char.ToUpperInvariant(what[0])}{what[1..]} is longer than {max} characters.", field);
     }

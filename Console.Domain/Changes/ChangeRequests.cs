@@ -23,8 +23,11 @@ public sealed record ChangeFilter(
 
 public sealed record ChangeListItem(Guid Id, int Number, string Title, ChangeKind Kind, ChangeStatus Status, ChangeRisk Risk, string TargetName,
     string AuthorName, string? Parameter, string? ValueBefore, string? ValueAfter, string? Unit, bool RequiresRestart, DateTimeOffset CreatedAt,
-    DateTimeOffset? AppliedAt, DateTimeOffset? DetectedAt = null)
+    DateTimeOffset? AppliedAt, DateTimeOffset? DetectedAt = null, string? RegisteredThroughKey = null)
 {
+    /// <summary>As <see cref="ConfigChange.RegisteredBy"/>: "alice through API key deploy-pipeline".</summary>
+    public string RegisteredBy => ConfigChange.Registrant(AuthorName, RegisteredThroughKey);
+
     /// <summary>The rule of <see cref="ConfigChange.CanRollBack"/>, for a list row that has no entity behind it.</summary>
     public bool CanRollBack => ConfigChange.IsInEffect(Status, DetectedAt);
 }

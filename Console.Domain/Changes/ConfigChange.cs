@@ -21,6 +21,8 @@ public sealed class ConfigChange
     public ChangeRisk Risk { get; private set; }
     public string AuthorId { get; private set; } = "";
     public string AuthorName { get; private set; } = "";
+    /// <summary>The API key the author registered it through, or null when registered in the console.</summary>
+    public string? RegisteredThroughKey { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? PlannedAt { get; private set; }
 
@@ -75,8 +77,10 @@ public sealed class ConfigChange
         TicketUrl = string.IsNullOrWhiteSpace(details.TicketUrl) ? null : details.TicketUrl.Trim();
         Risk = details.Risk;
         PlannedAt = details.PlannedAt;
-        AuthorId = author.Id;
-        AuthorName = author.Name;
+        // Through an API key, the key's holder is the author: the two-person rule keeps them from approving it too.
+        AuthorId = author.AuthorId;
+        AuthorName = author.AuthorName;
+        RegisteredThroughKey = author.Key?.KeyName;
         CreatedAt = now;
         Move(ChangeStatus.Draft, author.Name, now, "registered");
     }
@@ -137,9 +141,23 @@ public sealed class ConfigChange
 
     public int Approvals => reviews.Where(r => r.Verdict == ReviewVerdict.Approved).Select(r => r.ReviewerId).Distinct().Count();
 
+    /// <summary>Who registered it, as pages show it: "alice" or "alice through API key deploy-pipeline".</summary>
+    public string RegisteredBy => Registrant(AuthorName, RegisteredThroughKey);
+
+    public static string Registrant(string authorName, string? throughKey) =>
+        throughKey is null ? authorName : $"{authorName} through API key {throughKey}";
+
+    /// <summary>An http(s) ticket link, safe to render as a link (older changes may hold other schemes).</summary>
+    public bool HasWebTicketLink => Uri.TryCreate(TicketUrl, UriKind.Absolute, out var link) && link.Scheme is "https" or "http";
+
+    public bool IsAuthoredBy(Actor actor) => actor.AuthorId == AuthorId;
+
+    /// <summary>Puts a draft up for review: only its author may, as only the author knows it is ready.</summary>
     public void Submit(Actor actor, DateTimeOffset now)
     {
         Require(ChangeStatus.Draft, "submitted for review");
+        if (!IsAuthoredBy(actor))
+            throw new DomainRuleException($"Only the author of change #{Number} ({AuthorName}) may submit it for review.");
         Move(ChangeStatus.InReview, actor.Name, now, "submitted for review");
     }
 
@@ -151,7 +169,7 @@ public sealed class ConfigChange
     {
         if (Status is not (ChangeStatus.InReview or ChangeStatus.Detected))
             throw Illegal("approved");
-        if (reviewer.Id == AuthorId)
+        if (IsAuthoredBy(reviewer))
             throw new DomainRuleException("The author of a change cannot approve it: another reviewer must.");
         if (reviews.Any(r => r.ReviewerId == reviewer.Id && r.Verdict == ReviewVerdict.Approved))
             throw new DomainRuleException("You have already approved this change: a second reviewer must.");

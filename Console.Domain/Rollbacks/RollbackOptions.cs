@@ -1,12 +1,44 @@
+using Microsoft.Extensions.Options;
+
 namespace OpsConsole.Domain.Rollbacks;
 
 public sealed class RollbackOptions
 {
     public const string Section = "Rollbacks";
+    public const int MinSecretLength = 32;
 
-    /// <summary>Secret for the HMAC-SHA256 signature of rollback webhook bodies (header X-OpsConsole-Signature).</summary>
+    /// <summary>
+    /// Hosts that rollback webhooks may call: exact names or addresses (<c>deploy.example.com</c>, <c>10.0.4.7</c>), <c>*.example.com</c>
+    /// for any subdomain, or <c>*</c> for any host. Empty: webhooks are off. Only a host listed by its exact name may resolve to a
+    /// loopback, private or link-local address; a wildcard never reaches those.
+    /// </summary>
+    public List<string> WebhookAllowedHosts { get; set; } = [];
+
+    /// <summary>Secret for the HMAC-SHA256 signature of rollback webhook calls (header X-OpsConsole-Signature).</summary>
     public string WebhookSecret { get; set; } = "";
 
     /// <summary>Tries per webhook call; the wait doubles from 200 ms between them.</summary>
     public int WebhookAttempts { get; set; } = 3;
+
+    public bool WebhooksEnabled => WebhookAllowedHosts.Any(h => !string.IsNullOrWhiteSpace(h));
+
+    /// <summary>The first problem with the webhook settings, or null when they are usable.</summary>
+    public string? Problem()
+    {
+        if (WebhookAttempts is < 1 or > 10)
+            return "Rollbacks:WebhookAttempts is 1 to 10.";
+        if (WebhooksEnabled && (WebhookSecret ?? "").Length < MinSecretLength)
+            return $"Rollbacks:WebhookSecret must be at least {MinSecretLength} characters when Rollbacks:WebhookAllowedHosts is set: " +
+                   "it signs every webhook call, and receivers trust what it signs. Generate one, e.g. `openssl rand -base64 48`.";
+        if (WebhookAllowedHosts.FirstOrDefault(h => !WebhookDestinations.IsValidEntry(h)) is { } bad)
+            return $"Rollbacks:WebhookAllowedHosts has '{bad}', which is neither a host name, an address, '*.domain' nor '*'.";
+        return null;
+    }
+}
+
+/// <summary>Fails the start with the exact problem, as a generic Validate message could not name it.</summary>
+internal sealed class RollbackOptionsValidator : IValidateOptions<RollbackOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RollbackOptions options) =>
+        options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

@@ -33,6 +33,30 @@ public sealed class ConfigChangeLifecycleTests
     }
 
     [Fact]
+    public void Submit_BySomeoneOtherThanTheAuthor_IsRefused()
+    {
+        var change = NewSqlChange();
+
+        var refusal = Assert.Throws<DomainRuleException>(() => change.Submit(Reviewer1, Now));
+
+        Assert.Contains("Only the author", refusal.Message);
+        Assert.Equal(ChangeStatus.Draft, change.Status);
+    }
+
+    [Fact]
+    public void AChangeRegisteredThroughAnApiKey_IsAuthoredByTheKeysHolder_WhoCannotApproveIt()
+    {
+        var key = new Actor("apikey:1", "deploy (API key)", [], [Permission.RegisterChange], new KeyHolder("deploy", Reviewer1.Id, Reviewer1.Name));
+        var change = ConfigChange.ForSql(Guid.NewGuid(), new ChangeDetails("Add index", "Speed up", null, ChangeRisk.Low, null), "SELECT 1", "SELECT 1", key, Now);
+        change.Submit(key, Now);
+
+        Assert.Equal((Reviewer1.Id, "bob through API key deploy"), (change.AuthorId, change.RegisteredBy));
+        Assert.Throws<DomainRuleException>(() => change.Approve(Reviewer1, "mine", Now));
+        change.Approve(Reviewer2, "ok", Now);
+        Assert.Equal(ChangeStatus.Approved, change.Status);
+    }
+
+    [Fact]
     public void Approve_ByAuthor_IsRefused()
     {
         var change = InReview();

@@ -3,9 +3,11 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Targets;
 using OpsConsole.Tests.Support;
 
 namespace OpsConsole.Tests.Integration;
@@ -38,7 +40,8 @@ public sealed class ChangeApiTests(TargetFixture fixture, PostgresClusterFixture
 
         var stored = await fixture.App.Service<ChangeRegistry>().GetByNumberAsync(number);
         Assert.Equal((ChangeKind.Setting, ChangeStatus.InReview, ChangeRisk.Medium), (stored!.Kind, stored.Status, stored.Risk));
-        Assert.EndsWith("(API key)", stored.AuthorName);
+        Assert.Equal("system", stored.AuthorName);
+        Assert.StartsWith("pipeline-", stored.RegisteredThroughKey);
 
         using var readBack = await client.GetAsync($"{Path}/{number}");
         Assert.Equal(HttpStatusCode.OK, readBack.StatusCode);
@@ -109,7 +112,66 @@ public sealed class ChangeApiTests(TargetFixture fixture, PostgresClusterFixture
         { "unknown target", SettingChange().Replace("\"targetName\":\"shop\"", "\"targetName\":\"nowhere\""), "targetName" },
         { "unknown risk", SettingChange().Replace("\"risk\":\"medium\"", "\"risk\":\"extreme\""), "risk" },
         { "field of another kind", SettingChange().Replace("\"kind\"", "\"forwardScript\":\"SELECT 1\",\"kind\""), "forwardScript" },
+        { "a javascript: ticket link", SettingChange().Replace("https://tickets.example.com/OPS-42", "javascript:alert(1)"), "ticketUrl" },
+        { "a webhook to the cloud metadata address", ExternalChange("http://169.254.169.254/latest/meta-data/"), "rollbackWebhookUrl" },
+        { "a NUL in a title", SettingChange(title: "Raise\u0000it"), "title" },
     };
+
+    private static string ExternalChange(string webhook) => JsonSerializer.Serialize(new
+    {
+        kind = "external", targetName = "shop", title = "Feature flag", reason = "Launch", risk = "low",
+        description = "Flag on", rollbackSteps = "Flag off", rollbackWebhookUrl = webhook,
+    });
+
+    [Fact]
+    public async Task AChangeRegisteredWithAKey_IsAuthoredByTheKeysCreator_WhoCannotApproveIt()
+    {
+        var holder = new Actor(await fixture.App.CreateUserAsync($"holder{Guid.NewGuid():N}"[..14], TargetFixture.Password, Roles.Admin), "holder", [Roles.Admin]);
+        var key = await fixture.App.Service<ApiKeyService>().CreateAsync(holder, $"deploy-{Guid.NewGuid():N}"[..15], [ApiScopes.ChangesWrite]);
+        using var client = Client(key.Key);
+
+        using var response = await PostAsync(client, SettingChange(parameter: "lock_timeout", value: "3s", title: "Through a key"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("holder", key.Name), (created.GetProperty("author").GetString(), created.GetProperty("registeredThroughKey").GetString()));
+        var registry = fixture.App.Service<ChangeRegistry>();
+        var change = (await registry.GetByNumberAsync(created.GetProperty("number").GetInt32()))!;
+        Assert.Equal(holder.Id, change.AuthorId);
+        var refusal = await Assert.ThrowsAsync<DomainRuleException>(() => registry.ApproveAsync(holder, change.Id, "my pipeline, my call"));
+        Assert.Contains("author", refusal.Message);
+        await registry.ApproveAsync(fixture.Dba2, change.Id, "");
+        Assert.Equal(ChangeStatus.Approved, (await registry.GetAsync(change.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task AKeyFromConfiguration_RegistersForItsOwner_AndAnOwnerWhoIsNoUser_MayNotRegister()
+    {
+        const string ownedKey = "owned-pipeline-key-0123456789abcdef", orphanKey = "orphan-pipeline-key-0123456789abcdef";
+        var store = await postgres.CreateStoreAsync("apikeys_owner");
+        await using var app = new ConsoleApp(store, new Dictionary<string, string?>
+        {
+            ["Api:Keys:0:Name"] = "owned", ["Api:Keys:0:Key"] = ownedKey, ["Api:Keys:0:Scopes:0"] = ApiScopes.ChangesWrite, ["Api:Keys:0:Owner"] = "alice",
+            ["Api:Keys:1:Name"] = "orphan", ["Api:Keys:1:Key"] = orphanKey, ["Api:Keys:1:Scopes:0"] = ApiScopes.ChangesWrite, ["Api:Keys:1:Owner"] = "ghost",
+            ["Locks:Enabled"] = "false",
+        });
+        await app.Service<TargetRegistry>().RegisterAsync(Actor.System, "shop", TargetEnvironment.Staging, await postgres.CreateEmptyDatabaseAsync("owner_target"));
+        var alice = new Actor(await app.CreateUserAsync("alice", TargetFixture.Password, Roles.Dba), "alice", [Roles.Dba]);
+        using var owned = new HttpClient { BaseAddress = app.BaseUrl };
+        owned.DefaultRequestHeaders.Add("X-Api-Key", ownedKey);
+        using var orphan = new HttpClient { BaseAddress = app.BaseUrl };
+        orphan.DefaultRequestHeaders.Add("X-Api-Key", orphanKey);
+
+        using var registered = await PostAsync(owned, ExternalChange("") .Replace(",\"rollbackWebhookUrl\":\"\"", ""));
+        using var refused = await PostAsync(orphan, ExternalChange("").Replace(",\"rollbackWebhookUrl\":\"\"", ""));
+
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var number = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetInt32();
+        var change = (await app.Service<ChangeRegistry>().GetByNumberAsync(number))!;
+        Assert.Equal((alice.Id, "alice through API key owned"), (change.AuthorId, change.RegisteredBy));
+        var problem = await AssertProblemAsync(refused, HttpStatusCode.Forbidden);
+        Assert.Contains("ghost", problem.GetProperty("detail").GetString());
+    }
 
     [Theory]
     [MemberData(nameof(BadBodies))]

@@ -48,6 +48,36 @@ public sealed class ChangeRegistryTests(TargetFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task SubmittingSomeoneElsesDraft_IsRefused_AndTheRefusalIsAuditedUnderTheChange()
+    {
+        var draft = await Registry.RegisterSettingAsync(fixture.Dba1,
+            new SettingChangeRequest(fixture.TargetId, "lock_timeout", "7s", Details("Not yours to submit")));
+
+        var refusal = await Assert.ThrowsAsync<DomainRuleException>(() => Registry.SubmitAsync(fixture.Dba2, draft.Id));
+
+        Assert.Contains("Only the author", refusal.Message);
+        Assert.Equal(ChangeStatus.Draft, (await Registry.GetAsync(draft.Id))!.Status);
+        await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
+        Assert.True(await db.AuditEntries.AnyAsync(e => e.Subject == $"change:{draft.Number}" && e.Action == "change.submitted"
+                                                        && e.ActorName == "dba2" && e.Outcome == AuditOutcome.Refused));
+        await Registry.SubmitAsync(fixture.Dba1, draft.Id);
+        Assert.Equal(ChangeStatus.InReview, (await Registry.GetAsync(draft.Id))!.Status);
+    }
+
+    [Theory]
+    [InlineData("javascript:alert(document.cookie)")]
+    [InlineData("data:text/html,<script>alert(1)</script>")]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("tickets/OPS-42")]
+    public async Task ATicketLinkThatIsNotHttp_IsRefused(string link)
+    {
+        var refusal = await Assert.ThrowsAsync<DomainRuleException>(() => Registry.RegisterSettingAsync(fixture.Dba1,
+            new SettingChangeRequest(fixture.TargetId, "lock_timeout", "5s", new ChangeDetails("Linked", "Because", link, ChangeRisk.Low, null))));
+
+        Assert.Equal("TicketUrl", refusal.Field);
+    }
+
+    [Fact]
     public async Task AViewerRegistering_IsRefusedAtTheDomain_AndTheRefusalIsAudited()
     {
         await Assert.ThrowsAsync<AccessDeniedException>(() => Registry.RegisterSettingAsync(fixture.Viewer,

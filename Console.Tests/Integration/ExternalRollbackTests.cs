@@ -1,6 +1,7 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Domain;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Tests.Support;
@@ -13,18 +14,21 @@ public sealed class ExternalRollbackTests(TargetFixture fixture) : IClassFixture
     private ChangeRegistry Registry => fixture.App.Service<ChangeRegistry>();
     private RollbackProcedure Rollbacks => fixture.App.Service<RollbackProcedure>();
 
-    private async Task<ConfigChange> AppliedExternalAsync(string? webhookUrl)
-    {
-        var change = await Registry.RegisterExternalAsync(fixture.Dba1, new ExternalChangeRequest(fixture.TargetId,
+    private Task<ConfigChange> RegisterAsync(string? webhookUrl) =>
+        Registry.RegisterExternalAsync(fixture.Dba1, new ExternalChangeRequest(fixture.TargetId,
             "Raised the connection pool of checkout-api to 200", "Set pool size back to 50 in the deploy config\nRedeploy checkout-api", webhookUrl,
             new ChangeDetails("Bigger pool", "Peak traffic", null, ChangeRisk.Medium, null), true));
+
+    private async Task<ConfigChange> AppliedExternalAsync(string? webhookUrl)
+    {
+        var change = await RegisterAsync(webhookUrl);
         await Registry.ApproveAsync(fixture.Dba2, change.Id, "");
         await Registry.MarkAppliedOutsideAsync(fixture.Dba2, change.Id, DateTimeOffset.UtcNow.AddMinutes(-5));
         return change;
     }
 
     [Fact]
-    public async Task TheWebhook_IsRetriedUntilItAnswers2xx_WithAnHmacSignedBody()
+    public async Task TheWebhook_IsRetriedUntilItAnswers2xx_SignedOverTimestampDeliveryAndBody()
     {
         using var receiver = new WebhookReceiver(failuresFirst: 2);
         var change = await AppliedExternalAsync(receiver.Url);
@@ -33,16 +37,24 @@ public sealed class ExternalRollbackTests(TargetFixture fixture) : IClassFixture
 
         Assert.True(outcome.Succeeded, outcome.Message);
         Assert.Contains("try 3 of 3", outcome.Steps.Single(s => s.Step == RollbackStep.Execute).Message);
-        Assert.Equal(3, receiver.Calls.Count);
-        var (body, signature) = receiver.Calls[^1];
-        Assert.Contains($"\"change\":{change.Number}", body);
-        var expected = "sha256=" + Convert.ToHexString(
-            HMACSHA256.HashData(Encoding.UTF8.GetBytes(TargetFixture.WebhookSecret), Encoding.UTF8.GetBytes(body))).ToLowerInvariant();
-        Assert.Equal(expected, signature);
+        var calls = receiver.Calls;
+        Assert.Equal(3, calls.Count);
+        // One delivery, retried: the receiver can tell a retry from a new request by its id.
+        Assert.Single(calls.Select(c => c.Delivery).Distinct());
+        Assert.True(Guid.TryParse(calls[0].Delivery, out _), $"delivery id: {calls[0].Delivery}");
+        foreach (var call in calls)
+        {
+            Assert.Contains($"\"change\":{change.Number}", call.Body);
+            var sent = DateTimeOffset.FromUnixTimeSeconds(long.Parse(call.Timestamp!));
+            Assert.InRange(sent, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
+            var expected = "sha256=" + Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(TargetFixture.WebhookSecret),
+                Encoding.UTF8.GetBytes($"{call.Timestamp}.{call.Delivery}.{call.Body}"))).ToLowerInvariant();
+            Assert.Equal(expected, call.Signature);
+        }
     }
 
     [Fact]
-    public async Task AWebhookThatKeepsFailing_FailsTheRollback()
+    public async Task AWebhookThatKeepsFailing_FailsTheRollback_WithAGenericMessage_NotTheRemoteText()
     {
         using var receiver = new WebhookReceiver(failuresFirst: 10);
         var change = await AppliedExternalAsync(receiver.Url);
@@ -50,8 +62,25 @@ public sealed class ExternalRollbackTests(TargetFixture fixture) : IClassFixture
         var outcome = await Rollbacks.RunAsync(fixture.OnCall, new RollbackRequest(change.Id, "Pool exhausts the database"));
 
         Assert.False(outcome.Succeeded);
-        Assert.Contains("failed 3 times; last: answered 503", outcome.Message);
+        Assert.Equal("The webhook did not accept the rollback: HTTP 503 (3 tries).", outcome.Message);
         Assert.Equal(ChangeStatus.RollbackFailed, (await Registry.GetAsync(change.Id))!.Status);
+        await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
+        var audited = await db.AuditEntries.Where(e => e.Subject == $"change:{change.Number}" && e.Action.StartsWith("rollback.")).ToListAsync();
+        Assert.Contains(audited, e => e.Details.Contains("HTTP 503"));
+        Assert.DoesNotContain(audited, e => e.Details.Contains("internal-detail"));
+    }
+
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://localhost:8080/hook")]
+    [InlineData("http://10.0.0.5/hook")]
+    [InlineData("https://hooks.example.com/rollback")]
+    public async Task AWebhookToAHostThatIsNotAllowed_IsRefusedAtRegistration(string url)
+    {
+        var refused = await Assert.ThrowsAsync<DomainRuleException>(() => RegisterAsync(url));
+
+        Assert.Equal("RollbackWebhookUrl", refused.Field);
+        Assert.Contains("not among the allowed webhook hosts", refused.Message);
     }
 
     [Fact]
@@ -64,42 +93,5 @@ public sealed class ExternalRollbackTests(TargetFixture fixture) : IClassFixture
 
         Assert.True(outcome.Succeeded, outcome.Message);
         Assert.Equal("2 manual steps confirmed by oncall.", outcome.Steps.Single(s => s.Step == RollbackStep.Execute).Message);
-    }
-
-    /// <summary>A loopback HTTP endpoint that answers 503 a number of times, then 200, and keeps what it received.</summary>
-    private sealed class WebhookReceiver : IDisposable
-    {
-        private readonly HttpListener listener = new();
-        private int failuresLeft;
-
-        public WebhookReceiver(int failuresFirst)
-        {
-            failuresLeft = failuresFirst;
-            var port = ConsoleProcess.FreePort();
-            Url = $"http://127.0.0.1:{port}/rollback/";
-            listener.Prefixes.Add(Url);
-            listener.Start();
-            _ = ServeAsync();
-        }
-
-        public string Url { get; }
-        public List<(string Body, string? Signature)> Calls { get; } = [];
-
-        private async Task ServeAsync()
-        {
-            while (listener.IsListening)
-            {
-                HttpListenerContext context;
-                try { context = await listener.GetContextAsync(); }
-                catch (Exception) { return; }
-                using var reader = new StreamReader(context.Request.InputStream);
-                var body = await reader.ReadToEndAsync();
-                lock (Calls) Calls.Add((body, context.Request.Headers[RollbackWebhook.SignatureHeader]));
-                context.Response.StatusCode = Interlocked.Decrement(ref failuresLeft) >= 0 ? 503 : 200;
-                context.Response.Close();
-            }
-        }
-
-        public void Dispose() => listener.Close();
     }
 }

@@ -14,7 +14,7 @@ namespace OpsConsole.Tests.Support;
 public sealed class TargetFixture(PostgresClusterFixture postgres) : IAsyncLifetime
 {
     public const string Password = "Fixture-Passw0rd!";
-    public const string WebhookSecret = "fixture-webhook-secret";
+    public const string WebhookSecret = "fixture-webhook-secret-of-at-least-32-characters";
     private readonly string root = PostgresClusterFixture.NewTempFolder("target");
 
     public EmbeddedPostgres TargetCluster { get; private set; } = null!;
@@ -34,7 +34,9 @@ public sealed class TargetFixture(PostgresClusterFixture postgres) : IAsyncLifet
         StoreConnectionString = await postgres.CreateStoreAsync("changes");
         App = new ConsoleApp(StoreConnectionString, new Dictionary<string, string?> { ["Drift:Interval"] = "00:00:01", ["Drift:MaxBackoff"] = "00:00:02",
             ["Locks:MaxBackoff"] = "00:00:02",
-            ["Rollbacks:WebhookSecret"] = WebhookSecret });
+            ["Rollbacks:WebhookSecret"] = WebhookSecret,
+            // The webhook tests' receivers listen on loopback: allowed by its exact address, as an operator would list an internal host.
+            ["Rollbacks:WebhookAllowedHosts:0"] = "127.0.0.1" });
         TargetId = await App.Service<TargetRegistry>().RegisterAsync(Actor.System, "shop", TargetEnvironment.Production, TargetConnectionString);
         Dba1 = await UserAsync("dba1", Roles.Dba);
         Dba2 = await UserAsync("dba2", Roles.Dba);

@@ -40,8 +40,8 @@ public static class AuditEndpoints
 }
 
 /// <summary>The export's query string: built by the Audit page, parsed by the endpoint, so both agree on the names.</summary>
-public sealed record AuditExportQuery(string? Format, string? Actor, string? Action, string? Subject, int? Change, string? Outcome,
-    DateTimeOffset? From, DateTimeOffset? To, string? Search)
+public sealed record AuditExportQuery(string? Format, string? Actor, string? Action, string? Subject, string? Change, string? Outcome,
+    string? From, string? To, string? Search)
 {
     public static string UrlFor(AuditFilter filter, AuditExportFormat format)
     {
@@ -62,9 +62,25 @@ public sealed record AuditExportQuery(string? Format, string? Actor, string? Act
 
     public bool TryParse(out AuditFilter filter, out AuditExportFormat format, out Dictionary<string, string[]> problem)
     {
-        problem = [];
+        // Parsed here rather than bound, so that a bad value is a 400 naming the parameter like every other, and text
+        // with a NUL never reaches the store's filters.
+        problem = QueryText.Check(("format", Format), ("actor", Actor), ("action", Action), ("subject", Subject), ("change", Change),
+            ("outcome", Outcome), ("from", From), ("to", To), ("search", Search));
         format = AuditExportFormat.Csv;
+        filter = new AuditFilter();
+        if (problem.Count > 0)
+            return false;
         AuditOutcome? outcome = null;
+        int? change = null;
+        if (!string.IsNullOrWhiteSpace(Change))
+        {
+            if (int.TryParse(Change, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0)
+                change = number;
+            else
+                problem["change"] = ["A change number is a whole number from 1."];
+        }
+        var from = Time(From, "from", problem);
+        var to = Time(To, "to", problem);
         if (!Enum.TryParse(Format ?? "csv", ignoreCase: true, out format) || !Enum.IsDefined(format))
             problem["format"] = ["Use csv or json."];
         if (!string.IsNullOrWhiteSpace(Outcome))
@@ -74,7 +90,17 @@ public sealed record AuditExportQuery(string? Format, string? Actor, string? Act
             else
                 problem["outcome"] = [$"Use one of {string.Join(", ", Enum.GetNames<AuditOutcome>())}."];
         }
-        filter = new AuditFilter(Actor, Action, Subject, Change, outcome, From, To, Search);
+        filter = new AuditFilter(Actor, Action, Subject, change, outcome, from, to, Search);
         return problem.Count == 0;
+    }
+
+    private static DateTimeOffset? Time(string? text, string field, Dictionary<string, string[]> problem)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+            return time;
+        problem[field] = [$"'{field}' is an ISO 8601 time, e.g. 2026-11-25T20:00:00Z."];
+        return null;
     }
 }

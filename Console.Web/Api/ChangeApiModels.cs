@@ -37,22 +37,22 @@ public sealed class NewChangeBody
 
 /// <summary>A change as the API shows it; enum values in snake_case (in_review, rolled_back).</summary>
 public sealed record ChangeView(int Number, Guid Id, string Kind, string Status, string Target, string Title, string Reason, string? TicketUrl,
-    string Risk, string Author, DateTimeOffset CreatedAt, DateTimeOffset? PlannedAt, DateTimeOffset? AppliedAt,
+    string Risk, string Author, string? RegisteredThroughKey, DateTimeOffset CreatedAt, DateTimeOffset? PlannedAt, DateTimeOffset? AppliedAt,
     string? Parameter, string? ValueBefore, string? ValueAfter, string? Unit, bool RequiresRestart,
     string? ForwardScript, string? RollbackScript, string? Description, string? RollbackSteps, string? RollbackWebhookUrl)
 {
     public static ChangeView Of(ConfigChange c, string targetName) => new(c.Number, c.Id, Name(c.Kind), Name(c.Status), targetName, c.Title,
-        c.Reason, c.TicketUrl, Name(c.Risk), c.AuthorName, c.CreatedAt, c.PlannedAt, c.AppliedAt, c.Parameter, c.ValueBefore, c.ValueAfter,
+        c.Reason, c.TicketUrl, Name(c.Risk), c.AuthorName, c.RegisteredThroughKey, c.CreatedAt, c.PlannedAt, c.AppliedAt, c.Parameter, c.ValueBefore, c.ValueAfter,
         c.Unit, c.RequiresRestart, c.ForwardScript, c.RollbackScript, c.Description, c.RollbackSteps, c.RollbackWebhookUrl);
 
     public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }
 
 public sealed record ChangeSummaryView(int Number, Guid Id, string Kind, string Status, string Target, string Title, string Risk,
-    string Author, string? Parameter, string? ValueBefore, string? ValueAfter, DateTimeOffset CreatedAt, DateTimeOffset? AppliedAt)
+    string Author, string? RegisteredThroughKey, string? Parameter, string? ValueBefore, string? ValueAfter, DateTimeOffset CreatedAt, DateTimeOffset? AppliedAt)
 {
     public static ChangeSummaryView Of(ChangeListItem c) => new(c.Number, c.Id, ChangeView.Name(c.Kind), ChangeView.Name(c.Status),
-        c.TargetName, c.Title, ChangeView.Name(c.Risk), c.AuthorName, c.Parameter, c.ValueBefore, c.ValueAfter, c.CreatedAt, c.AppliedAt);
+        c.TargetName, c.Title, ChangeView.Name(c.Risk), c.AuthorName, c.RegisteredThroughKey, c.Parameter, c.ValueBefore, c.ValueAfter, c.CreatedAt, c.AppliedAt);
 }
 
 public sealed record ChangeListView(IReadOnlyList<ChangeSummaryView> Items, int Total, int Skip, int Take);

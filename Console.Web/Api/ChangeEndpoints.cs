@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
@@ -82,6 +83,11 @@ public static class ChangeEndpoints
             return Results.ValidationProblem(errors, detail: string.Join(" ", errors.Values.SelectMany(m => m)), title: "Invalid change");
 
         var actor = http.User.ToApiKeyActor();
+        if (actor.Key is null)
+            return Results.Problem($"The API key {http.User.Identity?.Name} acts for no console user: its Owner " +
+                                   $"('{http.User.FindFirstValue(ApiKeyAuthenticationHandler.OwnerNameClaim)}') is not a user name here. " +
+                                   "A change needs a person as its author, so that the two-person rule holds.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
         try
         {
             var target = await ResolveTargetAsync(targets, body!, ct);
@@ -129,6 +135,19 @@ public static class ChangeEndpoints
                 errors[field] = [$"Give {what} ('{field}')."];
         }
 
+        // Before anything else reads them: a NUL would otherwise reach the store (PostgreSQL refuses it in text).
+        foreach (var (field, value, multiLine) in new (string, string?, bool)[]
+                 {
+                     ("kind", body.Kind, false), ("targetName", body.TargetName, false), ("title", body.Title, false), ("reason", body.Reason, true),
+                     ("ticketUrl", body.TicketUrl, false), ("risk", body.Risk, false), ("parameter", body.Parameter, false), ("value", body.Value, false),
+                     ("forwardScript", body.ForwardScript, true), ("rollbackScript", body.RollbackScript, true), ("description", body.Description, true),
+                     ("rollbackSteps", body.RollbackSteps, true), ("rollbackWebhookUrl", body.RollbackWebhookUrl, false),
+                 })
+            if (value is not null && TextRules.Problem(value, multiLine) is { } problem)
+                errors[field] = [$"'{field}' {problem}."];
+        if (errors.Count > 0)
+            return errors;
+
         Missing("kind", body.Kind, "the kind of change: setting, sql or external");
         Missing("title", body.Title, "a title");
         Missing("reason", body.Reason, "a reason");
@@ -173,7 +192,9 @@ public static class ChangeEndpoints
     private static async Task<IResult> ListAsync(ChangeRegistry registry, TargetRegistry targets, string? target, string? status, string? kind,
         string? risk, string? search, string? skip, string? take, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = QueryText.Check(("target", target), ("status", status), ("kind", kind), ("risk", risk), ("search", search), ("skip", skip), ("take", take));
+        if (errors.Count > 0)
+            return Results.ValidationProblem(errors, detail: string.Join(" ", errors.Values.SelectMany(m => m)), title: "Invalid filter");
         var filter = new ChangeFilter(
             Status: ParseEnum<ChangeStatus>(status, "status", errors),
             Kind: ParseEnum<ChangeKind>(kind, "kind", errors),

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OpsConsole.Domain;
 using OpsConsole.Domain.Checkout;
 
 namespace OpsConsole.Web.Api;
@@ -53,6 +54,11 @@ public static class CheckoutBatchParser
                 return (null, new BatchShapeError(null, "The batch is empty: send at least one event.", "Invalid request"));
             return (events, null);
         }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate where no field is known yet (a field name, say).
+            return (null, new BatchShapeError(null, "The body holds text that is not valid Unicode (a lone surrogate).", "Invalid text"));
+        }
         catch (JsonException broken)
         {
             var line = (broken.LineNumber ?? 0) + 1;
@@ -102,29 +108,37 @@ public static class CheckoutBatchParser
                 default:
                     if (reader.TokenType != JsonTokenType.String)
                         return (null, WrongType(place, field == Fields.OccurredAt ? "an ISO 8601 time string with an offset" : "a string"));
-                    switch (field)
+                    try
                     {
-                        case Fields.EventId: eventId = reader.GetString(); break;
-                        case Fields.ErrorClass: errorClass = repeats.Get(ref reader, 0); break;
-                        case Fields.ErrorCode: errorCode = repeats.Get(ref reader, 1); break;
-                        case Fields.Currency: currency = repeats.Get(ref reader, 2); break;
-                        case Fields.Region: region = repeats.Get(ref reader, 3); break;
-                        case Fields.Service: service = repeats.Get(ref reader, 4); break;
-                        case Fields.Target: target = repeats.Get(ref reader, 5); break;
-                        case Fields.Outcome:
-                            if (reader.ValueTextEquals("succeeded"u8))
-                                outcome = CheckoutOutcome.Succeeded;
-                            else if (reader.ValueTextEquals("failed"u8))
-                                outcome = CheckoutOutcome.Failed;
-                            else
-                                return (null, new BatchShapeError(place.ToString(), $"'{place}' is succeeded or failed.", "Invalid value"));
-                            break;
-                        case Fields.OccurredAt:
-                            if (!reader.TryGetDateTimeOffset(out occurredAt) || !HasOffset(ref reader))
-                                return (null, new BatchShapeError(place.ToString(),
-                                    $"'{place}' must be an ISO 8601 time with an offset, e.g. 2026-11-25T20:15:03.250Z or 2026-11-25T21:15:03+01:00.",
-                                    "Invalid value"));
-                            break;
+                        switch (field)
+                        {
+                            case Fields.EventId: eventId = reader.GetString(); break;
+                            case Fields.ErrorClass: errorClass = repeats.Get(ref reader, 0); break;
+                            case Fields.ErrorCode: errorCode = repeats.Get(ref reader, 1); break;
+                            case Fields.Currency: currency = repeats.Get(ref reader, 2); break;
+                            case Fields.Region: region = repeats.Get(ref reader, 3); break;
+                            case Fields.Service: service = repeats.Get(ref reader, 4); break;
+                            case Fields.Target: target = repeats.Get(ref reader, 5); break;
+                            case Fields.Outcome:
+                                if (reader.ValueTextEquals("succeeded"u8))
+                                    outcome = CheckoutOutcome.Succeeded;
+                                else if (reader.ValueTextEquals("failed"u8))
+                                    outcome = CheckoutOutcome.Failed;
+                                else
+                                    return (null, new BatchShapeError(place.ToString(), $"'{place}' is succeeded or failed.", "Invalid value"));
+                                break;
+                            case Fields.OccurredAt:
+                                if (!reader.TryGetDateTimeOffset(out occurredAt) || !HasOffset(ref reader))
+                                    return (null, new BatchShapeError(place.ToString(),
+                                        $"'{place}' must be an ISO 8601 time with an offset, e.g. 2026-11-25T20:15:03.250Z or 2026-11-25T21:15:03+01:00.",
+                                        "Invalid value"));
+                                break;
+                        }
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // The reader's "cannot read invalid UTF-16": an escaped lone surrogate such as \ud800.
+                        return (null, new BatchShapeError(place.ToString(), $"'{place}' is not valid Unicode (a lone surrogate).", "Invalid text"));
                     }
                     break;
             }
@@ -133,6 +147,11 @@ public static class CheckoutBatchParser
         foreach (var (field, name) in Required)
             if ((seen & field) == 0)
                 return (null, new BatchShapeError($"[{index}].{name}", $"'[{index}].{name}' is missing.", "Missing field"));
+        // PostgreSQL refuses NUL in text: refused here by name, never a 500 from the store.
+        if ((Refused(eventId, index, Fields.EventId) ?? Refused(errorClass, index, Fields.ErrorClass) ?? Refused(errorCode, index, Fields.ErrorCode)
+             ?? Refused(currency, index, Fields.Currency) ?? Refused(region, index, Fields.Region) ?? Refused(service, index, Fields.Service)
+             ?? Refused(target, index, Fields.Target)) is { } refused)
+            return (null, refused);
         return (new CheckoutEvent(eventId!, occurredAt, outcome, errorClass, errorCode, latencyMs, amount, currency, region, service ?? "checkout",
             target), null);
     }
@@ -157,6 +176,11 @@ public static class CheckoutBatchParser
         ReadOnlySpan<byte> text = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
         return text is [.., (byte)'Z' or (byte)'z'] || (text.Length >= 6 && text[^6] is (byte)'+' or (byte)'-' && text[^3] == (byte)':');
     }
+
+    private static BatchShapeError? Refused(string? text, int index, Fields field) =>
+        text is not null && TextRules.Problem(text, multiLine: false) is { } problem
+            ? new BatchShapeError(new Place(index, field).ToString(), $"'{new Place(index, field)}' {problem}.", "Invalid text")
+            : null;
 
     private static BatchShapeError WrongType(Place place, string expected) => new(place.ToString(), $"'{place}' must be {expected}.", "Wrong type");
 

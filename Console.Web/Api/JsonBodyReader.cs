@@ -72,7 +72,18 @@ public static partial class JsonBodyReader
         var field = (error.Path ?? "$").TrimStart('$').TrimStart('.');
         if (field.Length == 0)
             return BadRequest("The body does not have the expected shape.");
+        if (IsInvalidText(error))
+            return FieldError(field, $"'{field}' is not valid Unicode (a lone surrogate).", "Invalid text");
         return FieldError(field, $"'{field}' must be {Expected<T>(field)}.", "Wrong type");
+    }
+
+    /// <summary>System.Text.Json's "cannot read invalid UTF-16" (a lone surrogate escape such as \ud800), wherever it is wrapped.</summary>
+    private static bool IsInvalidText(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+            if (e.Message.Contains("invalid UTF-16", StringComparison.OrdinalIgnoreCase))
+                return true;
+        return false;
     }
 
     private static string Expected<T>(string field)

@@ -14,5 +14,6 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         key.Property(k => k.Name).HasMaxLength(100);
         key.Property(k => k.Prefix).HasMaxLength(20);
         key.Property(k => k.SecretHash).HasMaxLength(64);
+        key.Property(k => k.CreatedById).HasMaxLength(450);
     }
 }

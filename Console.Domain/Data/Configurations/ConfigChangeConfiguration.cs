@@ -21,6 +21,7 @@ internal sealed class ConfigChangeConfiguration : IEntityTypeConfiguration<Confi
         change.Property(c => c.Risk).HasConversion<string>().HasMaxLength(10);
         change.Property(c => c.Title).HasMaxLength(200);
         change.Property(c => c.Parameter).HasMaxLength(200);
+        change.Property(c => c.RegisteredThroughKey).HasMaxLength(100);
 
         change.HasMany(c => c.Reviews).WithOne().HasForeignKey("ChangeId").OnDelete(DeleteBehavior.Cascade);
         change.Navigation(c => c.Reviews).HasField("reviews").UsePropertyAccessMode(PropertyAccessMode.Field);

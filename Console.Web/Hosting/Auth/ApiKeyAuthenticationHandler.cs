@@ -21,6 +21,8 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
     public const string HeaderName = "X-Api-Key";
     public const string ScopeClaim = "scope";
     public const string QueryParameter = "access_token";
+    public const string OwnerIdClaim = "key_owner_id";
+    public const string OwnerNameClaim = "key_owner_name";
 
     /// <summary>The key the request carries, or null.</summary>
     public static string? KeyOf(HttpRequest request)
@@ -51,6 +53,10 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
 
         var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, key.Id), new(ClaimTypes.Name, key.Name) };
         claims.AddRange(key.Scopes.Select(scope => new Claim(ScopeClaim, scope)));
+        if (key.OwnerId is not null)
+            claims.Add(new Claim(OwnerIdClaim, key.OwnerId));
+        if (key.OwnerName is not null)
+            claims.Add(new Claim(OwnerNameClaim, key.OwnerName));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
