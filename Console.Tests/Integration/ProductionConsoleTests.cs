@@ -31,22 +31,34 @@ public sealed partial class ProductionConsoleTests(ProductionConsoleTests.Consol
     }
 
     [Fact]
-    public async Task OutsideDevelopment_CookiesAreSecure_AndHttpsAnswersCarryHsts()
+    public async Task OverHttps_EveryCookieIsSecure_AndTheAnswersCarryHsts()
     {
         using var https = new FormClient(console.Https, HostName);
-        using var http = new FormClient(console.Http, HostName);
 
-        var overHttps = await https.Http.GetAsync("/account/login");
+        var page = await https.Http.GetAsync("/account/login");
         var signedIn = await https.SignInAsync("admin", await console.GeneratedPasswordAsync());
-        var overHttp = await http.Http.GetAsync("/account/login");
 
-        Assert.Contains("max-age=", Assert.Single(overHttps.Headers.GetValues("Strict-Transport-Security")));
-        // RFC 6797: a browser ignores the header on plain HTTP, and ASP.NET Core does not send it there.
-        Assert.False(overHttp.Headers.Contains("Strict-Transport-Security"));
-        var cookies = CookiesOf(overHttps).Concat(CookiesOf(overHttp)).Concat(CookiesOf(signedIn)).ToList();
+        Assert.Contains("max-age=", Assert.Single(page.Headers.GetValues("Strict-Transport-Security")));
+        var cookies = CookiesOf(page).Concat(CookiesOf(signedIn)).ToList();
         Assert.Contains(cookies, c => c.StartsWith(".AspNetCore.Antiforgery."));
         Assert.Contains(cookies, c => c.StartsWith("opsconsole.auth="));
         Assert.All(cookies, cookie => Assert.Contains("; secure", cookie, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task OverPlainHttp_ThePagesStillWork_TheSessionCookieIsSecure_AndThereIsNoHsts()
+    {
+        // What a console behind a TLS-terminating proxy sees when the proxy does not forward the scheme.
+        using var http = new FormClient(console.Http, HostName);
+
+        var page = await http.Http.GetAsync("/account/login");
+        var signedIn = await http.SignInAsync("admin", await console.GeneratedPasswordAsync());
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        // RFC 6797: a browser ignores the header on plain HTTP, and ASP.NET Core does not send it there.
+        Assert.False(page.Headers.Contains("Strict-Transport-Security"));
+        var session = Assert.Single(CookiesOf(signedIn), c => c.StartsWith("opsconsole.auth="));
+        Assert.Contains("; secure", session, StringComparison.OrdinalIgnoreCase);
     }
 
     private static IEnumerable<string> CookiesOf(HttpResponseMessage response) =>

@@ -28,10 +28,7 @@ public sealed class AccountSignIn(SignInManager<OpsUser> signIn, OpsDbContext db
         var user = userName.Any(char.IsControl) ? null : await signIn.UserManager.FindByNameAsync(userName);
         if (user is null)
         {
-            // Costs what a wrong password costs, so that the answer's timing does not tell whether the name exists.
-            var hasher = signIn.UserManager.PasswordHasher;
-            unknownUserHash ??= hasher.HashPassword(new OpsUser(), Guid.NewGuid().ToString());
-            hasher.VerifyHashedPassword(new OpsUser(), unknownUserHash, password);
+            SpendAPasswordCheck(password);
             await RecordAsync(Anonymous, Failed, Subject(userName), new { reason = "unknown_user", address }, AuditOutcome.Refused, ct);
             return SignInOutcome.Refused;
         }
@@ -46,6 +43,8 @@ public sealed class AccountSignIn(SignInManager<OpsUser> signIn, OpsDbContext db
         else
         {
             var reason = result.IsNotAllowed ? "disabled" : result.IsLockedOut && wasLockedOut ? "locked_out" : "wrong_password";
+            if (reason != "wrong_password")
+                SpendAPasswordCheck(password); // Identity refused these before looking at the password
             audit.Record(db, Anonymous, Failed, subject, new { reason, address }, AuditOutcome.Refused);
             if (result.IsLockedOut && !wasLockedOut)
                 audit.Record(db, Actor.System, LockedOut, subject,
@@ -94,6 +93,17 @@ public sealed class AccountSignIn(SignInManager<OpsUser> signIn, OpsDbContext db
     {
         var clean = new string(userName.Where(c => !char.IsControl(c)).Take(200).ToArray());
         return $"user:{clean}";
+    }
+
+    /// <summary>
+    /// Costs what checking a real password costs, so that the answer's timing does not tell an unknown, disabled or
+    /// locked account from a wrong password.
+    /// </summary>
+    private void SpendAPasswordCheck(string password)
+    {
+        var hasher = signIn.UserManager.PasswordHasher;
+        unknownUserHash ??= hasher.HashPassword(new OpsUser(), Guid.NewGuid().ToString());
+        hasher.VerifyHashedPassword(new OpsUser(), unknownUserHash, password);
     }
 
     /// <summary>A hash no password matches, made with the console's own hasher settings.</summary>

@@ -14,7 +14,7 @@ public static class AuthSetup
     /// <summary>Cookie sign-in on Identity, one policy per permission (from the domain's table), optional OIDC.</summary>
     public static IServiceCollection AddOpsAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        // Outside Development every cookie the server sets is Secure: a session cookie sent over plain HTTP is a session given away.
+        // Outside Development the session cookies are always Secure: one sent over plain HTTP is a session given away.
         var secure = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingAuthStateProvider>();
@@ -38,7 +38,9 @@ public static class AuthSetup
             cookie.Cookie.SecurePolicy = secure;
         });
         services.ConfigureExternalCookie(cookie => cookie.Cookie.SecurePolicy = secure);
-        services.AddAntiforgery(antiforgery => antiforgery.Cookie.SecurePolicy = secure);
+        // Secure on every HTTPS request, not Always: with Always, ASP.NET Core refuses to render any form on a plain HTTP
+        // request (a 500 on every page behind a TLS proxy that does not forward the scheme). It holds no session.
+        services.AddAntiforgery(antiforgery => antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddScoped<AccountSignIn>();
         services.AddSignInRateLimit();
 
