@@ -40,7 +40,8 @@ public static class DependencyInjection
             .Validate(o => o.Interval >= TimeSpan.FromMilliseconds(100), "Drift:Interval must be at least 100 ms.").ValidateOnStart();
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ApiOptions>, ApiOptionsValidator>();
-        services.AddDataProtection().SetApplicationName("OpsConsole").PersistKeysToDbContext<OpsDbContext>();
+        services.AddDataProtection().SetApplicationName("OpsConsole").PersistKeysToDbContext<OpsDbContext>()
+            .ProtectKeysWithConfiguredCertificate(builder.Configuration.GetSection(KeyRingOptions.Section).Get<KeyRingOptions>() ?? new());
 
         services.AddIdentityCore<OpsUser>(options =>
             {
@@ -50,6 +51,7 @@ public static class DependencyInjection
                 options.User.RequireUniqueEmail = false;
             })
             .AddRoles<IdentityRole>()
+            .AddClaimsPrincipalFactory<OpsClaimsPrincipalFactory>()
             .AddEntityFrameworkStores<OpsDbContext>();
 
         services.AddSingleton<AuditLog>();
@@ -58,6 +60,8 @@ public static class DependencyInjection
         services.AddSingleton<AccessGuard>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<AdminBootstrap>();
+        services.AddSingleton<FirstPasswordNotice>();
+        services.AddSingleton<PasswordChanges>();
         services.AddSingleton<ExternalAccounts>();
         services.AddSingleton<LiveEvents>();
         services.AddSingleton<TargetConnections>();

@@ -13,7 +13,7 @@ public static class DependencyInjection
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
-        builder.Services.AddOpsAuth(builder.Configuration);
+        builder.Services.AddOpsAuth(builder.Configuration, builder.Environment);
         builder.Services.AddOpsHealthChecks();
         builder.Services.AddProblemDetails();
         builder.Services.AddApiKeyAuthentication();
@@ -27,10 +27,15 @@ public static class DependencyInjection
     public static WebApplication UseOpsWeb(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment())
+        {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
         app.UseOpsRequestLogging();
         app.UseOpsAssets();
         app.UseAuthentication();
+        app.UsePasswordChangeRequirement();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
 

@@ -12,7 +12,7 @@ namespace OpsConsole.Domain.Users;
 
 /// <summary>Creates the roles, and on a store with no users, the first <c>admin</c> account.</summary>
 public sealed class AdminBootstrap(IServiceScopeFactory scopes, IOptions<BootstrapOptions> options, AuditLog audit,
-    TimeProvider time, ILogger<AdminBootstrap> logger)
+    TimeProvider time, FirstPasswordNotice notice, ILogger<AdminBootstrap> logger)
 {
     public const string AdminUserName = "admin";
 
@@ -32,7 +32,13 @@ public sealed class AdminBootstrap(IServiceScopeFactory scopes, IOptions<Bootstr
         var configured = options.Value.AdminPassword;
         var password = string.IsNullOrEmpty(configured) ? GeneratePassword() : configured;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var admin = new OpsUser { UserName = AdminUserName, DisplayName = "Administrator", CreatedAt = time.GetUtcNow(), LockoutEnabled = true };
+        // A generated password was seen on a terminal and maybe in its scrollback: it must be replaced. One set in
+        // Bootstrap:AdminPassword is the operator's own choice (and what automation signs in with), so it may stay.
+        var admin = new OpsUser
+        {
+            UserName = AdminUserName, DisplayName = "Administrator", CreatedAt = time.GetUtcNow(), LockoutEnabled = true,
+            MustChangePassword = string.IsNullOrEmpty(configured),
+        };
         var created = await users.CreateAsync(admin, password);
         if (!created.Succeeded)
             throw new InvalidOperationException(
@@ -43,9 +49,12 @@ public sealed class AdminBootstrap(IServiceScopeFactory scopes, IOptions<Bootstr
         await tx.CommitAsync(ct);
 
         if (string.IsNullOrEmpty(configured))
-            // Shown once, on the only start that creates it; it is not stored anywhere else in clear.
-            logger.LogWarning("Created the first account {UserName} with the generated password {Password}; change it after signing in",
-                AdminUserName, password);
+        {
+            // Shown once, on the only start that creates it, and stored nowhere in clear.
+            notice.Show(AdminUserName, password);
+            logger.LogWarning("Created the first account {UserName} with a generated password, shown on the terminal only; it must be changed at first sign-in",
+                AdminUserName);
+        }
         else
             logger.LogInformation("Created the first account {UserName} with the password from Bootstrap:AdminPassword", AdminUserName);
     }

@@ -10,5 +10,8 @@ public sealed class OpsUser : IdentityUser
     /// <summary>A disabled user cannot sign in; open sessions end at the next revalidation.</summary>
     public bool IsDisabled { get; set; }
 
+    /// <summary>Set for a password nobody chose (the generated first one): every page sends the user to change it.</summary>
+    public bool MustChangePassword { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

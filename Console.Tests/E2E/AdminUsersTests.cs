@@ -67,7 +67,9 @@ public sealed class AdminUsersTests(ConsoleAppFixture fixture, BrowserFixture br
         await Expect(row.GetByText("Disabled", new() { Exact = true })).ToBeVisibleAsync();
         var leaver = await browser.NewPageAsync(app.BaseUrl);
         await leaver.SubmitLoginAsync("leaver", "Leaver-Passw0rd!");
-        await Expect(leaver.GetByTestId("login-error")).ToHaveTextAsync("This account is disabled. Ask an Admin to enable it.");
+        // The page says no more than for a wrong password; the audit trail records that the account is disabled.
+        await Expect(leaver.GetByTestId("login-error")).ToHaveTextAsync(OpsConsole.Web.Components.Pages.Account.Login.RefusedMessage);
+        Assert.EndsWith("/account/login", new Uri(leaver.Url).AbsolutePath);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
 using OpsConsole.Domain.Access;
 using OpsConsole.Tests.Support;
+using OpsConsole.Web.Components.Pages.Account;
 using static Microsoft.Playwright.Assertions;
 
 namespace OpsConsole.Tests.E2E;
@@ -27,7 +28,7 @@ public sealed class SignInTests(ConsoleAppFixture fixture, BrowserFixture browse
         var page = await browser.NewPageAsync(app.BaseUrl);
         await page.SubmitLoginAsync("admin", "not-the-password");
 
-        await Expect(page.GetByTestId("login-error")).ToHaveTextAsync("Wrong user name or password.");
+        await Expect(page.GetByTestId("login-error")).ToHaveTextAsync(Login.RefusedMessage);
         Assert.EndsWith("/account/login", new Uri(page.Url).AbsolutePath);
     }
 
@@ -41,7 +42,9 @@ public sealed class SignInTests(ConsoleAppFixture fixture, BrowserFixture browse
 
         await page.SubmitLoginAsync("lockme", "Lock-me-0ut!");
 
-        await Expect(page.GetByTestId("login-error")).ToContainTextAsync("locked");
+        // The same words as for a wrong password: the page does not tell a guesser which accounts exist or are locked.
+        await Expect(page.GetByTestId("login-error")).ToHaveTextAsync(Login.RefusedMessage);
+        Assert.EndsWith("/account/login", new Uri(page.Url).AbsolutePath);
     }
 
     [Fact]

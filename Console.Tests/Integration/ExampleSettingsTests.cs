@@ -22,6 +22,8 @@ public sealed class ExampleSettingsTests
         { BootstrapOptions.Section, typeof(BootstrapOptions) },
         { EmbeddedPostgresOptions.Section, typeof(EmbeddedPostgresOptions) },
         { OidcOptions.Section, typeof(OidcOptions) },
+        { SignInLimitOptions.Section, typeof(SignInLimitOptions) },
+        { KeyRingOptions.Section, typeof(KeyRingOptions) },
         { DriftOptions.Section, typeof(DriftOptions) },
         { LockOptions.Section, typeof(LockOptions) },
         { ApiOptions.Section, typeof(ApiOptions) },

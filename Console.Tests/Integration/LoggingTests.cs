@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using OpsConsole.Domain.Users;
 using OpsConsole.Tests.Support;
 
 namespace OpsConsole.Tests.Integration;
@@ -28,17 +30,32 @@ public sealed class LoggingTests(PostgresClusterFixture postgres)
     }
 
     [Fact]
-    public async Task WithoutAConfiguredPassword_TheGeneratedAdminPasswordIsLoggedOnce()
+    public async Task WithoutAConfiguredPassword_TheGeneratedAdminPasswordIsShownOnce_AndTheLogOnlySaysWhere()
     {
         var settings = new Dictionary<string, string?>(Verbose) { ["Bootstrap:AdminPassword"] = "" };
+        var shown = new ShownPasswords();
         string log;
-        await using (var app = new ConsoleApp(await postgres.CreateStoreAsync("generated"), settings))
+        await using (var app = new ConsoleApp(await postgres.CreateStoreAsync("generated"), settings,
+            services => services.AddSingleton<FirstPasswordNotice>(shown)))
         {
             _ = app.BaseUrl;
             log = await ReadLogsAsync(app);
         }
 
-        Assert.Single(log.Split('\n'), line => line.Contains("generated password"));
+        var password = Assert.Single(shown.Passwords);
+        Assert.Single(log.Split('\n'), line => line.Contains("generated password, shown on the terminal only"));
+        Assert.DoesNotContain(password, log);
+    }
+
+    /// <summary>Keeps what would have gone to the terminal.</summary>
+    public sealed class ShownPasswords : FirstPasswordNotice
+    {
+        public List<string> Passwords { get; } = [];
+
+        public override void Show(string userName, string password)
+        {
+            lock (Passwords) Passwords.Add(password);
+        }
     }
 
     private static async Task<string> ReadLogsAsync(ConsoleApp app)

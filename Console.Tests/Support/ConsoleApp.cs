@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Domain.Access;
@@ -15,11 +16,13 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>
     public const string AdminPassword = "Admin-Passw0rd!";
     private readonly string connectionString;
     private readonly IReadOnlyDictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? services;
 
-    public ConsoleApp(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    public ConsoleApp(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         this.connectionString = connectionString;
         this.settings = settings ?? new Dictionary<string, string?>();
+        this.services = services;
         LogFolder = PostgresClusterFixture.NewTempFolder("logs");
         UseKestrel(0);
     }
@@ -51,6 +54,8 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>
         {
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Serilog:WriteTo:File:Args:path"] = Path.Combine(LogFolder, "opsconsole-.json"),
+            // Every test signs in from 127.0.0.1, many times a minute on a shared console; the limit has tests of its own.
+            ["Authentication:SignInPermitLimit"] = "10000",
         };
         foreach (var (key, value) in settings)
             overrides[key] = value;
@@ -60,6 +65,8 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>
         foreach (var (key, value) in overrides.Where(o => !o.Key.StartsWith("Serilog:")))
             builder.UseSetting(key, value);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(overrides));
+        if (services is not null)
+            builder.ConfigureTestServices(services);
     }
 
     public override async ValueTask DisposeAsync()

@@ -15,9 +15,9 @@ public static class AccountEndpoints
     {
         var account = endpoints.MapGroup("/account");
 
-        account.MapPost("/logout", async (SignInManager<OpsUser> signIn) =>
+        account.MapPost("/logout", async (AccountSignIn accounts) =>
         {
-            await signIn.SignOutAsync();
+            await accounts.SignOutAsync();
             return TypedResults.LocalRedirect(AuthSetup.LoginPath);
         });
 
@@ -31,7 +31,7 @@ public static class AccountEndpoints
         });
 
         account.MapGet("/sso/complete", async (string? returnUrl, HttpContext http, IOptions<OidcOptions> oidc,
-            SignInManager<OpsUser> signIn, ExternalAccounts accounts) =>
+            AccountSignIn signIn, ExternalAccounts accounts) =>
         {
             var external = await http.AuthenticateAsync(IdentityConstants.ExternalScheme);
             if (!external.Succeeded || external.Principal is null)
@@ -44,9 +44,8 @@ public static class AccountEndpoints
 
             var user = await accounts.SyncAsync(OidcOptions.Scheme, subject, userName, displayName, roles);
             await http.SignOutAsync(IdentityConstants.ExternalScheme);
-            if (!await signIn.CanSignInAsync(user))
+            if (await signIn.ExternalSignInAsync(user, OidcOptions.Scheme) != SignInOutcome.SignedIn)
                 return Results.LocalRedirect($"{AuthSetup.LoginPath}?error=disabled");
-            await signIn.SignInAsync(user, isPersistent: false);
             return Results.LocalRedirect(LocalOrHome(returnUrl));
         });
 

@@ -1,8 +1,10 @@
 // OpsConsole's own browser code: small on purpose, everything else is server-rendered.
 window.opsConsole = {
-    // Remembered in a cookie so that the server renders the chosen theme on the next first paint.
+    // Remembered in a cookie so that the server renders the chosen theme on the next first paint. Secure over HTTPS,
+    // like every cookie the server sets outside Development (plain HTTP is for local development only).
     setTheme(mode) {
-        document.cookie = `ops-theme=${mode === "dark" ? "dark" : "light"}; path=/; max-age=31536000; samesite=lax`;
+        const secure = location.protocol === "https:" ? "; secure" : "";
+        document.cookie = `ops-theme=${mode === "dark" ? "dark" : "light"}; path=/; max-age=31536000; samesite=lax${secure}`;
     },
 };
 

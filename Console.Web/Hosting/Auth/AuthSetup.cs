@@ -12,8 +12,10 @@ public static class AuthSetup
     public const string LoginPath = "/account/login";
 
     /// <summary>Cookie sign-in on Identity, one policy per permission (from the domain's table), optional OIDC.</summary>
-    public static IServiceCollection AddOpsAuth(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddOpsAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        // Outside Development the session cookies are always Secure: one sent over plain HTTP is a session given away.
+        var secure = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingAuthStateProvider>();
         services.AddHttpContextAccessor();
@@ -33,7 +35,14 @@ public static class AuthSetup
             cookie.Cookie.SameSite = SameSiteMode.Lax;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
             cookie.SlidingExpiration = true;
+            cookie.Cookie.SecurePolicy = secure;
         });
+        services.ConfigureExternalCookie(cookie => cookie.Cookie.SecurePolicy = secure);
+        // Secure on every HTTPS request, not Always: with Always, ASP.NET Core refuses to render any form on a plain HTTP
+        // request (a 500 on every page behind a TLS proxy that does not forward the scheme). It holds no session.
+        services.AddAntiforgery(antiforgery => antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        services.AddScoped<AccountSignIn>();
+        services.AddSignInRateLimit();
 
         // Cookies carry roles as claims: re-check the security stamp every minute (not Identity's default 30),
         // so that a disabled user or a role change takes effect on the next request after that.

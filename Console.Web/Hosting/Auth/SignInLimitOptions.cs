@@ -1,0 +1,11 @@
+namespace OpsConsole.Web.Hosting.Auth;
+
+/// <summary>How many password sign-ins (and password changes) one client address may try per window.</summary>
+public sealed class SignInLimitOptions
+{
+    public const string Section = "Authentication";
+
+    public int SignInPermitLimit { get; set; } = 10;
+
+    public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
+}
