@@ -20,7 +20,7 @@ public sealed class LockSampler(IDbContextFactory<OpsDbContext> dbFactory, Targe
     private static readonly TimeSpan PrunePeriod = TimeSpan.FromHours(1);
     private readonly ILogger logger = loggers.CreateLogger<LockSampler>();
     // Read by the event subscriber on other threads, written by the loop.
-    private readonly ConcurrentDictionary<Guid, Task> running = new();
+    private readonly ConcurrentDictionary<Guid, (Task Task, CancellationTokenSource Stop)> running = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,7 +29,8 @@ public sealed class LockSampler(IDbContextFactory<OpsDbContext> dbFactory, Targe
         var wake = new SemaphoreSlim(0);
         using var subscription = live.Subscribe(e =>
         {
-            if (e is TargetUpdated updated && !running.ContainsKey(updated.TargetId))
+            // Any edit may have paused, resumed or retired a target: the reconcile reads which ones to sample.
+            if (e is TargetUpdated)
                 wake.Release();
             return Task.CompletedTask;
         });
@@ -57,17 +58,25 @@ public sealed class LockSampler(IDbContextFactory<OpsDbContext> dbFactory, Targe
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
-        await Task.WhenAll(running.Values);
+        await Task.WhenAll(running.Values.Select(r => r.Task));
     }
 
     private async Task StartNewTargetsAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var targets = await db.Targets.AsNoTracking().ToListAsync(ct);
+        var targets = await db.Targets.AsNoTracking().Where(Target.Monitored).ToListAsync(ct);
+        // Paused or retired since the last pass: its sampler stops and closes its connection.
+        foreach (var id in running.Keys.Except(targets.Select(t => t.Id)))
+            if (running.TryRemove(id, out var stopped))
+            {
+                await stopped.Stop.CancelAsync();
+                _ = stopped.Task.ContinueWith(_ => stopped.Stop.Dispose(), TaskScheduler.Default);
+            }
         foreach (var target in targets.Where(t => !running.ContainsKey(t.Id)))
         {
             var sampler = new TargetLockSampler(target, options.Value, connections, monitor, history, live, dbFactory, time, logger);
-            running[target.Id] = Task.Run(() => sampler.RunAsync(ct), CancellationToken.None);
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            running[target.Id] = (Task.Run(() => sampler.RunAsync(stop.Token), CancellationToken.None), stop);
         }
     }
 }
