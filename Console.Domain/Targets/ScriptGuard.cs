@@ -61,12 +61,12 @@ public static class ScriptGuard
                 || Keyword(s, i) == "session" && Keyword(s, i + 1) == "authorization")
                 return $"{verb} SESSION AUTHORIZATION";
         }
-        // set_config(name, …) anywhere: the name must be a literal, and not a role.
+        // set_config(name, …) anywhere: the name must be one plain literal ('ro' || 'le' is not), and not a role.
         for (var i = 0; i + 1 < s.Count; i++)
         {
             if (s[i] is not { Kind: SqlTokenKind.Word, Text: "set_config" } || s[i + 1].Text != "(")
                 continue;
-            if (i + 2 >= s.Count || s[i + 2].Kind != SqlTokenKind.String)
+            if (i + 3 >= s.Count || s[i + 2].Kind != SqlTokenKind.String || s[i + 3].Text != ",")
                 return "set_config with a computed setting name";
             if (RoleSettings.Contains(s[i + 2].Text.Trim().ToLowerInvariant()))
                 return $"set_config('{s[i + 2].Text.Trim()}')";
