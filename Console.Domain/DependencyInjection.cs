@@ -65,6 +65,7 @@ public static class DependencyInjection
         services.AddSingleton<ExternalAccounts>();
         services.AddSingleton<LiveEvents>();
         services.AddSingleton<TargetConnections>();
+        services.AddSingleton<StoreCluster>();
         services.AddSingleton<TargetRegistry>();
         services.AddSingleton<SettingCatalog>();
         services.AddSingleton<ChangeRegistry>();

@@ -23,8 +23,11 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
         await guard.DemandAsync(actor, Permission.RegisterChange, "change.register", $"target:{request.TargetId}", ct);
         RequireDetails(request.Details);
         var target = await targets.GetAsync(request.TargetId, ct);
+        target.DemandActive();
         // Validated against the target's own pg_settings, read now: nothing is saved or executed otherwise.
         var setting = SettingValidator.Validate(await catalog.ReadAsync(target, ct), request.Parameter, request.Value);
+        if (DangerousSettings.Problem(target, setting.Info.Name) is { } danger)
+            throw new DomainRuleException(danger, "Parameter");
         var change = ConfigChange.ForSetting(target.Id, request.Details, setting, actor, time.GetUtcNow());
         return await AddAsync(actor, change, request.SubmitForReview, new { parameter = setting.Info.Name, before = setting.Info.Setting, after = setting.Value }, ct);
     }
@@ -35,7 +38,10 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
         RequireDetails(request.Details);
         RequireText(request.ForwardScript, "ForwardScript", "a forward script", MaxScriptLength);
         RequireText(request.RollbackScript, "RollbackScript", "a rollback script", MaxScriptLength);
+        ScriptGuard.Demand(request.ForwardScript, "ForwardScript");
+        ScriptGuard.Demand(request.RollbackScript, "RollbackScript");
         var target = await targets.GetAsync(request.TargetId, ct);
+        target.DemandActive();
         var change = ConfigChange.ForSql(target.Id, request.Details, request.ForwardScript.Trim(), request.RollbackScript.Trim(), actor, time.GetUtcNow());
         return await AddAsync(actor, change, request.SubmitForReview, new { kind = "sql" }, ct);
     }
@@ -50,6 +56,7 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
         if (!string.IsNullOrWhiteSpace(request.RollbackWebhookUrl) && webhooks.Problem(request.RollbackWebhookUrl) is { } webhookProblem)
             throw new DomainRuleException(webhookProblem, "RollbackWebhookUrl");
         var target = await targets.GetAsync(request.TargetId, ct);
+        target.DemandActive();
         var change = ConfigChange.ForExternal(target.Id, request.Details, request.Description.Trim(), request.RollbackSteps.Trim(),
             request.RollbackWebhookUrl, actor, time.GetUtcNow());
         return await AddAsync(actor, change, request.SubmitForReview, new { kind = "external" }, ct);

@@ -51,7 +51,7 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
     {
         List<Guid> ids;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            ids = await db.Targets.Select(t => t.Id).ToListAsync(ct);
+            ids = await db.Targets.Where(Target.Monitored).Select(t => t.Id).ToListAsync(ct);
         foreach (var id in ids)
             if ((!backoff.TryGetValue(id, out var wait) || time.GetUtcNow() >= wait.NextTry) && await locks.TryTakeAsync(DriftLock(id), ct) is not null)
                 await CheckAsync(id, ct);

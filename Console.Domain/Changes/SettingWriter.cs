@@ -12,8 +12,11 @@ public sealed class SettingWriter(TargetConnections connections, TimeProvider ti
 {
     private static readonly TimeSpan VerifyDeadline = TimeSpan.FromSeconds(5);
 
+    /// <summary>Sets a value, for apply and rollback alike; a dangerous setting the target does not allow is refused here, before anything runs.</summary>
     public Task SetAsync(Target target, string parameter, string value, CancellationToken ct) =>
-        AlterAndReloadAsync(target, SettingSql.AlterSystemSet(parameter, value), ct);
+        DangerousSettings.Problem(target, parameter) is { } danger
+            ? Task.FromException(new TargetSafetyException(danger))
+            : AlterAndReloadAsync(target, SettingSql.AlterSystemSet(parameter, value), ct);
 
     public Task ResetAsync(Target target, string parameter, CancellationToken ct) =>
         AlterAndReloadAsync(target, SettingSql.AlterSystemReset(parameter), ct);

@@ -28,7 +28,7 @@ public sealed class LockSampler(IDbContextFactory<OpsDbContext> dbFactory, Targe
     private static readonly TimeSpan PrunePeriod = TimeSpan.FromHours(1);
     private readonly ILogger logger = loggers.CreateLogger<LockSampler>();
     // Read by the event subscriber on other threads, written by the loop.
-    private readonly ConcurrentDictionary<Guid, Task> running = new();
+    private readonly ConcurrentDictionary<Guid, (Task Task, CancellationTokenSource Stop)> running = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,7 +37,8 @@ public sealed class LockSampler(IDbContextFactory<OpsDbContext> dbFactory, Targe
         var wake = new SemaphoreSlim(0);
         using var subscription = live.Subscribe(e =>
         {
-            if (e is TargetUpdated updated && !running.ContainsKey(updated.TargetId))
+            // Any edit may have paused, resumed or retired a target: the reconcile reads which ones to sample.
+            if (e is TargetUpdated)
                 wake.Release();
             return Task.CompletedTask;
         });
@@ -58,7 +59,7 @@ public sealed class LockSampler(IDbContextFactory<OpsDbContext> dbFactory, Targe
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
-        await Task.WhenAll([.. running.Values, pruning]);
+        await Task.WhenAll([.. running.Values.Select(r => r.Task), pruning]);
     }
 
     private async Task PruneAsync(CancellationToken ct)
@@ -82,13 +83,21 @@ public sealed class LockSampler(IDbContextFactory<OpsDbContext> dbFactory, Targe
     private async Task StartNewTargetsAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var targets = await db.Targets.AsNoTracking().ToListAsync(ct);
+        var targets = await db.Targets.AsNoTracking().Where(Target.Monitored).ToListAsync(ct);
+        // Paused or retired since the last pass: its sampler stops, closes its connection and lets its store lock go.
+        foreach (var id in running.Keys.Except(targets.Select(t => t.Id)))
+            if (running.TryRemove(id, out var stopped))
+            {
+                await stopped.Stop.CancelAsync();
+                _ = stopped.Task.ContinueWith(_ => stopped.Stop.Dispose(), TaskScheduler.Default);
+            }
         foreach (var target in targets.Where(t => !running.ContainsKey(t.Id)))
         {
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             // A new sampler at every hold: its first tick after a takeover sets the counters' baseline afresh.
-            running[target.Id] = Task.Run(() => locks.RunWhileHoldingAsync(SamplerLock(target.Id),
+            running[target.Id] = (Task.Run(() => locks.RunWhileHoldingAsync(SamplerLock(target.Id),
                 token => new TargetLockSampler(target, options.Value, connections, monitor, history, live, dbFactory, time, logger).RunAsync(token),
-                ct), CancellationToken.None);
+                stop.Token), CancellationToken.None), stop);
         }
     }
 }

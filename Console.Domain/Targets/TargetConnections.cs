@@ -9,20 +9,32 @@ namespace OpsConsole.Domain.Targets;
 /// </summary>
 public sealed class TargetConnections(IDataProtectionProvider protection)
 {
+    /// <summary>
+    /// Every target session reads '…' literally, whatever the role's or database's defaults say: the quoting of
+    /// ALTER SYSTEM values (SettingSql) and the script lexer (SqlTokenizer) both rely on it. Last on the command
+    /// line, so it wins over any -c the connection string brings.
+    /// </summary>
+    private const string StandardStrings = "-c standard_conforming_strings=on";
+
     private readonly IDataProtector protector = protection.CreateProtector("OpsConsole.Targets.ConnectionString");
 
     public string Protect(string connectionString) => protector.Protect(connectionString);
 
     public string Unprotect(Target target) => protector.Unprotect(target.ProtectedConnectionString);
 
-    public async Task<NpgsqlConnection> OpenAsync(Target target, CancellationToken ct, int statementTimeoutSeconds = 5)
+    public Task<NpgsqlConnection> OpenAsync(Target target, CancellationToken ct, int statementTimeoutSeconds = 5) =>
+        OpenAsync(Unprotect(target), ct, statementTimeoutSeconds);
+
+    /// <summary>A pooled connection from a connection string not saved yet (a registration or rotation being tested).</summary>
+    public async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken ct, int statementTimeoutSeconds = 5)
     {
-        var builder = new NpgsqlConnectionStringBuilder(Unprotect(target))
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
             Timeout = 3,
             CommandTimeout = statementTimeoutSeconds,
             ApplicationName = "OpsConsole",
         };
+        builder.Options = WithStandardStrings(builder.Options);
         return await OpenAsync(builder, ct);
     }
 
@@ -38,10 +50,13 @@ public sealed class TargetConnections(IDataProtectionProvider protection)
             CommandTimeout = (int)Math.Ceiling(statementTimeout.TotalSeconds) + 1,
             ApplicationName = applicationName,
             Pooling = false,
-            Options = $"-c statement_timeout={(int)statementTimeout.TotalMilliseconds} -c lock_timeout={(int)statementTimeout.TotalMilliseconds}",
         };
+        builder.Options = WithStandardStrings(
+            $"{builder.Options} -c statement_timeout={(int)statementTimeout.TotalMilliseconds} -c lock_timeout={(int)statementTimeout.TotalMilliseconds}");
         return await OpenAsync(builder, ct);
     }
+
+    private static string WithStandardStrings(string? options) => $"{options} {StandardStrings}".Trim();
 
     private static async Task<NpgsqlConnection> OpenAsync(NpgsqlConnectionStringBuilder builder, CancellationToken ct)
     {

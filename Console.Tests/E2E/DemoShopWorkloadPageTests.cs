@@ -11,8 +11,8 @@ public sealed class DemoShopWorkloadPageTests(ConsoleAppFixture fixture, Browser
     [Fact]
     public async Task Admin_StartsTheShop_SeesCheckoutsCount_IsToldAboutABadSetting_AndStopsIt()
     {
-        // The shop's own database in the shared cluster: the workload creates its tables and changes no settings.
-        await fixture.App.Service<TargetRegistry>().EnsureRegisteredAsync("shop", TargetEnvironment.Other, await postgres.CreateEmptyDatabaseAsync("shopui"));
+        // The shop's own database in the shared targets cluster: the workload creates its tables and changes no settings.
+        await fixture.App.Service<TargetRegistry>().EnsureRegisteredAsync("shop", TargetEnvironment.Other, await postgres.CreateTargetDatabaseAsync("shopui"));
         var page = await browser.NewPageAsync(fixture.App.BaseUrl);
         await page.SignInAsync("admin", ConsoleApp.AdminPassword);
         await page.GetByRole(AriaRole.Link, new() { Name = "Workload" }).ClickAsync();

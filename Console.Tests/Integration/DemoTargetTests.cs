@@ -9,7 +9,7 @@ public sealed class DemoTargetTests(PostgresClusterFixture postgres)
     public async Task WithADemoShopConnection_TheShopTargetIsRegisteredOnStart_OnlyOnce()
     {
         var store = await postgres.CreateStoreAsync("demo");
-        var shop = await postgres.CreateEmptyDatabaseAsync("shop");
+        var shop = await postgres.CreateTargetDatabaseAsync("shop");
         var settings = new Dictionary<string, string?> { ["ConnectionStrings:Shop"] = shop };
 
         await using (var first = new ConsoleApp(store, settings))

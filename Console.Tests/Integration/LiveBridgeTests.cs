@@ -63,7 +63,7 @@ public sealed class LiveBridgeTests(TwoConsolesFixture consoles, PostgresCluster
     {
         using var onB = new Recorder(consoles.B);
         var targetId = await consoles.A.Service<TargetRegistry>().RegisterAsync(Actor.System, $"bridge-{Guid.NewGuid():N}"[..20],
-            TargetEnvironment.Staging, await postgres.CreateEmptyDatabaseAsync("bridge_target"));
+            TargetEnvironment.Staging, await postgres.CreateTargetDatabaseAsync("bridge_target"));
 
         var change = await consoles.A.Service<ChangeRegistry>().RegisterExternalAsync(Actor.System, new ExternalChangeRequest(targetId,
             "Resize the connection pool", "Put the old pool size back", null,

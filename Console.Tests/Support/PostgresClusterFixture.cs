@@ -16,6 +16,11 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
     private const string Template = "ops_template";
     private static int counter;
     private string root = "";
+    private readonly string targetsRoot = NewTempFolder("targets");
+    private readonly Lazy<Task<EmbeddedPostgres>> targets;
+
+    public PostgresClusterFixture() =>
+        targets = new(() => EmbeddedPostgres.StartAsync(targetsRoot, durable: false), LazyThreadSafetyMode.ExecutionAndPublication);
 
     public EmbeddedPostgres Cluster { get; private set; } = null!;
 
@@ -48,6 +53,18 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
         return Cluster.ConnectionString(name);
     }
 
+    /// <summary>
+    /// An empty database in a second shared cluster, for tests that register it as a target: the console refuses a
+    /// target in its store's cluster. Started on first use. Tests that change a target's settings need a cluster of their own.
+    /// </summary>
+    public async Task<string> CreateTargetDatabaseAsync(string purpose)
+    {
+        var cluster = await targets.Value;
+        var name = $"{Sanitize(purpose)}_{Interlocked.Increment(ref counter)}_{Environment.ProcessId}";
+        await cluster.EnsureDatabaseAsync(name);
+        return cluster.ConnectionString(name);
+    }
+
     public static OpsDbContext ContextFor(string connectionString) =>
         new((DbContextOptions<OpsDbContext>)new DbContextOptionsBuilder<OpsDbContext>().UseConsoleStore(connectionString).Options);
 
@@ -55,6 +72,9 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
     {
         await Cluster.DisposeAsync();
         TryDelete(root);
+        if (targets.IsValueCreated)
+            await (await targets.Value).DisposeAsync();
+        TryDelete(targetsRoot);
     }
 
     /// <summary>A folder under the system temp folder, reachable by the postgres OS user when tests run as root.</summary>

@@ -204,7 +204,7 @@ public static class ChangeEndpoints
             Take: ParseInt(take, "take", 50, 1, 500, errors));
         if (!string.IsNullOrWhiteSpace(target))
         {
-            var named = (await targets.ListAsync(ct)).FirstOrDefault(t => t.Name == target.Trim());
+            var named = (await targets.ListAsync(includeRetired: true, ct)).FirstOrDefault(t => t.Name == target.Trim());
             if (named is null)
                 errors["target"] = [$"There is no target named '{Shorten(target)}'."];
             else

@@ -15,5 +15,6 @@ internal sealed class TargetConfiguration : IEntityTypeConfiguration<Target>
         target.Property(t => t.Environment).HasConversion<string>().HasMaxLength(20);
         target.Property(t => t.ServerVersion).HasMaxLength(50);
         target.Property(t => t.LastError).HasMaxLength(1000);
+        target.Property(t => t.ScriptRole).HasMaxLength(63);
     }
 }

@@ -844,6 +844,9 @@ namespace OpsConsole.Domain.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("AllowDangerousSettings")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -864,12 +867,22 @@ namespace OpsConsole.Domain.Data.Migrations
                         .HasMaxLength(63)
                         .HasColumnType("character varying(63)");
 
+                    b.Property<DateTimeOffset?>("PausedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ProtectedConnectionString")
                         .IsRequired()
                         .HasColumnType("text");
 
                     b.Property<bool?>("Reachable")
                         .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ScriptRole")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
 
                     b.Property<string>("ServerVersion")
                         .HasMaxLength(50)

@@ -16,13 +16,15 @@ public partial class TargetsPage : IDisposable
     private string? name, connectionString;
     private TargetEnvironment environment = TargetEnvironment.Production;
     private IDisposable? subscription;
+    private Guid? editing;
 
     protected override void OnInitialized() =>
         subscription = Live.Subscribe(e => e is TargetUpdated ? InvokeAsync(async () => { await ReloadAsync(); StateHasChanged(); }) : Task.CompletedTask);
 
     protected override Task OnInitializedAsync() => ReloadAsync();
 
-    private async Task ReloadAsync() => targets = await Targets.ListAsync();
+    // Retired targets stay listed here, as history; pickers elsewhere leave them out.
+    private async Task ReloadAsync() => targets = await Targets.ListAsync(includeRetired: true);
 
     private async Task RegisterAsync()
     {

@@ -46,7 +46,7 @@ public partial class ChangesPage : IDisposable
         actor = (await AuthState).User.ToActor();
         canRegister = actor.Can(Permission.RegisterChange);
         canRollBack = actor.Can(Permission.RollbackChange);
-        targets = await Targets.ListAsync();
+        targets = await Targets.ListAsync(includeRetired: true); // a retired target's changes are still history to filter
         await ReloadAsync();
     }
 
