@@ -13,6 +13,8 @@ namespace OpsConsole.Tests.Support;
 public sealed class ConsoleApp : WebApplicationFactory<Program>
 {
     public const string AdminPassword = "Admin-Passw0rd!";
+    /// <summary>Every test console signs audit checkpoints, so that tests exercise them as production would.</summary>
+    public const string CheckpointKey = "test-console-audit-checkpoint-key-0123456789";
     private readonly string connectionString;
     private readonly IReadOnlyDictionary<string, string?> settings;
 
@@ -51,6 +53,7 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>
         {
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Serilog:WriteTo:File:Args:path"] = Path.Combine(LogFolder, "opsconsole-.json"),
+            ["Audit:CheckpointKey"] = CheckpointKey,
         };
         foreach (var (key, value) in settings)
             overrides[key] = value;
