@@ -44,6 +44,49 @@ public sealed class AuditCheckpointTests(PostgresClusterFixture postgres)
     }
 
     [Fact]
+    public async Task ARunningConsole_CheckpointsNewEntriesEveryInterval_IntoTheStoreAndTheLogFile_WithoutTheKey()
+    {
+        var store = await postgres.CreateStoreAsync("cprunning");
+        await using var app = new ConsoleApp(store, new Dictionary<string, string?>
+        {
+            ["Audit:CheckpointInterval"] = "00:00:01",
+            ["Serilog:MinimumLevel:Default"] = "Information",
+        });
+        _ = app.BaseUrl;
+        await WriteAsync(store, 2);
+        long head;
+        await using (var db = PostgresClusterFixture.ContextFor(store))
+            head = await db.AuditEntries.MaxAsync(e => e.Sequence, TestContext.Current.CancellationToken);
+
+        var checkpoint = await Poll.UntilAsync(async () =>
+        {
+            await using var db = PostgresClusterFixture.ContextFor(store);
+            return await db.AuditCheckpoints.AsNoTracking().FirstOrDefaultAsync(c => c.Sequence == head);
+        }, c => c is not null, TimeSpan.FromSeconds(30), $"a checkpoint at entry {head}");
+        var logged = await Poll.UntilAsync(() => ReadLogsAsync(app.LogFolder), text => text.Contains(checkpoint!.Signature),
+            TimeSpan.FromSeconds(30), "the checkpoint in the log file");
+
+        Assert.True(Signer(ConsoleApp.CheckpointKey).Verifies(checkpoint!));
+        Assert.Contains($"\"AuditSequence\":{head},\"AuditHash\":\"{checkpoint!.Hash}\"", logged);
+        Assert.DoesNotContain(ConsoleApp.CheckpointKey, logged);
+    }
+
+    [Fact]
+    public async Task AStoppingConsole_CheckpointsWhatWasWrittenSinceItsLastCheckpoint()
+    {
+        var store = await postgres.CreateStoreAsync("cpstop");
+        await using (var app = new ConsoleApp(store, new Dictionary<string, string?> { ["Audit:CheckpointInterval"] = "01:00:00" }))
+        {
+            _ = app.BaseUrl;
+            await WriteAsync(store, 3);
+        }
+
+        await using var db = PostgresClusterFixture.ContextFor(store);
+        var head = await db.AuditEntries.MaxAsync(e => e.Sequence, TestContext.Current.CancellationToken);
+        Assert.Equal(head, await db.AuditCheckpoints.MaxAsync(c => c.Sequence, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task TwoWritersOnOneHead_WriteOneCheckpoint()
     {
         var store = await postgres.CreateStoreAsync("cptwo");
@@ -185,6 +228,17 @@ public sealed class AuditCheckpointTests(PostgresClusterFixture postgres)
         Assert.True(result.Intact);
         Assert.False(result.TailChecked);
         Assert.Contains("Tail checkpoints are off (no Audit:CheckpointKey)", result.Message);
+    }
+
+    private static async Task<string> ReadLogsAsync(string folder)
+    {
+        var texts = new List<string>();
+        foreach (var file in Directory.GetFiles(folder, "*.json"))
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            texts.Add(await new StreamReader(stream).ReadToEndAsync());
+        }
+        return string.Join('\n', texts);
     }
 
     private static AuditChain ChainOf(string store) => new(new StoreFactory(store), Signer());
