@@ -65,6 +65,8 @@ public sealed class AuditChain(IDbContextFactory<OpsDbContext> dbFactory, AuditC
         var problems = new List<string>();
         long? firstBroken = null;
         var (count, last, lastHash) = (0L, 0L, Genesis);
+        // Past the first broken link or rewritten checkpoint, every later one follows from it: each is named once.
+        var (linkBroken, rewriteNamed) = (false, false);
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         // Read as the trigger saw it: the same text forms of time and details.
@@ -81,18 +83,19 @@ public sealed class AuditChain(IDbContextFactory<OpsDbContext> dbFactory, AuditC
                 count++;
                 var sequence = reader.GetInt64(0);
                 var hash = reader.GetString(9);
-                if (firstBroken is null)
+                if (!linkBroken)
                 {
                     var canonical = Canonical(sequence, reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                         reader.GetString(5), reader.GetString(6), reader.GetString(7));
                     if (sequence != last + 1)
-                        Broken(last + 1, $"Broken at entry {last + 1}: it is missing (the next entry is {sequence}).");
+                        linkBroken = Broken(last + 1, $"Broken at entry {last + 1}: it is missing (the next entry is {sequence}).");
                     else if (reader.GetString(8) != lastHash || hash != HashOf(lastHash, canonical))
-                        Broken(sequence, $"Broken at entry {sequence}: its content or link does not match its hash.");
+                        linkBroken = Broken(sequence, $"Broken at entry {sequence}: its content or link does not match its hash.");
                 }
                 // A rewritten history can be a consistent chain of its own: a checkpoint still remembers the old hash.
-                if (atCheckpoint.TryGetValue(sequence, out var checkpoint) && checkpoint.Hash != hash)
-                    Broken(sequence, $"Entry {sequence} differs from the checkpoint at {sequence} ({Written(checkpoint)}): history was rewritten from there or earlier.");
+                if (!rewriteNamed && atCheckpoint.TryGetValue(sequence, out var checkpoint) && checkpoint.Hash != hash)
+                    rewriteNamed = Broken(sequence,
+                        $"Entry {sequence} differs from the checkpoint at {sequence} ({Written(checkpoint)}): history was rewritten from there or earlier.");
                 (last, lastHash) = (sequence, hash);
             }
         }
@@ -110,10 +113,11 @@ public sealed class AuditChain(IDbContextFactory<OpsDbContext> dbFactory, AuditC
             : $"Intact, {count} entries. {TailNote(trusted.LastOrDefault())}";
         return new ChainVerification(problems.Count == 0, count, firstBroken, message, problems, trusted.Count, signer.Enabled);
 
-        void Broken(long sequence, string problem)
+        bool Broken(long sequence, string problem)
         {
             firstBroken = Math.Min(firstBroken ?? long.MaxValue, sequence);
             problems.Add(problem);
+            return true;
         }
     }
 
