@@ -57,6 +57,8 @@ public static class DependencyInjection
         services.AddSingleton<AuditLog>();
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<AuditChain>();
+        services.AddSingleton<AuditExports>();
+        AddAuditCheckpoints(services);
         services.AddSingleton<AccessGuard>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<AdminBootstrap>();
@@ -109,6 +111,7 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<InstanceHeartbeat>());
         services.AddHostedService(sp => sp.GetRequiredService<DriftDetector>());
         services.AddHostedService(sp => sp.GetRequiredService<LockSampler>());
+        services.AddHostedService(sp => sp.GetRequiredService<AuditCheckpointWriter>());
         services.AddShopWorkload();
         return builder;
     }
@@ -126,6 +129,17 @@ public static class DependencyInjection
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<StoreLocks>(sp,
             sp.GetRequiredService<IConfiguration>().GetConnectionString(StoreSetup.ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{StoreSetup.ConnectionStringName} is not set.")));
+    }
+
+    private static void AddAuditCheckpoints(IServiceCollection services)
+    {
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
+            .Validate(o => o.CheckpointInterval >= TimeSpan.FromSeconds(1), "Audit:CheckpointInterval must be at least 1 second.")
+            .Validate(o => string.IsNullOrEmpty(o.CheckpointKey) || o.CheckpointKey.Length >= AuditOptions.MinKeyLength,
+                $"Audit:CheckpointKey must be at least {AuditOptions.MinKeyLength} characters (or unset, which turns checkpoints off).")
+            .ValidateOnStart();
+        services.AddSingleton<AuditCheckpointSigner>();
+        services.AddSingleton<AuditCheckpointWriter>();
     }
 
     /// <summary>The demo shop's traffic. Registered after StoreInitializer, which registers the shop target first.</summary>

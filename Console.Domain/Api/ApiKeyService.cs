@@ -67,7 +67,7 @@ public sealed class ApiKeyService(IDbContextFactory<OpsDbContext> dbFactory, Acc
 
     public async Task RevokeAsync(Actor actor, Guid id, CancellationToken ct = default)
     {
-        await guard.DemandAsync(actor, Permission.ManageApiKeys, "apikey.revoke", $"apikey:{id}", ct);
+        await guard.DemandAsync(actor, Permission.ManageApiKeys, "apikey.revoke", (db, c) => AuditSubjects.ApiKeyAsync(db, id, c), ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct)
             ?? throw new DomainRuleException("That API key does not exist.");

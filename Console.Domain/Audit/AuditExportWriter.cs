@@ -2,15 +2,30 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CsvHelper;
+using CsvHelper.Configuration;
 
 namespace OpsConsole.Domain.Audit;
 
-/// <summary>Writes audit entries as RFC 4180 CSV or as a JSON array, flushing as it goes so that large exports stream.</summary>
+/// <summary>Writes audit entries as RFC 4180 CSV (safe to open in a spreadsheet) or as a JSON array, flushing as it goes so that large exports stream.</summary>
 public static class AuditExportWriter
 {
     public static readonly string[] CsvColumns = ["Sequence", "At", "Actor", "Action", "Subject", "Outcome", "Details", "Hash"];
     private const int FlushEvery = 500;
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>The characters that make a spreadsheet read a cell as a formula (or a formula's continuation).</summary>
+    public static readonly char[] FormulaStarts = ['=', '+', '-', '@', '\t', '\r'];
+
+    /// <summary>
+    /// Actor names, subjects and details come from users: a cell that a spreadsheet would run as a formula
+    /// (<c>=HYPERLINK(…)</c>) starts with a <c>'</c> instead, which spreadsheets show as text and do not print.
+    /// </summary>
+    private static readonly CsvConfiguration SafeCsv = new(CultureInfo.InvariantCulture)
+    {
+        InjectionOptions = InjectionOptions.Escape,
+        InjectionCharacters = FormulaStarts,
+        InjectionEscapeCharacter = '\'',
+    };
 
     /// <summary>Microsecond precision, as the store keeps it, always in UTC.</summary>
     public static string IsoUtc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
@@ -18,7 +33,7 @@ public static class AuditExportWriter
     public static async Task<int> WriteCsvAsync(IAsyncEnumerable<AuditEntry> entries, Stream output, CancellationToken ct = default)
     {
         await using var text = new StreamWriter(output, Utf8NoBom, leaveOpen: true);
-        await using var csv = new CsvWriter(text, CultureInfo.InvariantCulture, leaveOpen: true);
+        await using var csv = new CsvWriter(text, SafeCsv, leaveOpen: true);
         foreach (var column in CsvColumns)
             csv.WriteField(column);
         await csv.NextRecordAsync();

@@ -21,7 +21,7 @@ public sealed class ChangeApplier(IDbContextFactory<OpsDbContext> dbFactory, Tar
 {
     public async Task<ApplyResult> ApplyAsync(Actor actor, Guid changeId, CancellationToken ct = default)
     {
-        await guard.DemandAsync(actor, Permission.ApplyChange, "change.apply", $"change:{changeId}", ct);
+        await guard.DemandAsync(actor, Permission.ApplyChange, "change.apply", (db, c) => AuditSubjects.ChangeAsync(db, changeId, c), ct);
         var started = Stopwatch.StartNew();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);

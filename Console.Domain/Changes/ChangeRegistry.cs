@@ -20,7 +20,7 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
 
     public async Task<ConfigChange> RegisterSettingAsync(Actor actor, SettingChangeRequest request, CancellationToken ct = default)
     {
-        await guard.DemandAsync(actor, Permission.RegisterChange, "change.register", $"target:{request.TargetId}", ct);
+        await guard.DemandAsync(actor, Permission.RegisterChange, "change.register", (db, c) => AuditSubjects.TargetAsync(db, request.TargetId, c), ct);
         RequireDetails(request.Details);
         var target = await targets.GetAsync(request.TargetId, ct);
         target.DemandActive();
@@ -34,7 +34,7 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
 
     public async Task<ConfigChange> RegisterSqlAsync(Actor actor, SqlChangeRequest request, CancellationToken ct = default)
     {
-        await guard.DemandAsync(actor, Permission.RegisterChange, "change.register", $"target:{request.TargetId}", ct);
+        await guard.DemandAsync(actor, Permission.RegisterChange, "change.register", (db, c) => AuditSubjects.TargetAsync(db, request.TargetId, c), ct);
         RequireDetails(request.Details);
         RequireText(request.ForwardScript, "ForwardScript", "a forward script", MaxScriptLength);
         RequireText(request.RollbackScript, "RollbackScript", "a rollback script", MaxScriptLength);
@@ -48,7 +48,7 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
 
     public async Task<ConfigChange> RegisterExternalAsync(Actor actor, ExternalChangeRequest request, CancellationToken ct = default)
     {
-        await guard.DemandAsync(actor, Permission.RegisterChange, "change.register", $"target:{request.TargetId}", ct);
+        await guard.DemandAsync(actor, Permission.RegisterChange, "change.register", (db, c) => AuditSubjects.TargetAsync(db, request.TargetId, c), ct);
         RequireDetails(request.Details);
         RequireText(request.Description, "Description", "a description", MaxTextLength);
         RequireText(request.RollbackSteps, "RollbackSteps", "the manual rollback steps", MaxTextLength);
@@ -137,7 +137,7 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
     private async Task MutateAsync(Actor actor, Guid changeId, Permission permission, string action, Action<ConfigChange, DateTimeOffset> mutate,
         object? details, CancellationToken ct)
     {
-        await guard.DemandAsync(actor, permission, action, $"change:{changeId}", ct);
+        await guard.DemandAsync(actor, permission, action, (db, c) => AuditSubjects.ChangeAsync(db, changeId, c), ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var change = await LockAsync(db, changeId, ct);

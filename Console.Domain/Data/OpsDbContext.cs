@@ -17,6 +17,7 @@ namespace OpsConsole.Domain.Data;
 public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : IdentityDbContext<OpsUser>(options), IDataProtectionKeyContext
 {
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
     public DbSet<Target> Targets => Set<Target>();
     public DbSet<ConfigChange> Changes => Set<ConfigChange>();
     public DbSet<SettingSnapshot> SettingSnapshots => Set<SettingSnapshot>();

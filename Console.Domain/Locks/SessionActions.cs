@@ -43,7 +43,7 @@ public sealed class SessionActions(IDbContextFactory<OpsDbContext> dbFactory, Ta
     public async Task<SessionActionResult> RunAsync(Actor actor, Guid targetId, int pid, string reason, SessionAction action, CancellationToken ct = default)
     {
         var name = action == SessionAction.TerminateSession ? "session.terminate" : "session.cancel";
-        await guard.DemandAsync(actor, Permission.TerminateSession, name, $"session:{pid}", ct);
+        await guard.DemandAsync(actor, Permission.TerminateSession, name, (db, c) => AuditSubjects.SessionAsync(db, targetId, pid, c), ct);
         reason = (reason ?? "").Trim();
         if (reason.Length == 0)
             throw new DomainRuleException("Say why: the reason goes into the audit trail.", "Reason");

@@ -38,7 +38,7 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
     {
         var steps = new List<RollbackStepResult>();
         var clock = Stopwatch.StartNew();
-        await guard.DemandAsync(actor, Permission.RollbackChange, "change.rollback", $"change:{request.ChangeId}", ct);
+        await guard.DemandAsync(actor, Permission.RollbackChange, "change.rollback", (db, c) => AuditSubjects.ChangeAsync(db, request.ChangeId, c), ct);
         if (string.IsNullOrWhiteSpace(request.Reason))
             throw new DomainRuleException("Say why the change is rolled back.", "Reason");
         Report(RollbackStep.Authorize, true, $"{actor.Name} may roll back changes.");

@@ -55,7 +55,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AccessGuard 
 
     public async Task SetRolesAsync(Actor actor, string userId, IReadOnlyList<string> roles, CancellationToken ct = default)
     {
-        await guard.DemandAsync(actor, Permission.ManageUsers, "user.roles", $"user:{userId}", ct);
+        await guard.DemandAsync(actor, Permission.ManageUsers, "user.roles", (db, c) => AuditSubjects.UserAsync(db, userId, c), ct);
         RequireKnownRoles(roles);
 
         await InTransactionAsync(async (users, db) =>
@@ -75,7 +75,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AccessGuard 
 
     public async Task SetDisabledAsync(Actor actor, string userId, bool disabled, CancellationToken ct = default)
     {
-        await guard.DemandAsync(actor, Permission.ManageUsers, disabled ? "user.disable" : "user.enable", $"user:{userId}", ct);
+        await guard.DemandAsync(actor, Permission.ManageUsers, disabled ? "user.disable" : "user.enable", (db, c) => AuditSubjects.UserAsync(db, userId, c), ct);
 
         await InTransactionAsync(async (users, db) =>
         {

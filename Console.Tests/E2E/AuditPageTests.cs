@@ -44,12 +44,14 @@ public sealed class AuditPageTests(ConsoleAppFixture fixture, BrowserFixture bro
     public async Task VerifyChain_OnAnUntouchedLog_SaysIntactWithTheNumberOfEntries()
     {
         await WriteAsync(fixture.ConnectionString, "test.verify_1", "test.verify_2");
+        await fixture.App.Service<AuditCheckpointWriter>().WriteAsync(TestContext.Current.CancellationToken);
         var page = await AuditPageAsync(fixture.App);
         var entries = await CountAsync(fixture.ConnectionString);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify chain" }).ClickAsync();
 
-        await Expect(page.GetByTestId("chain-result")).ToHaveTextAsync($"Intact, {entries} entries.");
+        await Expect(page.GetByTestId("chain-result")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(
+            $@"^Intact, {entries} entries\. The chain head and the checkpoints agree \(the newest at entry \d+, written .+\)\.$"));
         await Expect(page.GetByTestId("chain-result")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-alert-.*success"));
     }
 
@@ -77,6 +79,33 @@ public sealed class AuditPageTests(ConsoleAppFixture fixture, BrowserFixture bro
     }
 
     [Fact]
+    public async Task VerifyChain_AfterASuperuserDeletesTheNewestEntriesAndRewindsTheHead_NamesTheGap()
+    {
+        // Its own store: a broken chain would fail every other test that verifies the shared one.
+        var store = await postgres.CreateStoreAsync("auditgap");
+        await using var app = new ConsoleApp(store);
+        // Signed in first: whatever signing in records comes before the entries deleted below.
+        var page = await AuditPageAsync(app);
+        await WriteAsync(store, "test.gap_1", "test.gap_2", "test.gap_3", "test.gap_4", "test.gap_5");
+        var checkpoint = await app.Service<AuditCheckpointWriter>().WriteAsync(TestContext.Current.CancellationToken);
+        var last = await SequenceOfAsync(store, "test.gap_5");
+        Assert.Equal(last, checkpoint!.Sequence);
+        await ExecuteAsync(store, $"""
+            ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only;
+            DELETE FROM audit_entries WHERE "Sequence" > {last - 2};
+            ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only;
+            UPDATE audit_chain_head SET last_sequence = {last - 2}, last_hash = (SELECT "Hash" FROM audit_entries WHERE "Sequence" = {last - 2});
+            """);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify chain" }).ClickAsync();
+
+        var result = page.GetByTestId("chain-result");
+        await Expect(result).ToHaveTextAsync(
+            $"Entries {last - 1} to {last} are missing: the checkpoint at {last} (written {checkpoint.At.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z) saw them.");
+        await Expect(result).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-alert-.*error"));
+    }
+
+    [Fact]
     public async Task ExportCsv_DownloadsTheFilteredEntries()
     {
         await WriteAsync(fixture.ConnectionString, "test.export_kept", "test.export_other", "test.export_kept");
@@ -96,6 +125,13 @@ public sealed class AuditPageTests(ConsoleAppFixture fixture, BrowserFixture bro
         Assert.Equal(2, rows.Count);
         Assert.All(rows, row => Assert.Equal("test.export_kept", row.Action));
         Assert.All(rows, row => Assert.Contains("\"note\": \"a, \\\"b\\\"\"", row.Details));
+
+        // Who exported what, and how: on record before the file was written.
+        await using var db = PostgresClusterFixture.ContextFor(fixture.ConnectionString);
+        var exports = await db.AuditEntries.Where(e => e.Action == AuditExports.Action && e.ActorName == "admin").ToListAsync(TestContext.Current.CancellationToken);
+        var export = Assert.Single(exports, e => e.Details.Contains("test.export_kept"));
+        Assert.Equal(AuditExports.Subject, export.Subject);
+        Assert.Contains("\"format\": \"csv\"", export.Details);
     }
 
     private static async Task WriteAsync(string store, params string[] actions)

@@ -22,7 +22,7 @@ public sealed class AuditChainTests(PostgresClusterFixture postgres)
 
         Assert.True(result.Intact, result.Message);
         Assert.Equal(20, result.Entries);
-        Assert.Equal("Intact, 20 entries.", result.Message);
+        Assert.StartsWith("Intact, 20 entries.", result.Message);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class AuditChainTests(PostgresClusterFixture postgres)
         Assert.Equal(3, result.Entries);
     }
 
-    private static AuditChain ChainOf(string connectionString) => new(new StoreFactory(connectionString));
+    private static AuditChain ChainOf(string connectionString) => new(new StoreFactory(connectionString), AuditCheckpointTests.Signer());
 
     private static async Task WriteAsync(string connectionString, string action)
     {

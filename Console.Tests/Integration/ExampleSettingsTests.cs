@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OpsConsole.Domain.Api;
+using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Data;
@@ -31,6 +32,7 @@ public sealed class ExampleSettingsTests
         { ShopWorkloadOptions.Section, typeof(ShopWorkloadOptions) },
         { IngestOptions.Section, typeof(IngestOptions) },
         { CheckoutOptions.Section, typeof(CheckoutOptions) },
+        { AuditOptions.Section, typeof(AuditOptions) },
     };
 
     [Theory]

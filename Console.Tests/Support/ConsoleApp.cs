@@ -14,6 +14,8 @@ namespace OpsConsole.Tests.Support;
 public sealed class ConsoleApp : WebApplicationFactory<Program>
 {
     public const string AdminPassword = "Admin-Passw0rd!";
+    /// <summary>Every test console signs audit checkpoints, so that tests exercise them as production would.</summary>
+    public const string CheckpointKey = "test-console-audit-checkpoint-key-0123456789";
     private readonly string connectionString;
     private readonly IReadOnlyDictionary<string, string?> settings;
     private readonly Action<IServiceCollection>? services;
@@ -56,6 +58,7 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>
             ["Serilog:WriteTo:File:Args:path"] = Path.Combine(LogFolder, "opsconsole-.json"),
             // Every test signs in from 127.0.0.1, many times a minute on a shared console; the limit has tests of its own.
             ["Authentication:SignInPermitLimit"] = "10000",
+            ["Audit:CheckpointKey"] = CheckpointKey,
         };
         foreach (var (key, value) in settings)
             overrides[key] = value;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.WebUtilities;
 using OpsConsole.Domain.Audit;
+using OpsConsole.Web.Hosting.Auth;
 
 namespace OpsConsole.Web.Api;
 
@@ -19,15 +20,18 @@ public static class AuditEndpoints
             .WithName("ExportAudit")
             .WithSummary("Download the audit entries matching a filter, as CSV or JSON, oldest first")
             .WithDescription($"At most {AuditQueries.MaxExportRows} entries; the headers X-Audit-Matching and X-Audit-Truncated say " +
-                             "whether more matched. Needs a signed-in user.")
+                             "whether more matched. Needs a signed-in user; every export is audited (audit.exported).")
             .ExcludeFromDescription();
         return endpoints;
     }
 
-    private static async Task<IResult> ExportAsync([AsParameters] AuditExportQuery query, HttpContext http, AuditQueries audit, TimeProvider time)
+    private static async Task<IResult> ExportAsync([AsParameters] AuditExportQuery query, HttpContext http, AuditQueries audit, AuditExports exports,
+        TimeProvider time)
     {
         if (!query.TryParse(out var filter, out var format, out var problem))
             return TypedResults.ValidationProblem(problem);
+
+        await exports.RecordAsync(http.User.ToActor(), filter, format, http.RequestAborted);
 
         var matching = await audit.CountAsync(filter, http.RequestAborted);
         http.Response.Headers["X-Audit-Matching"] = matching.ToString(CultureInfo.InvariantCulture);

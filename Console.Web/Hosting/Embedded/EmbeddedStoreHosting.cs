@@ -26,6 +26,7 @@ public static class EmbeddedStoreHosting
 
         builder.Configuration[$"ConnectionStrings:{StoreSetup.ConnectionStringName}"] = cluster.ConnectionString("opsconsole");
         builder.Configuration["ConnectionStrings:Shop"] = cluster.ConnectionString(options.ShopDatabase);
+        EmbeddedCheckpointKey.UseUnlessConfigured(builder.Configuration, cluster.Root);
         // The demo shop has customers out of the box, unless configured otherwise.
         const string shopWorkload = $"{ShopWorkloadOptions.Section}:{nameof(ShopWorkloadOptions.Enabled)}";
         if (string.IsNullOrWhiteSpace(builder.Configuration[shopWorkload]))

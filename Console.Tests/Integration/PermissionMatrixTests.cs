@@ -1,0 +1,255 @@
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Api;
+using OpsConsole.Domain.Audit;
+using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Locks;
+using OpsConsole.Domain.Rollbacks;
+using OpsConsole.Domain.Shop;
+using OpsConsole.Domain.Targets;
+using OpsConsole.Domain.Users;
+using OpsConsole.Tests.Support;
+
+namespace OpsConsole.Tests.Integration;
+
+/// <summary>
+/// The service-level permission matrix: every mutating domain method, called by every role (and by a user with no
+/// role), is allowed or refused exactly as <see cref="PermissionTable"/> says, and leaves an audit entry under the
+/// subject a success carries, found through <see cref="AuditQueries"/> (by change number for changes). A refusal is
+/// therefore listed beside the successes when the Audit page is filtered by that subject.
+///
+/// Rows (one per method; a method added later is one more row, and <see cref="EveryGuardedMethod_HasARow"/> fails until
+/// it has one): ChangeRegistry RegisterSetting, RegisterSql, RegisterExternal, Submit, Approve, Reject, Comment,
+/// MarkAppliedOutside; ChangeApplier Apply; RollbackProcedure Run; SessionActions CancelQuery, Terminate, Run;
+/// UserAdministration Create, SetRoles, SetDisabled; ApiKeyService Create, Revoke; ShopWorkloadControl Start, Stop, Tune;
+/// TargetRegistry Register.
+/// </summary>
+public sealed class PermissionMatrixTests(PermissionMatrixFixture fixture) : IClassFixture<PermissionMatrixFixture>
+{
+    /// <summary>What a call needs, arranged beforehand by someone allowed to; the subject its audit entries carry.</summary>
+    public delegate Task<MatrixCall> Arrange(PermissionMatrixFixture fixture, Actor actor, string unique);
+
+    /// <summary>
+    /// <paramref name="Act"/> returns the subject of the success when it cannot be known before (a new change's number);
+    /// otherwise null, and the success carries <paramref name="Subject"/> like the refusal.
+    /// </summary>
+    public sealed record MatrixCall(string Subject, Func<Task<string?>> Act);
+
+    public sealed record MutatingMethod(Permission Permission, Arrange Arrange);
+
+    private const string NoRole = "(no role)";
+    private static readonly ChangeRisk Low = ChangeRisk.Low;
+
+    private static ChangeDetails Details(string unique) => new($"Matrix {unique}", "Permission matrix", null, Low, null);
+
+    public static readonly IReadOnlyDictionary<string, MutatingMethod> Methods = new Dictionary<string, MutatingMethod>
+    {
+        ["ChangeRegistry.RegisterSettingAsync"] = new(Permission.RegisterChange, (f, actor, u) => Task.FromResult(new MatrixCall(
+            AuditSubjects.Target(PermissionMatrixFixture.TargetName), async () => AuditSubjects.Change((await f.Registry.RegisterSettingAsync(actor,
+                new SettingChangeRequest(f.TargetId, "work_mem", "8MB", Details(u)))).Number)))),
+        ["ChangeRegistry.RegisterSqlAsync"] = new(Permission.RegisterChange, (f, actor, u) => Task.FromResult(new MatrixCall(
+            AuditSubjects.Target(PermissionMatrixFixture.TargetName), async () => AuditSubjects.Change((await f.Registry.RegisterSqlAsync(actor,
+                new SqlChangeRequest(f.TargetId, "SELECT 1", "SELECT 2", Details(u)))).Number)))),
+        ["ChangeRegistry.RegisterExternalAsync"] = new(Permission.RegisterChange, (f, actor, u) => Task.FromResult(new MatrixCall(
+            AuditSubjects.Target(PermissionMatrixFixture.TargetName), async () => AuditSubjects.Change((await f.Registry.RegisterExternalAsync(actor,
+                new ExternalChangeRequest(f.TargetId, "Resize the pool", "Resize it back", null, Details(u)))).Number)))),
+        // The author submits: the change is registered under the actor's own id (by a DBA of that id).
+        ["ChangeRegistry.SubmitAsync"] = new(Permission.RegisterChange, async (f, actor, u) =>
+        {
+            var change = await f.Registry.RegisterSqlAsync(actor with { Roles = [Roles.Dba] }, new SqlChangeRequest(f.TargetId, "SELECT 1", "SELECT 2", Details(u)));
+            return Call(change, () => f.Registry.SubmitAsync(actor, change.Id));
+        }),
+        ["ChangeRegistry.ApproveAsync"] = new(Permission.ReviewChange, async (f, actor, u) =>
+        {
+            var change = await f.InReviewAsync(u);
+            return Call(change, () => f.Registry.ApproveAsync(actor, change.Id, "fine"));
+        }),
+        ["ChangeRegistry.RejectAsync"] = new(Permission.ReviewChange, async (f, actor, u) =>
+        {
+            var change = await f.InReviewAsync(u);
+            return Call(change, () => f.Registry.RejectAsync(actor, change.Id, "not now"));
+        }),
+        ["ChangeRegistry.CommentAsync"] = new(Permission.ReviewChange, async (f, actor, u) =>
+        {
+            var change = await f.InReviewAsync(u);
+            return Call(change, () => f.Registry.CommentAsync(actor, change.Id, "a question"));
+        }),
+        ["ChangeRegistry.MarkAppliedOutsideAsync"] = new(Permission.ApplyChange, async (f, actor, u) =>
+        {
+            var change = await f.Registry.RegisterExternalAsync(f.Author, new ExternalChangeRequest(f.TargetId, "Resize the pool", "Resize it back", null,
+                Details(u), SubmitForReview: true));
+            await f.Registry.ApproveAsync(f.Reviewer, change.Id, "");
+            return Call(change, () => f.Registry.MarkAppliedOutsideAsync(actor, change.Id, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        }),
+        ["ChangeApplier.ApplyAsync"] = new(Permission.ApplyChange, async (f, actor, u) =>
+        {
+            var change = await f.ApprovedSqlAsync(u);
+            return Call(change, () => f.App.Service<ChangeApplier>().ApplyAsync(actor, change.Id));
+        }),
+        ["RollbackProcedure.RunAsync"] = new(Permission.RollbackChange, async (f, actor, u) =>
+        {
+            var change = await f.ApprovedSqlAsync(u);
+            Assert.True((await f.App.Service<ChangeApplier>().ApplyAsync(f.Reviewer, change.Id)).Succeeded);
+            return Call(change, () => f.App.Service<RollbackProcedure>().RunAsync(actor, new RollbackRequest(change.Id, "matrix")));
+        }),
+        ["SessionActions.CancelQueryAsync"] = new(Permission.TerminateSession, (f, actor, _) => Task.FromResult(new MatrixCall(
+            AuditSubjects.Session(PermissionMatrixFixture.TargetName, NoSuchPid), Done(() =>
+                f.App.Service<SessionActions>().CancelQueryAsync(actor, f.TargetId, NoSuchPid, "matrix"))))),
+        ["SessionActions.TerminateAsync"] = new(Permission.TerminateSession, (f, actor, _) => Task.FromResult(new MatrixCall(
+            AuditSubjects.Session(PermissionMatrixFixture.TargetName, NoSuchPid), Done(() =>
+                f.App.Service<SessionActions>().TerminateAsync(actor, f.TargetId, NoSuchPid, "matrix"))))),
+        ["SessionActions.RunAsync"] = new(Permission.TerminateSession, (f, actor, _) => Task.FromResult(new MatrixCall(
+            AuditSubjects.Session(PermissionMatrixFixture.TargetName, NoSuchPid), Done(() =>
+                f.App.Service<SessionActions>().RunAsync(actor, f.TargetId, NoSuchPid, "matrix", SessionAction.CancelQuery))))),
+        ["UserAdministration.CreateAsync"] = new(Permission.ManageUsers, (f, actor, u) => Task.FromResult(new MatrixCall(
+            $"user:{u}", Done(() => f.Users.CreateAsync(actor, new NewUser(u, u, TargetFixture.Password, [Roles.Viewer])))))),
+        ["UserAdministration.SetRolesAsync"] = new(Permission.ManageUsers, async (f, actor, u) =>
+        {
+            var id = await f.App.CreateUserAsync(u, TargetFixture.Password, Roles.Viewer);
+            return new MatrixCall($"user:{u}", Done(() => f.Users.SetRolesAsync(actor, id, [Roles.OnCall])));
+        }),
+        ["UserAdministration.SetDisabledAsync"] = new(Permission.ManageUsers, async (f, actor, u) =>
+        {
+            var id = await f.App.CreateUserAsync(u, TargetFixture.Password, Roles.Viewer);
+            return new MatrixCall($"user:{u}", Done(() => f.Users.SetDisabledAsync(actor, id, disabled: true)));
+        }),
+        ["ApiKeyService.CreateAsync"] = new(Permission.ManageApiKeys, (f, actor, u) => Task.FromResult(new MatrixCall(
+            $"apikey:{u}", Done(() => f.App.Service<ApiKeyService>().CreateAsync(actor, u, [ApiScopes.Read]))))),
+        ["ApiKeyService.RevokeAsync"] = new(Permission.ManageApiKeys, async (f, actor, u) =>
+        {
+            var key = await f.App.Service<ApiKeyService>().CreateAsync(Actor.System, u, [ApiScopes.Read]);
+            return new MatrixCall($"apikey:{u}", Done(() => f.App.Service<ApiKeyService>().RevokeAsync(actor, key.Id)));
+        }),
+        ["ShopWorkloadControl.StartAsync"] = new(Permission.ManageWorkload, (f, actor, _) => Task.FromResult(new MatrixCall(
+            f.WorkloadSubject, Done(() => f.Workload().StartAsync(actor))))),
+        ["ShopWorkloadControl.StopAsync"] = new(Permission.ManageWorkload, (f, actor, _) => Task.FromResult(new MatrixCall(
+            f.WorkloadSubject, Done(() => f.Workload().StopAsync(actor))))),
+        ["ShopWorkloadControl.TuneAsync"] = new(Permission.ManageWorkload, (f, actor, _) =>
+        {
+            var workload = f.Workload();
+            var settings = workload.Settings;
+            settings.RatePerSecond = 2;
+            return Task.FromResult(new MatrixCall(f.WorkloadSubject, Done(() => workload.TuneAsync(actor, settings))));
+        }),
+        ["TargetRegistry.RegisterAsync"] = new(Permission.ManageTargets, (f, actor, u) => Task.FromResult(new MatrixCall(
+            AuditSubjects.Target(u), Done(() => f.App.Service<TargetRegistry>().RegisterAsync(actor, u, TargetEnvironment.Staging, f.TargetConnectionString))))),
+    };
+
+    private const int NoSuchPid = 999_999;
+
+    private static MatrixCall Call(ConfigChange change, Func<Task> act) => new(AuditSubjects.Change(change.Number), Done(act));
+
+    private static Func<Task<string?>> Done(Func<Task> act) => async () =>
+    {
+        await act();
+        return null;
+    };
+
+    public static TheoryData<string, string> EveryMethodForEveryRole()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var method in Methods.Keys)
+            foreach (var role in Roles.All.Append(NoRole))
+                data.Add(method, role);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryMethodForEveryRole))]
+    public async Task EachRole_IsAllowedOrRefusedAsThePermissionTableSays_AndTheOutcomeIsAuditedUnderTheSubject(string method, string role)
+    {
+        var row = Methods[method];
+        var unique = $"m{Interlocked.Increment(ref PermissionMatrixFixture.Counter)}";
+        var actor = new Actor($"matrix-{unique}", $"{(role == NoRole ? "norole" : role.ToLowerInvariant())}-{unique}", role == NoRole ? [] : [role]);
+        var call = await row.Arrange(fixture, actor, unique);
+
+        if (PermissionTable.Allows(actor.Roles, row.Permission))
+        {
+            var successSubject = await call.Act() ?? call.Subject;
+            var entries = await AuditedAsync(actor, successSubject);
+            Assert.NotEmpty(entries);
+            Assert.DoesNotContain(entries, e => e.Outcome == AuditOutcome.Refused);
+        }
+        else
+        {
+            var refusal = await Assert.ThrowsAsync<AccessDeniedException>(call.Act);
+            Assert.Equal(row.Permission, refusal.Permission);
+            // (The author of a change to submit registered it under the same name: only the refusal counts here.)
+            var entry = Assert.Single(await AuditedAsync(actor, call.Subject), e => e.Outcome == AuditOutcome.Refused);
+            Assert.Equal(row.Permission.ToString(), PermissionOf(entry));
+        }
+    }
+
+    /// <summary>Reflection keeps the matrix whole: a public method of a guarded service that takes an actor needs a row.</summary>
+    [Fact]
+    public void EveryGuardedMethod_HasARow()
+    {
+        var guarded = typeof(AccessGuard).Assembly.GetTypes()
+            .Where(t => t.GetConstructors().Any(c => c.GetParameters().Any(p => p.ParameterType == typeof(AccessGuard))))
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                .Where(m => m.GetParameters().Any(p => p.ParameterType == typeof(Actor)))
+                .Select(m => $"{t.Name}.{m.Name}"))
+            .Distinct().Order().ToList();
+
+        Assert.NotEmpty(guarded);
+        Assert.All(guarded, name => Assert.True(Methods.ContainsKey(name), $"{name} takes an actor but has no row in the permission matrix."));
+    }
+
+    private static string PermissionOf(AuditEntry entry) =>
+        System.Text.Json.JsonDocument.Parse(entry.Details).RootElement.GetProperty("permission").GetString() ?? "";
+
+    /// <summary>The entries the actor left under the subject, found as the Audit page finds them (by change number for a change).</summary>
+    private async Task<List<AuditEntry>> AuditedAsync(Actor actor, string subject)
+    {
+        var filter = subject.StartsWith("change:", StringComparison.Ordinal) && int.TryParse(subject["change:".Length..], out var number)
+            ? new AuditFilter(Actor: actor.Name, ChangeNumber: number)
+            : new AuditFilter(Actor: actor.Name, Subject: subject);
+        var page = await fixture.App.Service<AuditQueries>().ListAsync(filter, 0, 100, TestContext.Current.CancellationToken);
+        return page.Entries.Where(e => e.Subject == subject && e.ActorName == actor.Name).ToList();
+    }
+}
+
+/// <summary>A console on its own store, with a target database on the test cluster (no setting is ever changed on it).</summary>
+public sealed class PermissionMatrixFixture(PostgresClusterFixture postgres) : IAsyncLifetime
+{
+    public const string TargetName = "matrix";
+    public static int Counter;
+
+    public ConsoleApp App { get; private set; } = null!;
+    public Guid TargetId { get; private set; }
+    public string TargetConnectionString { get; private set; } = "";
+    public Actor Author { get; } = new("matrix-author", "matrix-author", [Roles.Dba]);
+    public Actor Reviewer { get; } = new("matrix-reviewer", "matrix-reviewer", [Roles.Dba]);
+
+    public ChangeRegistry Registry => App.Service<ChangeRegistry>();
+    public UserAdministration Users => App.Service<UserAdministration>();
+    public string WorkloadSubject => $"workload:{TargetName}";
+
+    public async ValueTask InitializeAsync()
+    {
+        TargetConnectionString = await postgres.CreateEmptyDatabaseAsync("matrix_target");
+        App = new ConsoleApp(await postgres.CreateStoreAsync("matrix"), new Dictionary<string, string?> { ["Locks:Enabled"] = "false" });
+        TargetId = await App.Service<TargetRegistry>().RegisterAsync(Actor.System, TargetName, TargetEnvironment.Staging, TargetConnectionString);
+    }
+
+    /// <summary>A workload control of its own, aimed at the matrix target: the app's own would start real traffic.</summary>
+    public ShopWorkloadControl Workload() => ActivatorUtilities.CreateInstance<ShopWorkloadControl>(App.Services,
+        Options.Create(new ShopWorkloadOptions { Target = TargetName }));
+
+    public async Task<ConfigChange> InReviewAsync(string unique) =>
+        await Registry.RegisterSqlAsync(Author, new SqlChangeRequest(TargetId, "SELECT 1", "SELECT 2",
+            new ChangeDetails($"Matrix {unique}", "Permission matrix", null, ChangeRisk.Low, null), SubmitForReview: true));
+
+    /// <summary>An approved SQL change that creates a table of its own (and its rollback drops it).</summary>
+    public async Task<ConfigChange> ApprovedSqlAsync(string unique)
+    {
+        var change = await Registry.RegisterSqlAsync(Author, new SqlChangeRequest(TargetId, $"CREATE TABLE {unique} (id int)", $"DROP TABLE {unique}",
+            new ChangeDetails($"Matrix {unique}", "Permission matrix", null, ChangeRisk.Low, null), SubmitForReview: true));
+        await Registry.ApproveAsync(Reviewer, change.Id, "");
+        return change;
+    }
+
+    public ValueTask DisposeAsync() => App.DisposeAsync();
+}
