@@ -155,7 +155,7 @@ public sealed class ChangeApiTests(TargetFixture fixture, PostgresClusterFixture
             ["Api:Keys:1:Name"] = "orphan", ["Api:Keys:1:Key"] = orphanKey, ["Api:Keys:1:Scopes:0"] = ApiScopes.ChangesWrite, ["Api:Keys:1:Owner"] = "ghost",
             ["Locks:Enabled"] = "false",
         });
-        await app.Service<TargetRegistry>().RegisterAsync(Actor.System, "shop", TargetEnvironment.Staging, await postgres.CreateEmptyDatabaseAsync("owner_target"));
+        await app.Service<TargetRegistry>().RegisterAsync(Actor.System, "shop", TargetEnvironment.Staging, await postgres.CreateTargetDatabaseAsync("owner_target"));
         var alice = new Actor(await app.CreateUserAsync("alice", TargetFixture.Password, Roles.Dba), "alice", [Roles.Dba]);
         using var owned = new HttpClient { BaseAddress = app.BaseUrl };
         owned.DefaultRequestHeaders.Add("X-Api-Key", ownedKey);

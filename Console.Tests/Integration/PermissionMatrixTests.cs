@@ -229,7 +229,7 @@ public sealed class PermissionMatrixFixture(PostgresClusterFixture postgres) : I
 
     public async ValueTask InitializeAsync()
     {
-        TargetConnectionString = await postgres.CreateEmptyDatabaseAsync("matrix_target");
+        TargetConnectionString = await postgres.CreateTargetDatabaseAsync("matrix_target");
         App = new ConsoleApp(await postgres.CreateStoreAsync("matrix"), new Dictionary<string, string?> { ["Locks:Enabled"] = "false" });
         TargetId = await App.Service<TargetRegistry>().RegisterAsync(Actor.System, TargetName, TargetEnvironment.Staging, TargetConnectionString);
     }

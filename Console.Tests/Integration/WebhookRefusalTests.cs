@@ -35,7 +35,7 @@ public sealed class WebhookRefusalTests(PostgresClusterFixture postgres) : IAsyn
             ["Locks:Enabled"] = "false",
         });
         targetId = await app.Service<TargetRegistry>().RegisterAsync(Actor.System, "hooks", TargetEnvironment.Staging,
-            await postgres.CreateEmptyDatabaseAsync("hooks_target"));
+            await postgres.CreateTargetDatabaseAsync("hooks_target"));
         dba1 = new(await app.CreateUserAsync("dba1", TargetFixture.Password, Roles.Dba), "dba1", [Roles.Dba]);
         dba2 = new(await app.CreateUserAsync("dba2", TargetFixture.Password, Roles.Dba), "dba2", [Roles.Dba]);
         onCall = new(await app.CreateUserAsync("oncall", TargetFixture.Password, Roles.OnCall), "oncall", [Roles.OnCall]);

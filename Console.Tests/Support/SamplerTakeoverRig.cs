@@ -30,7 +30,7 @@ public sealed class SamplerTakeoverRig : IAsyncDisposable
         var rig = new SamplerTakeoverRig { store = await postgres.CreateStoreAsync("takeover") };
         rig.Observer = new ConsoleApp(rig.store, new Dictionary<string, string?> { ["Locks:Enabled"] = "false", ["Drift:Interval"] = "01:00:00" });
         rig.TargetId = await rig.Observer.Service<TargetRegistry>().RegisterAsync(Actor.System, "takeover", TargetEnvironment.Staging,
-            await postgres.CreateEmptyDatabaseAsync("takeover_target"));
+            await postgres.CreateTargetDatabaseAsync("takeover_target"));
         await Task.WhenAll(Enumerable.Range(0, consoles).Select(_ => rig.StartConsoleAsync()));
         return rig;
     }
