@@ -60,7 +60,11 @@ public sealed class StoreMigrations(IDbContextFactory<OpsDbContext> dbFactory, I
     private string? OwnerRole => OwnerConnectionString is { } owner ? new NpgsqlConnectionStringBuilder(owner).Username : null;
 
     private static async Task<IReadOnlyList<string>> PendingAsync(OpsDbContext db, CancellationToken ct) =>
-        await db.GetService<IHistoryRepository>().ExistsAsync(ct)
+        await HistoryExistsAsync(db, ct)
             ? (await db.Database.GetPendingMigrationsAsync(ct)).ToList()
             : db.Database.GetMigrations().ToList();
+
+    // The provider's own existence check reads the table and logs the failure as an error; the catalog does not.
+    private static Task<bool> HistoryExistsAsync(OpsDbContext db, CancellationToken ct) =>
+        db.Database.SqlQuery<bool>($"SELECT to_regclass({'"' + HistoryRepository.DefaultTableName + '"'}) IS NOT NULL AS \"Value\"").SingleAsync(ct);
 }

@@ -18,7 +18,7 @@ public sealed class EmbeddedPostgresTests : IDisposable
         await using (var first = await EmbeddedPostgres.StartAsync(root, durable: false, ct: ct))
         {
             Assert.True(first.Created);
-            await first.EnsureDatabaseAsync("keep", ct);
+            await first.EnsureDatabaseAsync("keep", ct: ct);
             firstConnection = first.ConnectionString("keep");
             await ExecuteAsync(firstConnection, "CREATE TABLE marker (value int); INSERT INTO marker VALUES (42)");
             await first.StopAsync();
