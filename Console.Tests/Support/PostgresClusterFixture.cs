@@ -64,6 +64,14 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
 
     private static string DatabaseOf(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).Database!;
 
+    /// <summary>A store as a deployment starts one: an empty database of the owner role, reached as the runtime role.</summary>
+    public async Task<string> CreateUnmigratedStoreAsync(string purpose)
+    {
+        var name = $"{Sanitize(purpose)}_{Interlocked.Increment(ref counter)}_{Environment.ProcessId}";
+        await Cluster.EnsureDatabaseAsync(name, OwnerRole);
+        return Cluster.ConnectionString(name, RuntimeRole);
+    }
+
     /// <summary>An empty database (no migrations applied).</summary>
     public async Task<string> CreateEmptyDatabaseAsync(string purpose)
     {
