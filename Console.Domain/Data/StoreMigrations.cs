@@ -40,7 +40,13 @@ public sealed class StoreMigrations(IDbContextFactory<OpsDbContext> dbFactory, I
             await db.Database.MigrateAsync(ct);
         }
         if (OwnerConnectionString is not null && RuntimeRole is { } runtime && runtime != OwnerRole)
+        {
+            // One instance at a time: concurrent GRANTs on one table fail with "tuple concurrently updated".
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext('opsconsole store grants'))", ct);
             await db.Database.ExecuteSqlRawAsync(StorePrivileges.GrantScript(runtime), ct);
+            await tx.CommitAsync(ct);
+        }
     }
 
     /// <summary>Says so in the log when the console runs as a role that could rewrite the audit trail.</summary>
