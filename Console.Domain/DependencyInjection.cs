@@ -35,6 +35,10 @@ public static class DependencyInjection
                 ?? throw new InvalidOperationException($"ConnectionStrings:{StoreSetup.ConnectionStringName} is not set.")));
 
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        services.AddSingleton<StoreMigrations>();
+        // Before Data Protection, whose own hosted service reads the key ring from the store at start: the store
+        // must be migrated by then, or a first start logs errors for a table that is about to exist.
+        services.AddHostedService<StoreInitializer>();
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
         services.AddOptions<DriftOptions>().BindConfiguration(DriftOptions.Section)
             .Validate(o => o.Interval >= TimeSpan.FromMilliseconds(100), "Drift:Interval must be at least 100 ms.").ValidateOnStart();
@@ -107,7 +111,6 @@ public static class DependencyInjection
         services.AddSingleton<SessionActions>();
         AddCheckout(services);
 
-        services.AddHostedService<StoreInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<InstanceHeartbeat>());
         services.AddHostedService(sp => sp.GetRequiredService<DriftDetector>());
         services.AddHostedService(sp => sp.GetRequiredService<LockSampler>());

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
@@ -13,30 +12,21 @@ namespace OpsConsole.Domain.Data;
 /// Brings the console store up to date before the server takes requests: migrations (unless turned off),
 /// roles, and the first admin. Hosted services start before Kestrel listens, so no request sees an old schema.
 /// </summary>
-public sealed class StoreInitializer(IDbContextFactory<OpsDbContext> dbFactory, IOptions<DatabaseOptions> options,
+public sealed class StoreInitializer(StoreMigrations migrations, IOptions<DatabaseOptions> options,
     AdminBootstrap bootstrap, TargetRegistry targets, RollbackRecovery rollbacks, IConfiguration configuration, ILogger<StoreInitializer> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        if (options.Value.MigrateOnStartup)
+            await migrations.MigrateAsync(ct);
+        else if ((await migrations.PendingAsync(ct)).Count > 0)
         {
-            if (options.Value.MigrateOnStartup)
-            {
-                var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-                if (pending.Count > 0)
-                {
-                    logger.LogInformation("Applying {Count} migrations to the console store", pending.Count);
-                    await db.Database.MigrateAsync(ct);
-                }
-            }
-            else if ((await db.Database.GetPendingMigrationsAsync(ct)).Any())
-            {
-                // Not fatal: /readyz reports it, so a load balancer keeps traffic away until the migration step has run.
-                logger.LogWarning("The console store has pending migrations and Database:MigrateOnStartup is off");
-                return;
-            }
+            // Not fatal: /readyz reports it, so a load balancer keeps traffic away until the migration step has run.
+            logger.LogWarning("The console store has pending migrations and Database:MigrateOnStartup is off");
+            return;
         }
+        await migrations.WarnWhenPowersAreNotSeparatedAsync(ct);
         await bootstrap.RunAsync(ct);
         await rollbacks.RunAsync(ct);
 

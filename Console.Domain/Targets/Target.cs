@@ -44,6 +44,8 @@ public sealed class Target
         CreatedAt = now;
     }
 
+    public void RotateConnection(string protectedConnectionString) => ProtectedConnectionString = protectedConnectionString;
+
     public void RecordCheck(DateTimeOffset at, string? serverVersion, string? error)
     {
         LastCheckedAt = at;

@@ -73,12 +73,36 @@ public sealed partial class TargetRegistry(IDbContextFactory<OpsDbContext> dbFac
         return target.Id;
     }
 
-    /// <summary>Registers the embedded default's demo database once; later starts find it there.</summary>
+    /// <summary>
+    /// Registers the embedded default's demo database on the first start; on later starts the target follows its
+    /// cluster (a new port, a new password), so that the sampler, drift and the demo shop keep reaching it.
+    /// </summary>
     public async Task EnsureRegisteredAsync(string name, TargetEnvironment environment, string connectionString, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.Targets.AnyAsync(t => t.Name == name, ct))
+        var target = await db.Targets.FirstOrDefaultAsync(t => t.Name == name, ct);
+        if (target is null)
+        {
             await RegisterAsync(Actor.System, name, environment, connectionString, ct);
+            return;
+        }
+        if (StoredConnectionString(target) == connectionString)
+            return;
+        RequireUsableConnectionString(connectionString);
+        target.RotateConnection(connections.Protect(connectionString));
+        var parsed = new NpgsqlConnectionStringBuilder(connectionString);
+        // Where it points now, never the secret.
+        audit.Record(db, Actor.System, "target.connection_rotated", $"target:{name}",
+            new { reason = "the embedded cluster started again", host = parsed.Host, port = parsed.Port, database = parsed.Database });
+        await db.SaveChangesAsync(ct);
+        live.Publish(new TargetUpdated(target.Id));
+    }
+
+    /// <summary>The stored connection string, or null when the keys that protected it are gone.</summary>
+    private string? StoredConnectionString(Target target)
+    {
+        try { return connections.Unprotect(target); }
+        catch (System.Security.Cryptography.CryptographicException) { return null; }
     }
 
     /// <summary>Replaces the connection string once the new one has connected, shown its server version and proven not to be the store's cluster.</summary>

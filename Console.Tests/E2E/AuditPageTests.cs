@@ -64,7 +64,7 @@ public sealed class AuditPageTests(ConsoleAppFixture fixture, BrowserFixture bro
         _ = app.BaseUrl;
         await WriteAsync(store, "test.tamper_1", "test.tamper_2", "test.tamper_3", "test.tamper_4");
         var victim = await SequenceOfAsync(store, "test.tamper_3");
-        await ExecuteAsync(store, $"""
+        await ExecuteAsync(postgres.AsSuperuser(store), $"""
             ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only;
             UPDATE audit_entries SET "ActorName" = 'mallory' WHERE "Sequence" = {victim};
             ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only;

@@ -20,6 +20,8 @@ public sealed class EmbeddedDefaultTests : IDisposable
         var first = await RunUntilLoginPageAsync();
         Assert.Contains("Created an embedded PostgreSQL cluster", first);
         Assert.Contains("generated password", first);
+        Assert.DoesNotContain(" ERR] ", first);
+        Assert.DoesNotContain("\n   at ", first);
         Assert.False(PostmasterRunning(), "the cluster must stop with the console");
 
         var second = await RunUntilLoginPageAsync();
@@ -64,5 +66,10 @@ public sealed class EmbeddedDefaultTests : IDisposable
         return console.Output;
     }
 
-    private bool PostmasterRunning() => File.Exists(Path.Combine(dataRoot, "pgdata", "postmaster.pid"));
+    private bool PostmasterRunning()
+    {
+        var running = new[] { "store", "shop" }.Select(cluster => File.Exists(Path.Combine(dataRoot, cluster, "pgdata", "postmaster.pid"))).Distinct().ToList();
+        Assert.Single(running); // both or neither
+        return running[0];
+    }
 }

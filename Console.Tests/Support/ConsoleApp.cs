@@ -51,6 +51,9 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("ConnectionStrings:Console", connectionString);
+        // A store of the test cluster runs as its runtime role, with migrations as the owner, as in production.
+        if (new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Username == PostgresClusterFixture.RuntimeRole)
+            builder.UseSetting("ConnectionStrings:ConsoleMigrations", PostgresClusterFixture.OwnerConnectionString(connectionString));
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         var overrides = new Dictionary<string, string?>
         {

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using OpsConsole.Domain.Data;
@@ -6,16 +5,15 @@ using OpsConsole.Domain.Data;
 namespace OpsConsole.Web.Hosting;
 
 /// <summary>Ready when the console store answers and has no pending migrations.</summary>
-internal sealed class StoreReadinessCheck(IDbContextFactory<OpsDbContext> dbFactory) : IHealthCheck
+internal sealed class StoreReadinessCheck(StoreMigrations migrations) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(3));
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         try
         {
-            var pending = (await db.Database.GetPendingMigrationsAsync(timeout.Token)).ToList();
+            var pending = await migrations.PendingAsync(timeout.Token);
             return pending.Count == 0
                 ? HealthCheckResult.Healthy("The console store answers and its schema is current.")
                 : HealthCheckResult.Unhealthy($"The console store has {pending.Count} pending migrations: run the migration step.");

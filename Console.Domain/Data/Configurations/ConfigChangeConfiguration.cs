@@ -57,13 +57,18 @@ internal sealed class SettingSnapshotConfiguration : IEntityTypeConfiguration<Se
         d => System.Text.Json.JsonSerializer.Serialize(d, (System.Text.Json.JsonSerializerOptions?)null);
     private static readonly System.Linq.Expressions.Expression<Func<string, Dictionary<string, string>>> FromJson =
         s => System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(s, (System.Text.Json.JsonSerializerOptions?)null)!;
+    // By content: EF must see a replaced dictionary with other entries as modified, and snapshot a copy, not the instance.
+    private static readonly Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<Dictionary<string, string>> ByContent = new(
+        (a, b) => a == b || (a != null && b != null && a.Count == b.Count && !a.Except(b).Any()),
+        d => d.Aggregate(0, (hash, pair) => hash ^ HashCode.Combine(pair.Key, pair.Value)),
+        d => new Dictionary<string, string>(d));
 
     public void Configure(EntityTypeBuilder<SettingSnapshot> snapshot)
     {
         snapshot.ToTable("setting_snapshots");
         snapshot.HasKey(s => s.TargetId);
         // Stored as JSON text in jsonb columns; the dictionaries are replaced whole, never edited in place.
-        snapshot.Property(s => s.Settings).HasColumnType("jsonb").HasConversion(ToJson, FromJson);
-        snapshot.Property(s => s.Sources).HasColumnType("jsonb").HasConversion(ToJson, FromJson);
+        snapshot.Property(s => s.Settings).HasColumnType("jsonb").HasConversion(ToJson, FromJson, ByContent);
+        snapshot.Property(s => s.Sources).HasColumnType("jsonb").HasConversion(ToJson, FromJson, ByContent);
     }
 }

@@ -35,6 +35,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     public string Root { get; }
     public string DataDirectory => Path.Combine(Root, "pgdata");
     private string PasswordFile => Path.Combine(Root, "superuser.password");
+    private string PortFile => Path.Combine(Root, "last.port");
     private string LogFile => Path.Combine(Root, "postgres.log");
 
     public int Port { get; private set; }
@@ -66,28 +67,89 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
-    public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
+    public string ConnectionString(string database) => ConnectionString(database, SuperUser, File.ReadAllText(PasswordFile).Trim());
+
+    /// <summary>A connection string for a role made by <see cref="EnsureLoginRoleAsync"/>.</summary>
+    public string ConnectionString(string database, string role) => ConnectionString(database, role, File.ReadAllText(RolePasswordFile(role)).Trim());
+
+    private string ConnectionString(string database, string role, string password) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
         Port = Port,
-        Username = SuperUser,
-        Password = File.ReadAllText(PasswordFile).Trim(),
+        Username = role,
+        Password = password,
         Database = database,
     }.ConnectionString;
 
-    public async Task EnsureDatabaseAsync(string name, CancellationToken ct = default)
+    /// <summary>The superuser, for setting the cluster up; what runs inside it afterwards uses the roles made here.</summary>
+    public async Task<NpgsqlConnection> OpenAsSuperuserAsync(string database = "postgres", CancellationToken ct = default)
     {
-        if (!SafeName().IsMatch(name))
-            throw new ArgumentException($"'{name}' is not a plain database name (lower-case letters, digits, underscores).", nameof(name));
-        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        var connection = new NpgsqlConnection(ConnectionString(database) + ";Pooling=false");
         await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    /// <summary>
+    /// A login role (no superuser, no CREATEDB or CREATEROLE) whose random password is kept beside the cluster, readable
+    /// by this OS user only. Run at every start, so a role and its password file that drifted apart meet again.
+    /// </summary>
+    public async Task EnsureLoginRoleAsync(string role, CancellationToken ct = default)
+    {
+        RequireSafeName(role, nameof(role));
+        var file = RolePasswordFile(role);
+        if (!File.Exists(file))
+        {
+            await File.WriteAllTextAsync(file, Convert.ToHexString(RandomNumberGenerator.GetBytes(24)), ct);
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        var password = (await File.ReadAllTextAsync(file, ct)).Trim();
+        await using var connection = await OpenAsSuperuserAsync(ct: ct);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = $1", connection) { Parameters = { new() { Value = role } } };
+        var verb = await exists.ExecuteScalarAsync(ct) is null ? "CREATE" : "ALTER";
+        // Identifiers and the password cannot be parameters; the name was checked above, the password is hex.
+        await using var upsert = new NpgsqlCommand(
+            $"{verb} ROLE \"{role}\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD '{password}'", connection);
+        await upsert.ExecuteNonQueryAsync(ct);
+    }
+
+    private string RolePasswordFile(string role) => Path.Combine(Root, $"{role}.password");
+
+    /// <summary>Creates the database when missing; with <paramref name="owner"/>, it is (made) that role's.</summary>
+    public async Task EnsureDatabaseAsync(string name, string? owner = null, CancellationToken ct = default)
+    {
+        RequireSafeName(name, nameof(name));
+        if (owner is not null)
+            RequireSafeName(owner, nameof(owner));
+        await using var connection = await OpenAsSuperuserAsync(ct: ct);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = name } } };
+        // Identifiers cannot be parameters; the names were checked against SafeName above.
+        var sql = await exists.ExecuteScalarAsync(ct) is null
+            ? $"CREATE DATABASE \"{name}\"" + (owner is null ? "" : $" OWNER \"{owner}\"")
+            : owner is null ? null : $"ALTER DATABASE \"{name}\" OWNER TO \"{owner}\"";
+        if (sql is null)
+            return;
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Drops the database, ending its sessions; false when there was none.</summary>
+    public async Task<bool> DropDatabaseIfExistsAsync(string name, CancellationToken ct = default)
+    {
+        RequireSafeName(name, nameof(name));
+        await using var connection = await OpenAsSuperuserAsync(ct: ct);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = name } } };
         if (await exists.ExecuteScalarAsync(ct) is null)
-        {
-            // Identifiers cannot be parameters; the name was checked against SafeName above.
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await create.ExecuteNonQueryAsync(ct);
-        }
+            return false;
+        await using var drop = new NpgsqlCommand($"DROP DATABASE \"{name}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync(ct);
+        return true;
+    }
+
+    private static void RequireSafeName(string name, string parameter)
+    {
+        if (!SafeName().IsMatch(name))
+            throw new ArgumentException($"'{name}' is not a plain name (lower-case letters, digits, underscores).", parameter);
     }
 
     /// <summary>Stops the server (fast shutdown: open sessions are rolled back). Safe to call twice.</summary>
@@ -182,10 +244,11 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             (await PgCtlAsync(["stop", "-D", DataDirectory, "-m", "fast", "-w"], ct)).EnsureSuccess("pg_ctl stop");
         }
 
-        Port = port == 0 ? FreeLoopbackPort() : port;
+        Port = port != 0 ? port : LastPortIfFree() ?? FreeLoopbackPort();
         var start = await PgCtlAsync(["start", "-D", DataDirectory, "-w", "-t", "60", "-l", LogFile, "-o", $"-p {Port}"], ct);
         if (start.ExitCode != 0)
             throw new InvalidOperationException($"The embedded PostgreSQL server did not start (see {LogFile}): {start.Output.Trim()}");
+        await File.WriteAllTextAsync(PortFile, Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
         logger.LogInformation("Embedded PostgreSQL is listening on 127.0.0.1:{Port}", Port);
     }
 
@@ -216,6 +279,26 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         while (!existing.Exists && existing.Parent is not null)
             existing = existing.Parent;
         return (await ProcessRunner.RunAsync("test", ["-x", existing.FullName], "postgres")).ExitCode == 0;
+    }
+
+    /// <summary>
+    /// The port of the previous start while nothing else holds it: a cluster that keeps its port keeps the settings
+    /// (and the drift snapshots) of what connects to it the same. Whoever connects still follows a port that moved.
+    /// </summary>
+    private int? LastPortIfFree()
+    {
+        if (!File.Exists(PortFile) || !int.TryParse(File.ReadAllText(PortFile).Trim(), out var last))
+            return null;
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, last);
+            listener.Start();
+            return last;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
     }
 
     private static int FreeLoopbackPort()

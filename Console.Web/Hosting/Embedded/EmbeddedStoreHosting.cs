@@ -7,8 +7,8 @@ namespace OpsConsole.Web.Hosting.Embedded;
 public static class EmbeddedStoreHosting
 {
     /// <summary>
-    /// With no console store configured, starts the private cluster (creating the console database and the
-    /// demo <c>shop</c> target) and points the connection strings at it. With one configured, starts nothing.
+    /// With no console store configured, starts the private clusters (the console store, with its owner and runtime
+    /// roles, and the demo <c>shop</c> target) and points the connection strings at them. With one configured, starts nothing.
     /// It runs while the app is being built because every later registration needs the connection string.
     /// </summary>
     public static WebApplicationBuilder AddEmbeddedStoreWhenUnconfigured(this WebApplicationBuilder builder)
@@ -20,52 +20,42 @@ public static class EmbeddedStoreHosting
         var root = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
         var logger = new SerilogLoggerFactory(Serilog.Log.Logger).CreateLogger<EmbeddedPostgres>();
 
-        var cluster = StartAsync(root, options, logger).GetAwaiter().GetResult();
+        var clusters = StartAsync(root, options, logger).GetAwaiter().GetResult();
         // Fallback for exits that skip the host's orderly shutdown (a failed start, an unhandled exception).
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.StopAsync().GetAwaiter().GetResult();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => clusters.StopAsync().GetAwaiter().GetResult();
 
-        builder.Configuration[$"ConnectionStrings:{StoreSetup.ConnectionStringName}"] = cluster.ConnectionString("opsconsole");
-        builder.Configuration["ConnectionStrings:Shop"] = cluster.ConnectionString(options.ShopDatabase);
-        EmbeddedCheckpointKey.UseUnlessConfigured(builder.Configuration, cluster.Root);
+        builder.Configuration[$"ConnectionStrings:{StoreSetup.ConnectionStringName}"] = clusters.StoreConnectionString;
+        builder.Configuration[$"ConnectionStrings:{StoreSetup.MigrationsConnectionStringName}"] = clusters.StoreMigrationsConnectionString;
+        builder.Configuration[$"ConnectionStrings:{StoreInitializer.DemoTargetConnectionName}"] = clusters.ShopConnectionString;
+        EmbeddedCheckpointKey.UseUnlessConfigured(builder.Configuration, clusters.Store.Root);
         // The demo shop has customers out of the box, unless configured otherwise.
         const string shopWorkload = $"{ShopWorkloadOptions.Section}:{nameof(ShopWorkloadOptions.Enabled)}";
         if (string.IsNullOrWhiteSpace(builder.Configuration[shopWorkload]))
             builder.Configuration[shopWorkload] = "true";
-        builder.Services.AddSingleton(cluster);
+        builder.Services.AddSingleton(clusters);
         builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
         return builder;
     }
 
-    private static async Task<EmbeddedPostgres> StartAsync(string root, EmbeddedPostgresOptions options, ILogger logger)
+    private static async Task<EmbeddedClusters> StartAsync(string root, EmbeddedPostgresOptions options, ILogger logger)
     {
         if (!await EmbeddedPostgres.ServerUserCanReachAsync(root))
         {
             // Run as root from a folder closed to the postgres OS user (a checkout under /root, say).
             var fallback = Path.Combine("/var/lib/opsconsole", $"{Path.GetFileName(Path.GetDirectoryName(root))}-{StableHash(root)}");
-            logger.LogWarning("The postgres OS user cannot reach {Root}; keeping the embedded cluster in {Fallback} instead", root, fallback);
+            logger.LogWarning("The postgres OS user cannot reach {Root}; keeping the embedded clusters in {Fallback} instead", root, fallback);
             root = fallback;
         }
-        var cluster = await EmbeddedPostgres.StartAsync(root, durable: true, options.Port, options.BinDirectory, logger);
-        try
-        {
-            await cluster.EnsureDatabaseAsync("opsconsole");
-            await cluster.EnsureDatabaseAsync(options.ShopDatabase);
-            return cluster;
-        }
-        catch
-        {
-            await cluster.StopAsync();
-            throw;
-        }
+        return await EmbeddedClusters.StartAsync(root, options, logger);
     }
 
     private static string StableHash(string text) =>
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..8].ToLowerInvariant();
 }
 
-/// <summary>Stops the embedded cluster when the console stops (Ctrl+C included). Registered first, so stopped last.</summary>
-internal sealed class EmbeddedPostgresLifetime(EmbeddedPostgres cluster) : IHostedService
+/// <summary>Stops the embedded clusters when the console stops (Ctrl+C included). Registered first, so stopped last.</summary>
+internal sealed class EmbeddedPostgresLifetime(EmbeddedClusters clusters) : IHostedService
 {
     public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
-    public Task StopAsync(CancellationToken ct) => cluster.StopAsync();
+    public Task StopAsync(CancellationToken ct) => clusters.StopAsync();
 }
