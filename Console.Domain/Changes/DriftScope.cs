@@ -11,7 +11,8 @@ namespace OpsConsole.Domain.Changes;
 /// <item>values nobody can set (context <c>internal</c>: server_version, lc_collate, segment_size, shared_memory_size,
 /// which the server computes from shared_buffers): they move only with an upgrade, initdb or another setting, and no
 /// rollback could restore them;</item>
-/// <item>and, by name, the mirrors and session identities, whatever source a server version reports for them.</item>
+/// <item>and, by name, the mirrors and session identities, whatever source a server version reports for them, and the
+/// port (a target that moves is followed, not drifted).</item>
 /// </list>
 /// </summary>
 public static class DriftScope
@@ -25,6 +26,9 @@ public static class DriftScope
         "transaction_read_only",   // default_transaction_read_only
         "transaction_deferrable",  // default_transaction_deferrable
         "is_superuser", "session_authorization", "role", "application_name", "client_encoding",
+        // Where the server listens is how the console reaches it, not how it behaves: a target that moves is followed by
+        // rotating its connection (the embedded default's demo cluster takes another port when its old one is taken).
+        "port",
     };
 
     /// <summary>

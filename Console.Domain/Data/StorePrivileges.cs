@@ -5,15 +5,16 @@ namespace OpsConsole.Domain.Data;
 /// <summary>
 /// Separation of powers in the console store: the owner role runs migrations and owns every object; the runtime
 /// role the console connects as gets plain DML on what migrations create (through default privileges), but on the
-/// audit trail only INSERT and SELECT, and only SELECT on the chain head. The audit triggers are SECURITY DEFINER
-/// functions of the owner, so they still write the head for it. README prints the same script for a store set up by hand.
+/// audit trail only INSERT and SELECT, and nothing on the chain head (it reads the head through the owner's
+/// SECURITY DEFINER function <c>audit_chain_head_read()</c>). The audit triggers are SECURITY DEFINER functions of the
+/// owner, so they still write the head for it. README prints the same script for a store set up by hand.
 /// </summary>
 public static class StorePrivileges
 {
     /// <summary>
     /// The grants, run by the owner in the store database after migrations; running it again changes nothing. Every
     /// <c>audit_*</c> table (entries, and what later migrations add beside them) is append-only for the runtime role;
-    /// the chain head is read-only.
+    /// the chain head is out of its reach.
     /// </summary>
     public static string GrantScript(string runtimeRole)
     {
@@ -32,7 +33,9 @@ public static class StorePrivileges
             BEGIN
               FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'audit\_%' LOOP
                 EXECUTE format('REVOKE ALL ON %I FROM %I', t, '{runtimeLiteral}');
-                EXECUTE format('GRANT %s ON %I TO %I', CASE WHEN t = 'audit_chain_head' THEN 'SELECT' ELSE 'SELECT, INSERT' END, t, '{runtimeLiteral}');
+                IF t <> 'audit_chain_head' THEN
+                  EXECUTE format('GRANT SELECT, INSERT ON %I TO %I', t, '{runtimeLiteral}');
+                END IF;
               END LOOP;
             END $$;
             """;

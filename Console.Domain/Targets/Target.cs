@@ -54,8 +54,6 @@ public sealed class Target
         LastError = error;
     }
 
-    public void RotateConnection(string protectedConnectionString) => ProtectedConnectionString = protectedConnectionString;
-
     public void ChangeEnvironment(TargetEnvironment environment)
     {
         DemandActive();

@@ -23,6 +23,7 @@ public sealed class DriftScopeTests
     [InlineData("statement_timeout", "session", "user")]            // SET by the detector's own session
     [InlineData("shared_memory_size", "default", "internal")]       // computed from shared_buffers
     [InlineData("server_version", "default", "internal")]
+    [InlineData("port", "command line", "postmaster")]              // where the server listens: a moved target is followed, not drifted
     public void MirroredDerivedOrFixedSettings_AreNotDrift(string name, string source, string context) =>
         Assert.False(DriftScope.Compares(Row(name, source, context), source));
 

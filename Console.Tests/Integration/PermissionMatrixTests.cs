@@ -24,7 +24,8 @@ namespace OpsConsole.Tests.Integration;
 /// it has one): ChangeRegistry RegisterSetting, RegisterSql, RegisterExternal, Submit, Approve, Reject, Comment,
 /// MarkAppliedOutside; ChangeApplier Apply; RollbackProcedure Run; SessionActions CancelQuery, Terminate, Run;
 /// UserAdministration Create, SetRoles, SetDisabled; ApiKeyService Create, Revoke; ShopWorkloadControl Start, Stop, Tune;
-/// TargetRegistry Register.
+/// TargetRegistry Register, RotateConnection, ChangeEnvironment, Pause, Resume, Retire, SetScriptRole,
+/// SetAllowDangerousSettings.
 /// </summary>
 public sealed class PermissionMatrixTests(PermissionMatrixFixture fixture) : IClassFixture<PermissionMatrixFixture>
 {
@@ -135,6 +136,20 @@ public sealed class PermissionMatrixTests(PermissionMatrixFixture fixture) : ICl
         }),
         ["TargetRegistry.RegisterAsync"] = new(Permission.ManageTargets, (f, actor, u) => Task.FromResult(new MatrixCall(
             AuditSubjects.Target(u), Done(() => f.App.Service<TargetRegistry>().RegisterAsync(actor, u, TargetEnvironment.Staging, f.TargetConnectionString))))),
+        ["TargetRegistry.RotateConnectionAsync"] = new(Permission.ManageTargets, (f, actor, u) =>
+            f.TargetEditAsync(u, (targets, id) => targets.RotateConnectionAsync(actor, id, f.TargetConnectionString))),
+        ["TargetRegistry.ChangeEnvironmentAsync"] = new(Permission.ManageTargets, (f, actor, u) =>
+            f.TargetEditAsync(u, (targets, id) => targets.ChangeEnvironmentAsync(actor, id, TargetEnvironment.Other))),
+        ["TargetRegistry.PauseAsync"] = new(Permission.ManageTargets, (f, actor, u) =>
+            f.TargetEditAsync(u, (targets, id) => targets.PauseAsync(actor, id))),
+        ["TargetRegistry.ResumeAsync"] = new(Permission.ManageTargets, (f, actor, u) =>
+            f.TargetEditAsync(u, (targets, id) => targets.ResumeAsync(actor, id), paused: true)),
+        ["TargetRegistry.RetireAsync"] = new(Permission.ManageTargets, (f, actor, u) =>
+            f.TargetEditAsync(u, (targets, id) => targets.RetireAsync(actor, id, "matrix"))),
+        ["TargetRegistry.SetScriptRoleAsync"] = new(Permission.ManageTargets, (f, actor, u) =>
+            f.TargetEditAsync(u, (targets, id) => targets.SetScriptRoleAsync(actor, id, null))),
+        ["TargetRegistry.SetAllowDangerousSettingsAsync"] = new(Permission.ManageTargets, (f, actor, u) =>
+            f.TargetEditAsync(u, (targets, id) => targets.SetAllowDangerousSettingsAsync(actor, id, true))),
     };
 
     private const int NoSuchPid = 999_999;
@@ -232,6 +247,20 @@ public sealed class PermissionMatrixFixture(PostgresClusterFixture postgres) : I
         TargetConnectionString = await postgres.CreateTargetDatabaseAsync("matrix_target");
         App = new ConsoleApp(await postgres.CreateStoreAsync("matrix"), new Dictionary<string, string?> { ["Locks:Enabled"] = "false" });
         TargetId = await App.Service<TargetRegistry>().RegisterAsync(Actor.System, TargetName, TargetEnvironment.Staging, TargetConnectionString);
+    }
+
+    /// <summary>A target of its own (paused first, if asked), edited by the actor: its subject is the target's name.</summary>
+    public async Task<PermissionMatrixTests.MatrixCall> TargetEditAsync(string name, Func<TargetRegistry, Guid, Task> edit, bool paused = false)
+    {
+        var targets = App.Service<TargetRegistry>();
+        var id = await targets.RegisterAsync(Actor.System, name, TargetEnvironment.Staging, TargetConnectionString);
+        if (paused)
+            await targets.PauseAsync(Actor.System, id);
+        return new(AuditSubjects.Target(name), async () =>
+        {
+            await edit(targets, id);
+            return null;
+        });
     }
 
     /// <summary>A workload control of its own, aimed at the matrix target: the app's own would start real traffic.</summary>
