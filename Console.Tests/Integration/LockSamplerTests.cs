@@ -48,7 +48,7 @@ public sealed class LockSamplerTests(TargetFixture fixture, ITestOutputHelper ou
         await cWaits;
         await c.RollbackAsync();
         await Poll.UntilAsync(() => Task.FromResult(Monitor.Latest(fixture.TargetId)), s => s is { Waiting: 0 } && s.Graph.IsEmpty && s.At > sample.At,
-            TimeSpan.FromSeconds(3), "the chain to clear");
+            TimeSpan.FromSeconds(30), "the chain to clear");
 
         // History is sparse: the ticks that saw the chain were kept in full, the quiet ones only in the minute figures.
         await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
@@ -207,7 +207,7 @@ public sealed class LockSamplerTests(TargetFixture fixture, ITestOutputHelper ou
         var now = DateTimeOffset.UtcNow;
         var minute = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
         await Poll.UntilAsync(() => fixture.App.Service<LockHistory>().MinutesAsync(fixture.TargetId, minute, minute.AddMinutes(1)), m => m.Count == 1,
-            TimeSpan.FromSeconds(5), "this minute's lock figures");
+            TimeSpan.FromSeconds(30), "this minute's lock figures");
         CheckoutEvent Failed(string errorClass, string? target) =>
             new(Guid.NewGuid().ToString(), now, CheckoutOutcome.Failed, errorClass, "55P03", 5000, Target: target);
         await fixture.App.Service<ICheckoutEventSink>().StoreAsync(
