@@ -39,8 +39,13 @@ public sealed partial class WaitForGraph
             if (kept + 2 > maxSessions)
                 break;
             var head = sessions.IndexOf(tree.HeadPid);
-            Keep(head);
-            Keep(waiters.Of(head)[0]);
+            foreach (var waiter in waiters.Of(head))
+                if (!dropped[waiter])
+                {
+                    Keep(head);
+                    Keep(waiter);
+                    break;
+                }
         }
         foreach (var layer in Layout().Layers)
         {
