@@ -102,6 +102,7 @@ public static class DependencyInjection
             .Validate(o => o.SampleInterval >= TimeSpan.FromMilliseconds(100), "Locks:SampleInterval must be at least 100 ms.")
             .Validate(o => o.StatementTimeout >= TimeSpan.FromMilliseconds(100), "Locks:StatementTimeout must be at least 100 ms.")
             .Validate(o => o.MaxBackoff >= o.SampleInterval, "Locks:MaxBackoff must be at least Locks:SampleInterval.")
+            .Validate(o => o.MaxSessions >= 10, "Locks:MaxSessions must be at least 10.")
             .Validate(o => o.SnapshotRetention > TimeSpan.Zero && o.AggregateRetention > TimeSpan.Zero, "Lock history retention must be positive.")
             .ValidateOnStart();
         services.AddSingleton<LockMonitor>();

@@ -7,7 +7,9 @@
 # Wait-for graph: build + layout time for 100, 1,000 and 10,000 lock rows (median of 21 runs).
 # Checkout ingest: events stored per second over HTTP on loopback, batches of 500, for OPS_BENCH_INGEST_SECONDS
 # (default 30), with acknowledged and stored counts (they must be equal).
-# Lock sampler: one tick's time on a target with 0 and 200 sessions waiting (median and p95 of 50 ticks), and
+# Lock sampler: one tick's time on a target with 0 and 200 sessions waiting (median and p95 of 50 ticks); with 1,000
+# sessions queued on one row, a tick (read, graph, store write) and the bytes it stores (goals: p95 <= 200 ms,
+# <= 256 KB), beside what pg_blocking_pids would name for that queue; and
 # pgbench TPS on a target with the sampler off and on at 1 s, in four alternating pairs (off-on, on-off, ...) of
 # OPS_BENCH_PGBENCH_SECONDS (default 10) each.
 # Live hub: 100 and 200 SignalR subscribers of /hubs/ops; push latency from posting a batch to each client receiving
@@ -66,6 +68,7 @@ rollback = json.load(open(os.path.join(sys.argv[4], "rollback.json")))
 graph = json.load(open(os.path.join(sys.argv[4], "graph.json")))
 ingest = json.load(open(os.path.join(sys.argv[4], "ingest.json")))
 sampler = json.load(open(os.path.join(sys.argv[4], "sampler.json")))
+queue = json.load(open(os.path.join(sys.argv[4], "sampler-queue.json")))
 pgbench = json.load(open(os.path.join(sys.argv[4], "pgbench.json")))
 hub = json.load(open(os.path.join(sys.argv[4], "hub.json")))
 health = json.load(open(os.path.join(sys.argv[4], "health-live.json")))
@@ -103,6 +106,15 @@ print(f"|{'-'*48}|{'-'*11}|{'-'*10}|")
 print(f"| {'0 sessions waiting':<46} | {sampler['idleMedianMs']:>9.2f} | {sampler['idleP95Ms']:>8.2f} |")
 print(f"| {'200 sessions waiting':<46} | {sampler['waiting200MedianMs']:>9.2f} | {sampler['waiting200P95Ms']:>8.2f} |")
 print(f"| {'ratio 200 waiting / 0 waiting (median)':<46} | {sampler['waiting200MedianMs'] / sampler['idleMedianMs']:>9.1f} |")
+print()
+print(f"| {'lock sampler, 1,000 sessions queued on one row':<46} | {'median':>9} | {'p95 / max':>9} | {'goal':>8} | {'ratio':>6} |")
+print(f"|{'-'*48}|{'-'*11}|{'-'*11}|{'-'*10}|{'-'*8}|")
+print(f"| {'tick: read, graph, store write (ms)':<46} | {queue['tickMedianMs']:>9.1f} | {queue['tickP95Ms']:>9.1f} | {'<= 200':>8} | {queue['tickP95ToGoal']:>6.2f} |")
+print(f"| {'read alone (ms)':<46} | {queue['readMedianMs']:>9.1f} | {queue['readP95Ms']:>9.1f} | {'':>8} | {'':>6} |")
+print(f"| {'stored per tick (KB)':<46} | {queue['storedKbMedian']:>9.1f} | {queue['storedKbMax']:>9.1f} | {'<= 256':>8} | {queue['storedMaxToGoal']:>6.2f} |")
+print(f"| {'allocated per tick (KB)':<46} | {queue['allocatedKbPerTickMedian']:>9.0f} | {'':>9} | {'':>8} | {'':>6} |")
+print(f"| {'sessions kept in full / waits read':<46} | {queue['sessionsKept']:>9.0f} | {queue['waitsRead']:>9.0f} | {'':>8} | {'':>6} |")
+print(f"| {'pg_blocking_pids for every waiter: waits, ms':<46} | {queue['waitsNamedByPgBlockingPids']:>9.0f} | {queue['pgBlockingPidsQueryMs']:>9.0f} | {'':>8} | {'':>6} |")
 print()
 print(f"| {'pgbench on the target (-c 4 -j 2, scale 10)':<46} | {'TPS':>9} |")
 print(f"|{'-'*48}|{'-'*11}|")

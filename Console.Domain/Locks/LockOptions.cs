@@ -16,6 +16,12 @@ public sealed class LockOptions
     /// <summary>The longest wait between tries at a target that does not answer (the wait doubles up to this).</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The most sessions a tick keeps in full (in memory, in the stored snapshot and on the Locks page): cycles, head
+    /// blockers and the sessions nearest them first; the rest are counted. Head blockers and tree sizes stay exact.
+    /// </summary>
+    public int MaxSessions { get; set; } = 200;
+
     /// <summary>How long full snapshots (kept only for ticks where something waited) are kept.</summary>
     public TimeSpan SnapshotRetention { get; set; } = TimeSpan.FromDays(7);
 

@@ -28,14 +28,18 @@ public sealed class LockSnapshot
         Deadlocks = sample.Deadlocks;
         Graph = new LockGraphData(
             sample.Graph.Nodes.Values.Select(b => b.Query.Length > MaxQueryLength ? b with { Query = b.Query[..MaxQueryLength] + "…" } : b).ToList(),
-            sample.Graph.Edges.ToList());
+            sample.Graph.Edges.ToList(),
+            sample.Graph.Omitted);
     }
 
-    public WaitForGraph ToGraph() => WaitForGraph.Build(Graph.Backends, Graph.Waits);
+    public WaitForGraph ToGraph() => WaitForGraph.Build(Graph.Backends, Graph.Waits, Graph.Omitted);
 }
 
-/// <summary>The stored form of a graph (jsonb).</summary>
-public sealed record LockGraphData(List<Backend> Backends, List<LockWait> Waits);
+/// <summary>
+/// The stored form of a graph (jsonb): the sampled graph is already capped (<see cref="LockOptions.MaxSessions"/>),
+/// so a snapshot's size has a bound however many sessions waited; <see cref="Omitted"/> keeps its figures exact.
+/// </summary>
+public sealed record LockGraphData(List<Backend> Backends, List<LockWait> Waits, GraphOmissions? Omitted = null);
 
 /// <summary>
 /// Per-minute lock figures of a target, kept always: the most sessions waiting at once, the longest wait, the

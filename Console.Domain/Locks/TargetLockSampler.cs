@@ -67,7 +67,8 @@ internal sealed class TargetLockSampler(Target target, LockOptions options, Targ
     {
         var clock = Stopwatch.StartNew();
         var reading = await LockQueries.ReadAsync(connection, ct);
-        var graph = WaitForGraph.Build(reading.Backends, reading.Waits);
+        // The graph is measured whole, then kept capped: what a tick holds and stores has a bound when a target piles up.
+        var graph = WaitForGraph.Build(reading.Backends, reading.Waits).Capped(options.MaxSessions);
         // The first tick after (re)connecting sets the baseline; a counter that went down was reset (pg_stat_reset).
         var deadlocks = previous is { } p ? Math.Max(0, reading.DeadlocksTotal - p.Deadlocks) : 0;
         var rollbacks = previous is { } q ? Math.Max(0, reading.RollbacksTotal - q.Rollbacks) : 0;

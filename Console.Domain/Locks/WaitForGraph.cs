@@ -6,7 +6,10 @@ namespace OpsConsole.Domain.Locks;
 public sealed record Backend(int Pid, string User, string Application, string? ClientAddress, string State, TimeSpan? TransactionAge,
     TimeSpan? WaitDuration, string Query);
 
-/// <summary>One wait: <see cref="WaiterPid"/> waits for a lock <see cref="BlockerPid"/> holds or is queued before it for.</summary>
+/// <summary>
+/// One wait: <see cref="WaiterPid"/> waits for a lock <see cref="BlockerPid"/> holds (or, when no holder blocks it,
+/// for one <see cref="BlockerPid"/> is queued before it for).
+/// </summary>
 public sealed record LockWait(int WaiterPid, int BlockerPid, string Mode, string LockedObject);
 
 /// <summary>A head blocker and how many sessions wait behind it, directly or transitively.</summary>
@@ -23,7 +26,7 @@ public sealed record BlockingTree(int HeadPid, int Waiting);
 /// and LINQ; pids come back only in what the members return. Immutable once built, so it may be read from
 /// several threads.
 /// </remarks>
-public sealed class WaitForGraph
+public sealed partial class WaitForGraph
 {
     private readonly SessionIndex sessions;
     private readonly Adjacency blockers; // waiter -> the sessions it waits for, in edge order
@@ -31,9 +34,10 @@ public sealed class WaitForGraph
     private readonly int[] heads;
     private GraphLayout? layout;
 
-    private WaitForGraph(SessionIndex sessions, LockWait[] edges, int[] edgeWaiters, int[] edgeBlockers)
+    private WaitForGraph(SessionIndex sessions, LockWait[] edges, int[] edgeWaiters, int[] edgeBlockers, GraphOmissions? omitted)
     {
         this.sessions = sessions;
+        Omitted = omitted;
         Nodes = sessions;
         Edges = edges;
         blockers = Adjacency.Build(sessions.Count, edgeWaiters, edgeBlockers);
@@ -54,10 +58,22 @@ public sealed class WaitForGraph
     public bool IsEmpty => Edges.Count == 0;
 
     /// <summary>
+    /// What a capped graph left out, with the exact figures of the whole graph (null when nothing was left out):
+    /// <see cref="Trees"/>, <see cref="WaitingBehind"/> and <see cref="BlocksDirectly"/> count the sessions left out too.
+    /// </summary>
+    public GraphOmissions? Omitted { get; }
+
+    /// <summary>Every session of the sample, the ones left out of a capped graph included.</summary>
+    public int SessionCount => Nodes.Count + (Omitted?.Sessions ?? 0);
+
+    /// <summary>Every head blocker of the sample, the ones left out of a capped graph included.</summary>
+    public int HeadBlockerCount => HeadBlockers.Count + (Omitted?.Heads ?? 0);
+
+    /// <summary>
     /// Builds the graph. Several lock rows can link the same two sessions (a row and its transaction):
     /// one edge is kept per pair, the first seen. Sessions that appear only in waits get a bare node.
     /// </summary>
-    public static WaitForGraph Build(IEnumerable<Backend> backends, IEnumerable<LockWait> waits)
+    public static WaitForGraph Build(IEnumerable<Backend> backends, IEnumerable<LockWait> waits, GraphOmissions? omitted = null)
     {
         var sessions = new SessionIndex();
         foreach (var backend in backends)
@@ -82,7 +98,7 @@ public sealed class WaitForGraph
             (edges[edge], edgeWaiters[edge], edgeBlockers[edge]) = (rows[row], rowWaiters[row], rowBlockers[row]);
             edge++;
         }
-        return new WaitForGraph(sessions, edges, edgeWaiters, edgeBlockers);
+        return new WaitForGraph(sessions, edges, edgeWaiters, edgeBlockers, omitted);
     }
 
     /// <summary>How many sessions wait behind <paramref name="pid"/>, directly or through others.</summary>
@@ -90,6 +106,8 @@ public sealed class WaitForGraph
     {
         if (!sessions.TryGetIndex(pid, out var index))
             return 0;
+        if (Omitted?.Behind.TryGetValue(pid, out var exact) == true)
+            return exact;
         // Rented rather than shared with the constructor's scratch arrays, so concurrent readers stay safe.
         var seen = ArrayPool<int>.Shared.Rent(sessions.Count);
         var queue = ArrayPool<int>.Shared.Rent(sessions.Count);
@@ -108,6 +126,10 @@ public sealed class WaitForGraph
     public IReadOnlyList<int> BlockersOf(int pid) => sessions.TryGetIndex(pid, out var index) ? sessions.PidsOf(blockers.Of(index)) : [];
 
     public IReadOnlyList<int> WaitersOf(int pid) => sessions.TryGetIndex(pid, out var index) ? sessions.PidsOf(waiters.Of(index)) : [];
+
+    /// <summary>How many sessions wait on <paramref name="pid"/> directly, the ones left out of a capped graph included.</summary>
+    public int BlocksDirectly(int pid) =>
+        Omitted?.Blocks.TryGetValue(pid, out var exact) == true ? exact : sessions.TryGetIndex(pid, out var index) ? waiters.Degree(index) : 0;
 
     /// <summary>
     /// Layers for drawing: head blockers (or, for a cycle with no head, its lowest pid) in layer 0, the
@@ -162,7 +184,10 @@ public sealed class WaitForGraph
         var seen = new int[sessions.Count];
         var queue = new int[sessions.Count];
         for (var i = 0; i < heads.Length; i++)
-            trees[i] = new BlockingTree(sessions.PidOf(heads[i]), CountBehind(heads[i], seen, i + 1, queue));
+        {
+            var pid = sessions.PidOf(heads[i]);
+            trees[i] = new BlockingTree(pid, Omitted?.Behind.TryGetValue(pid, out var exact) == true ? exact : CountBehind(heads[i], seen, i + 1, queue));
+        }
         Array.Sort(trees, static (a, b) => a.Waiting != b.Waiting ? b.Waiting.CompareTo(a.Waiting) : a.HeadPid.CompareTo(b.HeadPid));
         return trees;
     }

@@ -63,10 +63,10 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
         await c.RollbackAsync();
         var monitor = fixture.App.Service<LockMonitor>();
         var cleared = await Poll.UntilAsync(() => Task.FromResult(monitor.Latest(fixture.TargetId)), s => s is { Graph.IsEmpty: true },
-            TimeSpan.FromSeconds(5), "the sampler to see the chain gone");
+            TimeSpan.FromSeconds(30), "the sampler to see the chain gone");
         // Two more ticks: a live page would have redrawn by then.
         await Poll.UntilAsync(() => Task.FromResult(monitor.Latest(fixture.TargetId)!.At), at => at > cleared!.At.AddSeconds(1),
-            TimeSpan.FromSeconds(5), "two more samples");
+            TimeSpan.FromSeconds(30), "two more samples");
         await Expect(Node(page, a.Pid)).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();

@@ -71,7 +71,7 @@ public sealed class RollbackTests(TargetFixture fixture, BrowserFixture browser)
     {
         var change = await fixture.AppliedSettingChangeAsync("lock_timeout", "2s");
         await fixture.ExecuteOnTargetAsync("ALTER SYSTEM SET lock_timeout = '7s'", "SELECT pg_reload_conf()");
-        await Poll.UntilAsync(() => fixture.ShowAsync("lock_timeout"), v => v == "7s", TimeSpan.FromSeconds(5), "the manual change to show");
+        await Poll.UntilAsync(() => fixture.ShowAsync("lock_timeout"), v => v == "7s", TimeSpan.FromSeconds(30), "the manual change to show");
 
         var page = await SignedInAsync("oncall", $"/changes/{change.Number}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Rollback", Exact = true }).ClickAsync();

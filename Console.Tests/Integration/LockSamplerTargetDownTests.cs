@@ -32,10 +32,10 @@ public sealed class LockSamplerTargetDownTests(TargetFixture fixture, ITestOutpu
         var targetId = await fixture.App.Service<TargetRegistry>().RegisterAsync(Actor.System, "flaky", TargetEnvironment.Staging,
             cluster.ConnectionString("flaky"));
         var monitor = fixture.App.Service<LockMonitor>();
-        await Poll.UntilAsync(() => Task.FromResult(monitor.Latest(targetId)), s => s is not null, TimeSpan.FromSeconds(5), "the first sample");
+        await Poll.UntilAsync(() => Task.FromResult(monitor.Latest(targetId)), s => s is not null, TimeSpan.FromSeconds(30), "the first sample");
 
         await cluster.StopAsync();
-        var down = await Poll.UntilAsync(() => Task.FromResult(monitor.Status(targetId)), s => s is { Reachable: false }, TimeSpan.FromSeconds(5),
+        var down = await Poll.UntilAsync(() => Task.FromResult(monitor.Status(targetId)), s => s is { Reachable: false }, TimeSpan.FromSeconds(30),
             "the target marked unreachable");
         Assert.False(string.IsNullOrEmpty(down!.Error));
         Assert.Null(monitor.Latest(targetId));
@@ -48,11 +48,11 @@ public sealed class LockSamplerTargetDownTests(TargetFixture fixture, ITestOutpu
         output.WriteLine($"/healthz answered in {clock.ElapsedMilliseconds} ms with the target down");
         Assert.True(health.IsSuccessStatusCode);
         var before = monitor.Latest(fixture.TargetId)!.At;
-        await Poll.UntilAsync(() => Task.FromResult(monitor.Latest(fixture.TargetId)!.At), at => at > before, TimeSpan.FromSeconds(3),
+        await Poll.UntilAsync(() => Task.FromResult(monitor.Latest(fixture.TargetId)!.At), at => at > before, TimeSpan.FromSeconds(30),
             "the other target's next sample");
 
         await cluster.RestartAsync(TestContext.Current.CancellationToken);
         await Poll.UntilAsync(() => Task.FromResult((monitor.Status(targetId), monitor.Latest(targetId))), s => s.Item1 is { Reachable: true } && s.Item2 is not null,
-            TimeSpan.FromSeconds(10), "the sampler to recover");
+            TimeSpan.FromSeconds(30), "the sampler to recover");
     }
 }

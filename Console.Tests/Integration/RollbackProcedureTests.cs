@@ -38,7 +38,7 @@ public sealed class RollbackProcedureTests(TargetFixture fixture) : IClassFixtur
     {
         var change = await fixture.AppliedSettingChangeAsync("lock_timeout", "2s");
         await fixture.ExecuteOnTargetAsync("ALTER SYSTEM SET lock_timeout = '7s'", "SELECT pg_reload_conf()");
-        await Poll.UntilAsync(() => fixture.ShowAsync("lock_timeout"), v => v == "7s", TimeSpan.FromSeconds(5), "the manual change to show");
+        await Poll.UntilAsync(() => fixture.ShowAsync("lock_timeout"), v => v == "7s", TimeSpan.FromSeconds(30), "the manual change to show");
 
         var refused = await Rollbacks.RunAsync(fixture.Dba1, new RollbackRequest(change.Id, "Back to the default"));
         Assert.False(refused.Succeeded);

@@ -102,7 +102,7 @@ public sealed class SessionActionsTests(TargetFixture fixture) : IClassFixture<T
 
     private Task WaitUntilBlockingAsync(int pid) =>
         Poll.UntilAsync(() => fixture.ScalarOnTargetAsync($"SELECT count(*) FROM pg_stat_activity WHERE {pid} = ANY (pg_blocking_pids(pid))"),
-            n => n is long count && count > 0, TimeSpan.FromSeconds(5), $"session {pid} to block another");
+            n => n is long count && count > 0, TimeSpan.FromSeconds(30), $"session {pid} to block another");
 
     private async Task<AuditEntry> LastAuditAsync(string action)
     {

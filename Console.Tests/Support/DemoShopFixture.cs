@@ -29,7 +29,11 @@ public sealed class DemoShopFixture(PostgresClusterFixture postgres) : IAsyncLif
     public string TargetConnectionString => TargetCluster.ConnectionString("shop");
     public Actor Admin { get; private set; } = null!;
     public Actor Dba { get; private set; } = null!;
+    /// <summary>A second DBA, to review what <see cref="Dba"/> registers.</summary>
+    public Actor Dba2 { get; private set; } = null!;
+    public Actor OnCall { get; private set; } = null!;
     public Actor Viewer { get; private set; } = null!;
+    public Guid TargetId { get; private set; }
 
     public ShopWorkloadControl Control => Service<ShopWorkloadControl>();
     public ShopWorkloadCounters Counters => Service<ShopWorkloadCounters>();
@@ -44,18 +48,22 @@ public sealed class DemoShopFixture(PostgresClusterFixture postgres) : IAsyncLif
         console = new ConsoleApp(StoreConnectionString, new Dictionary<string, string?> { ["Shop:Workload:Enabled"] = "false" });
         // The collecting sink stands in for the ingest service (which would store the events in the console store).
         App = console.WithWebHostBuilder(web => web.ConfigureTestServices(services => services.AddSingleton<ICheckoutEventSink>(Events)));
-        await Service<TargetRegistry>().RegisterAsync(Actor.System, "shop", TargetEnvironment.Other, TargetConnectionString);
+        TargetId = await Service<TargetRegistry>().RegisterAsync(Actor.System, "shop", TargetEnvironment.Other, TargetConnectionString);
         Admin = await UserAsync("shopadmin", Roles.Admin);
         Dba = await UserAsync("shopdba", Roles.Dba);
+        Dba2 = await UserAsync("shopdba2", Roles.Dba);
+        OnCall = await UserAsync("shoponcall", Roles.OnCall);
         Viewer = await UserAsync("shopviewer", Roles.Viewer);
     }
 
-    public async Task<long> CountOnTargetAsync(string sql)
+    public async Task<long> CountOnTargetAsync(string sql) => Convert.ToInt64(await ScalarOnTargetAsync(sql));
+
+    public async Task<object?> ScalarOnTargetAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(TargetConnectionString + ";Pooling=false");
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
+        return await command.ExecuteScalarAsync();
     }
 
     /// <summary>Statements run on the target behind the console's back (as the outage's config change was).</summary>

@@ -84,6 +84,9 @@ public sealed class LockContention(string connectionString) : IAsyncDisposable
 
         public Task RollbackAsync() => new NpgsqlCommand("ROLLBACK", connection).ExecuteNonQueryAsync();
 
+        /// <summary>Runs any statement in the session's transaction (a table lock, a read); pending while it waits.</summary>
+        public Task ExecuteAsync(string sql) => new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
+
         public async ValueTask DisposeAsync()
         {
             try { await connection.DisposeAsync(); }

@@ -62,12 +62,11 @@ public sealed class GraphDrawing
                 var (x, y) = (Margin + layer * (NodeWidth + ColumnGap), Margin + slot++ * (NodeHeight + RowGap));
                 boxes[pid] = (x, y);
                 nodes.Add(new DrawnNode(graph.Nodes[pid], x, y, heads.Contains(pid), inCycle.Contains(pid),
-                    behind.GetValueOrDefault(pid, graph.WaitersOf(pid).Count), graph.BlockersOf(pid).Count));
+                    behind.GetValueOrDefault(pid, graph.BlocksDirectly(pid)), graph.BlockersOf(pid).Count));
             }
         }
-        // pg_blocking_pids names every session ahead in a lock's queue, so n sessions queued on one row are
-        // n(n-1)/2 waits, all between sessions of one column. Those are left to the table; waits toward the head
-        // (across columns) and the waits of a cycle are drawn.
+        // Waits between sessions of one column (a waiter that no holder blocks, queued behind others of its layer)
+        // are left to the table; waits toward the head (across columns) and the waits of a cycle are drawn.
         var edges = part.Edges.Where(e => boxes.ContainsKey(e.WaiterPid) && boxes.ContainsKey(e.BlockerPid))
             .Where(e => boxes[e.WaiterPid].X != boxes[e.BlockerPid].X || (inCycle.Contains(e.WaiterPid) && inCycle.Contains(e.BlockerPid)))
             .Select(e => new DrawnEdge(e, PathOf(boxes[e.WaiterPid], boxes[e.BlockerPid]))).ToList();

@@ -20,7 +20,7 @@ public sealed record LockRow(Backend Backend, IReadOnlyList<int> WaitingFor, str
         {
             var wait = awaited.GetValueOrDefault(pid);
             return new LockRow(graph.Nodes[pid], graph.BlockersOf(pid), wait?.Mode, wait?.LockedObject, heads.Contains(pid), inCycle.Contains(pid),
-                graph.WaitersOf(pid).Count);
+                graph.BlocksDirectly(pid));
         }).ToList();
     }
 }
