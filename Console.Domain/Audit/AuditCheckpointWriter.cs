@@ -63,7 +63,14 @@ public sealed class AuditCheckpointWriter(IDbContextFactory<OpsDbContext> dbFact
         await base.StopAsync(ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(FinalCheckpointTimeout);
-        await TryWriteAsync(timeout.Token);
+        try
+        {
+            await TryWriteAsync(timeout.Token);
+        }
+        catch (ObjectDisposedException)
+        {
+            // A start that failed is torn down with its services already gone: there is no store to write to.
+        }
     }
 
     private async Task TryWriteAsync(CancellationToken ct)

@@ -15,7 +15,7 @@ public sealed record LockReading(int Waiting, long DeadlocksTotal, long Rollback
 /// n sessions queued on one row would be n(n-1)/2 rows (500,000 for 1,000), and it costs a pass over the lock
 /// manager per waiter. It is asked only for the rare waiter that no holder blocks (it waits behind a queued
 /// request, as readers behind an ALTER TABLE that waits for a reader), and of what it names, the queued waiters
-/// that wait the same way are dropped unless nothing else is left. See docs/decisions/0010-sampler-waits-on-holders.md.
+/// that wait the same way are dropped unless nothing else is left. See docs/decisions/0012-sampler-waits-on-holders.md.
 /// </remarks>
 public static class LockQueries
 {

@@ -90,7 +90,7 @@ public sealed class AuditPageTests(ConsoleAppFixture fixture, BrowserFixture bro
         var checkpoint = await app.Service<AuditCheckpointWriter>().WriteAsync(TestContext.Current.CancellationToken);
         var last = await SequenceOfAsync(store, "test.gap_5");
         Assert.Equal(last, checkpoint!.Sequence);
-        await ExecuteAsync(store, $"""
+        await ExecuteAsync(postgres.AsSuperuser(store), $"""
             ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only;
             DELETE FROM audit_entries WHERE "Sequence" > {last - 2};
             ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only;

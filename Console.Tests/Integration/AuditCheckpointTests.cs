@@ -262,9 +262,10 @@ public sealed class AuditCheckpointTests(PostgresClusterFixture postgres)
     }
 
     /// <summary>The test cluster's connection is its superuser: what an insider with the keys to the database can do.</summary>
-    private static async Task AsSuperuserAsync(string store, string sql)
+    /// <summary>The store's superuser: the insider the checks are for (the console's runtime role has no such rights at all).</summary>
+    private async Task AsSuperuserAsync(string store, string sql)
     {
-        await using var connection = new NpgsqlConnection(store);
+        await using var connection = new NpgsqlConnection(postgres.AsSuperuser(store));
         await connection.OpenAsync();
         await new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
     }

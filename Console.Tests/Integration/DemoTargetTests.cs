@@ -29,7 +29,7 @@ public sealed class DemoTargetTests(PostgresClusterFixture postgres)
     public async Task WhenTheDemoClusterMoves_TheShopTargetFollowsIt_AuditedOnceWithoutTheSecret()
     {
         var store = await postgres.CreateStoreAsync("demo_moves");
-        var shop = await postgres.CreateEmptyDatabaseAsync("shop_moves");
+        var shop = await postgres.CreateTargetDatabaseAsync("shop_moves");
         // Same database, another connection string: what a new port or password looks like to the registry.
         var moved = shop + ";Application Name=moved";
 

@@ -105,8 +105,8 @@ public sealed class TargetEditingTests(TargetFixture fixture) : IClassFixture<Ta
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var (database, role, password) = ($"probe_{suffix}", $"probe_{suffix}", "Probe-Passw0rd-1");
-        await ExecuteAsync(fixture.StoreConnectionString, $"CREATE DATABASE {database}", $"CREATE ROLE {role} LOGIN PASSWORD '{password}'");
-        var other = new NpgsqlConnectionStringBuilder(fixture.StoreConnectionString) { Database = database };
+        await ExecuteAsync(fixture.StoreSuperuserConnectionString, $"CREATE DATABASE {database}", $"CREATE ROLE {role} LOGIN PASSWORD '{password}'");
+        var other = new NpgsqlConnectionStringBuilder(fixture.StoreSuperuserConnectionString) { Database = database };
         await ExecuteAsync(other.ConnectionString, "REVOKE EXECUTE ON FUNCTION pg_control_system() FROM PUBLIC");
         var asRole = new NpgsqlConnectionStringBuilder(other.ConnectionString) { Username = role, Password = password };
         var denied = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(asRole.ConnectionString, "SELECT pg_control_system()"));

@@ -20,6 +20,8 @@ public sealed class TargetFixture(PostgresClusterFixture postgres) : IAsyncLifet
     public EmbeddedPostgres TargetCluster { get; private set; } = null!;
     public ConsoleApp App { get; private set; } = null!;
     public string StoreConnectionString { get; private set; } = "";
+    /// <summary>The store cluster's superuser: for tests that play an insider, or set up what the runtime role may not.</summary>
+    public string StoreSuperuserConnectionString => postgres.AsSuperuser(StoreConnectionString);
     public string TargetConnectionString => TargetCluster.ConnectionString("shop");
     public Guid TargetId { get; private set; }
     public Actor Dba1 { get; private set; } = null!;
