@@ -78,6 +78,12 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        // Its idle pooled store connections would stay open for minutes after it: the shared cluster's slots are for the next tests.
+        foreach (var store in new[] { connectionString, PostgresClusterFixture.OwnerConnectionString(connectionString) })
+        {
+            await using var pooled = new Npgsql.NpgsqlConnection(store);
+            Npgsql.NpgsqlConnection.ClearPool(pooled);
+        }
         PostgresClusterFixture.TryDelete(LogFolder);
     }
 }

@@ -24,15 +24,22 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
     private readonly string targetsRoot = NewTempFolder("targets");
     private readonly Lazy<Task<EmbeddedPostgres>> targets;
 
+    /// <summary>
+    /// Every test class's consoles leave pooled connections behind in the test process (Npgsql prunes idle ones only
+    /// after minutes), to a store and a target database of their own: the shared clusters allow many more than the default.
+    /// </summary>
+    private const int SharedClusterConnections = 1000;
+
     public PostgresClusterFixture() =>
-        targets = new(() => EmbeddedPostgres.StartAsync(targetsRoot, durable: false), LazyThreadSafetyMode.ExecutionAndPublication);
+        targets = new(() => EmbeddedPostgres.StartAsync(targetsRoot, durable: false, maxConnections: SharedClusterConnections),
+            LazyThreadSafetyMode.ExecutionAndPublication);
 
     public EmbeddedPostgres Cluster { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
         root = NewTempFolder("cluster");
-        Cluster = await EmbeddedPostgres.StartAsync(root, durable: false);
+        Cluster = await EmbeddedPostgres.StartAsync(root, durable: false, maxConnections: SharedClusterConnections);
         await Cluster.EnsureLoginRoleAsync(OwnerRole);
         await Cluster.EnsureLoginRoleAsync(RuntimeRole);
         ownerPassword = new NpgsqlConnectionStringBuilder(Cluster.ConnectionString("postgres", OwnerRole)).Password;

@@ -27,7 +27,7 @@ public sealed class EmbeddedClusters(EmbeddedPostgres store, EmbeddedPostgres sh
     {
         var earlierLayout = File.Exists(Path.Combine(root, "pgdata", "PG_VERSION"));
         var store = await EmbeddedPostgres.StartAsync(earlierLayout ? root : Path.Combine(root, "store"), durable: true, options.Port,
-            options.BinDirectory, logger, ct);
+            options.BinDirectory, logger, ct: ct);
         try
         {
             await EmbeddedStoreRoles.PrepareAsync(store, StoreDatabase, OwnerRole, RuntimeRole, ct);
@@ -35,7 +35,7 @@ public sealed class EmbeddedClusters(EmbeddedPostgres store, EmbeddedPostgres sh
                 logger.LogWarning("The demo database {Database} now has a cluster of its own; dropped the old copy from the console store's cluster in {Root}",
                     options.ShopDatabase, root);
 
-            var shop = await EmbeddedPostgres.StartAsync(Path.Combine(root, "shop"), durable: true, options.ShopPort, options.BinDirectory, logger, ct);
+            var shop = await EmbeddedPostgres.StartAsync(Path.Combine(root, "shop"), durable: true, options.ShopPort, options.BinDirectory, logger, ct: ct);
             try
             {
                 await shop.EnsureDatabaseAsync(options.ShopDatabase, ct: ct);

@@ -18,6 +18,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     private const string SuperUser = "postgres";
     private readonly PostgresBinaries binaries;
     private readonly bool durable;
+    private int maxConnections;
     private readonly ILogger logger;
     private readonly string? runAs;
     private FileStream? ownerLock;
@@ -50,9 +51,12 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     /// <paramref name="durable"/> false turns off fsync: right for throwaway test clusters, wrong for data kept.
     /// </summary>
     public static async Task<EmbeddedPostgres> StartAsync(string root, bool durable = true, int port = 0, string? binDirectory = null,
-        ILogger? logger = null, CancellationToken ct = default)
+        ILogger? logger = null, int maxConnections = 200, CancellationToken ct = default)
     {
-        var cluster = new EmbeddedPostgres(Path.GetFullPath(root), PostgresBinaries.Locate(binDirectory), durable, logger ?? NullLogger.Instance);
+        var cluster = new EmbeddedPostgres(Path.GetFullPath(root), PostgresBinaries.Locate(binDirectory), durable, logger ?? NullLogger.Instance)
+        {
+            maxConnections = maxConnections,
+        };
         cluster.TakeOwnership();
         try
         {
@@ -220,12 +224,12 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         (await ProcessRunner.RunAsync(binaries.InitDb, args, runAs, ct)).EnsureSuccess("initdb");
 
         // Loopback only, no Unix socket (its default folder may not exist or be writable here).
-        var settings = """
+        var settings = $"""
 
             # Written by OpsConsole's embedded default.
             listen_addresses = '127.0.0.1'
             unix_socket_directories = ''
-            max_connections = 200
+            max_connections = {maxConnections}
             """;
         if (!durable)
             settings += "\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n";
