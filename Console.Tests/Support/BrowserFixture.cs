@@ -33,6 +33,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         var context = await browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl.ToString().TrimEnd('/') });
         // Generous: CI runs browser tests beside integration tests on two cores, and a page can wait behind them.
         context.SetDefaultTimeout(30_000);
+        // Assertions too (their own default is 5 s): a click's answer comes back over a circuit that may wait as long.
+        Assertions.SetDefaultExpectTimeout(15_000);
         return await context.NewPageAsync();
     }
 
