@@ -65,9 +65,12 @@ public sealed class ChangeComponentsTests : ConsoleComponentContext
     }
 
     [Fact]
-    public void AViewer_IsOfferedNothing()
+    public void AViewer_IsOfferedNothing_OnAChangeAReviewerMayAct()
     {
-        var actions = Actions(InReview(), Viewer);
+        var change = InReview();
+        Assert.NotEmpty(Actions(change, Reviewer).FindAll("button"));
+
+        var actions = Actions(change, Viewer);
 
         Assert.Empty(actions.FindAll("button"));
     }
