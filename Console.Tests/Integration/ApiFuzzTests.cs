@@ -231,12 +231,7 @@ public sealed partial class ApiFuzzTests(TargetFixture fixture, ITestOutputHelpe
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("number").GetInt32();
     }
 
-    private HttpClient Client(string key)
-    {
-        var client = new HttpClient { BaseAddress = fixture.App.BaseUrl };
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return client;
-    }
+    private HttpClient Client(string key) => fixture.App.ApiClient(key);
 
     /// <summary>A cookie session, signed in through the login form as a person would (the audit export is for people, not keys).</summary>
     private async Task<HttpClient> SignedInAsync(string userName, string password)
