@@ -57,7 +57,8 @@ for _ in $(seq 1 "$runs"); do
 done
 
 figures=$(mktemp -d /tmp/opsconsole-bench-figures-XXXXXX)
-OPS_BENCH_OUT=$figures dotnet test Console.Tests --filter "Category=Benchmark" -v quiet --nologo >/dev/null
+# Benchmarks are explicit tests (Console.Tests/Benchmarks/BenchmarkAttribute.cs): a plain test run leaves them out.
+OPS_BENCH_OUT=$figures dotnet test Console.Tests --filter "Category=Benchmark" -v quiet --nologo -- xUnit.Explicit=only >/dev/null
 
 python3 - "$runs" "${cold[*]}" "${warm[*]}" "$figures" <<'PY'
 import json, os, statistics, sys

@@ -17,7 +17,6 @@ namespace OpsConsole.Tests.Benchmarks;
 /// answered 429. Figures: events stored per second, and events acknowledged against rows in the store, which
 /// must be equal. Goal: 50,000 events/s on two cores (the senders share those cores).
 /// </summary>
-[Trait("Category", "Benchmark")]
 [Collection(BenchmarkCollection.Name)]
 public sealed class CheckoutIngestBenchmark(ConsoleAppFixture fixture, ITestOutputHelper output) : IClassFixture<ConsoleAppFixture>
 {
@@ -27,7 +26,7 @@ public sealed class CheckoutIngestBenchmark(ConsoleAppFixture fixture, ITestOutp
     private static int Setting(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), out var value) && value > 0 ? value : fallback;
 
-    [Fact]
+    [Benchmark]
     public async Task IngestOverHttp()
     {
         var seconds = Setting("OPS_BENCH_INGEST_SECONDS", 30);

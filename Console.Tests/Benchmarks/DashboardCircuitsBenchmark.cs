@@ -11,14 +11,13 @@ namespace OpsConsole.Tests.Benchmarks;
 /// MutationObserver per frame, over 10 events. Memory: the server's managed heap after a full collection, before
 /// and after the circuits opened, per circuit (the console runs in this process; the browser does not).
 /// </summary>
-[Trait("Category", "Benchmark")]
 [Collection(BenchmarkCollection.Name)]
 public sealed class DashboardCircuitsBenchmark(ConsoleAppFixture fixture, BrowserFixture browser, ITestOutputHelper output) : IClassFixture<ConsoleAppFixture>
 {
     private const int Events = 10;
     private const string Password = "Bench-Passw0rd!";
 
-    [Fact]
+    [Benchmark]
     public async Task OneHundredAndTwoHundredDashboards()
     {
         await fixture.App.CreateUserAsync("circuits-viewer", Password, Roles.Viewer);

@@ -16,7 +16,6 @@ namespace OpsConsole.Tests.Benchmarks;
 /// machine's speed hits both sides. The target cluster runs with fsync off (a throwaway cluster), which makes
 /// transactions cheaper and the sampler's share larger: a conservative measure.
 /// </summary>
-[Trait("Category", "Benchmark")]
 [Collection(BenchmarkCollection.Name)]
 public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
@@ -39,7 +38,7 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
         target = await app.Service<TargetRegistry>().GetAsync(id);
     }
 
-    [Fact]
+    [Benchmark]
     public async Task SamplerCostPerTick()
     {
         var figures = new Dictionary<string, double>();
@@ -65,7 +64,7 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
     /// holding the row's tuple lock), 999 waiting on that tuple lock. pg_blocking_pids names about 500,000 waits;
     /// the sampler reads 1,000 and keeps Locks:MaxSessions sessions. A tick is the read, the graph and the store write.
     /// </summary>
-    [Fact]
+    [Benchmark]
     public async Task ATickWithAThousandSessionsQueuedOnOneRow()
     {
         const int Queued = 1000;
@@ -90,7 +89,7 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
         await Poll.UntilAsync(() => LockQueries.ReadAsync(connection, default), r => r.Waiting == Queued, TimeSpan.FromMinutes(2), $"{Queued} waiting sessions");
         // What reading every waiter's pg_blocking_pids (the sampler's former way) names, and costs, on the same queue.
         var blockingPidsClock = Stopwatch.StartNew();
-        var namedByBlockingPids = await ScalarAsync<long>(cluster.ConnectionString("bench") + ";Command Timeout=0",
+        var namedByBlockingPids = await Sql.ScalarAsync<long>(cluster.ConnectionString("bench") + ";Command Timeout=0",
             "SELECT sum(cardinality(pg_blocking_pids(pid))) FROM pg_stat_activity WHERE wait_event_type = 'Lock'");
         var blockingPidsMs = blockingPidsClock.Elapsed.TotalMilliseconds;
 
@@ -117,7 +116,7 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
             Assert.InRange(sample.Graph.Trees.FirstOrDefault()?.Waiting ?? 0, Queued * 90 / 100, Queued);
             Assert.True(sample.Graph.Nodes.Count <= app.Service<IOptions<LockOptions>>().Value.MaxSessions);
         }
-        var stored = await ScalarAsync<int[]>(storeConnectionString,
+        var stored = await Sql.ScalarAsync<int[]>(storeConnectionString,
             $"SELECT array_agg(octet_length(\"Graph\"::text)) FROM lock_snapshots WHERE \"At\" >= '{since:O}'::timestamptz");
         reads.Sort();
         ticks.Sort();
@@ -146,7 +145,7 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
         BenchmarkFigures.Report(output, "sampler-queue.json", figures);
     }
 
-    [Fact]
+    [Benchmark]
     public async Task PgbenchTpsWithTheSamplerOffAndOn()
     {
         var phase = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("OPS_BENCH_PGBENCH_SECONDS") ?? "10"));
@@ -177,6 +176,7 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
         };
         output.WriteLine($"off {string.Join(", ", off)}; on {string.Join(", ", on)}");
         BenchmarkFigures.Report(output, "pgbench.json", figures);
+        Assert.All(off.Concat(on), tps => Assert.True(tps > 0, "a pgbench phase committed no transaction"));
     }
 
     private const int Pairs = 4;
@@ -244,23 +244,7 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
         return await stdout;
     }
 
-    private Task<T> ScalarAsync<T>(string sql) => ScalarAsync<T>(cluster.ConnectionString("bench"), sql);
-
-    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(cluster.ConnectionString("bench") + ";Pooling=false");
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task ExecuteAsync(string sql) => Sql.ExecuteAsync(cluster.ConnectionString("bench"), sql);
 
     private static double Median(List<double> values) =>
         values.Count % 2 == 1 ? values.Order().ElementAt(values.Count / 2) : values.Order().Skip(values.Count / 2 - 1).Take(2).Average();

@@ -11,13 +11,12 @@ namespace OpsConsole.Tests.Benchmarks;
 /// Run by scripts/bench.sh (Category=Benchmark), which prints the figures; the test suite leaves it out,
 /// because speed goals live in benchmarks, not in pass/fail tests.
 /// </summary>
-[Trait("Category", "Benchmark")]
 [Collection(BenchmarkCollection.Name)]
 public sealed class RollbackBenchmark(TargetFixture fixture, ITestOutputHelper output) : IClassFixture<TargetFixture>
 {
     private const int Rollbacks = 50;
 
-    [Fact]
+    [Benchmark]
     public async Task FiftySettingRollbacks()
     {
         var registry = fixture.App.Service<ChangeRegistry>();

@@ -8,12 +8,11 @@ namespace OpsConsole.Tests.Benchmarks;
 /// starting a fresh console in its place.
 /// </summary>
 [Collection(BenchmarkCollection.Name)]
-[Trait("Category", "Benchmark")]
 public sealed class SamplerTakeoverBenchmark(PostgresClusterFixture postgres, ITestOutputHelper output)
 {
     private const int Rounds = 5;
 
-    [Fact]
+    [Benchmark]
     public async Task SamplerTakeover_AfterKillMinus9()
     {
         await using var rig = await SamplerTakeoverRig.StartAsync(postgres, consoles: 2);

@@ -8,11 +8,10 @@ namespace OpsConsole.Tests.Benchmarks;
 /// page and sampler do per tick. Shape: many blocking trees of 10 sessions, one row in 20 a duplicate
 /// (a row lock and its transaction lock), and a deadlock pair in every 50 sessions.
 /// </summary>
-[Trait("Category", "Benchmark")]
 [Collection(BenchmarkCollection.Name)]
 public sealed class WaitForGraphBenchmark(ITestOutputHelper output)
 {
-    [Fact]
+    [Benchmark]
     public void GraphBuild()
     {
         var figures = new Dictionary<string, double>();

@@ -6,19 +6,8 @@ using OpsConsole.Web.Components.Pages.Changes;
 
 namespace OpsConsole.Tests.Components;
 
-public sealed class ChangeComponentsTests : ConsoleComponentContext
+public sealed class ChangeComponentsTests : ChangeActionsContext
 {
-    private static readonly Actor Author = new("u-dba1", "dba1", [Roles.Dba]);
-    private static readonly Actor Reviewer = new("u-dba2", "dba2", [Roles.Dba]);
-    private static readonly Actor Viewer = new("u-viewer", "viewer", [Roles.Viewer]);
-
-    public ChangeComponentsTests()
-    {
-        // Rendering the actions never calls the services (clicks are the browser tests' business), so they get no store.
-        Services.AddSingleton(new ChangeRegistry(null!, null!, null!, null!, null!, null!, TimeProvider.System, null!));
-        Services.AddSingleton(new ChangeApplier(null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
-    }
-
     private static ConfigChange InReview()
     {
         var change = ConfigChange.ForSql(Guid.NewGuid(), new ChangeDetails("Add an index", "Slow lookups.", null, ChangeRisk.Low, null),
@@ -26,12 +15,6 @@ public sealed class ChangeComponentsTests : ConsoleComponentContext
         change.Submit(Author, DateTimeOffset.UtcNow);
         return change;
     }
-
-    private IRenderedComponent<ChangeActions> Actions(ConfigChange change, Actor actor) =>
-        Render<ChangeActions>(p => p.Add(a => a.Change, change).Add(a => a.Actor, actor));
-
-    private static bool HasButton(IRenderedComponent<ChangeActions> actions, string name) =>
-        actions.FindAll("button").Any(b => b.TextContent.Trim() == name);
 
     [Fact]
     public void DetectedStatus_IsShownAsAFilledErrorChip()
@@ -65,9 +48,12 @@ public sealed class ChangeComponentsTests : ConsoleComponentContext
     }
 
     [Fact]
-    public void AViewer_IsOfferedNothing()
+    public void AViewer_IsOfferedNothing_OnAChangeAReviewerMayAct()
     {
-        var actions = Actions(InReview(), Viewer);
+        var change = InReview();
+        Assert.NotEmpty(Actions(change, Reviewer).FindAll("button"));
+
+        var actions = Actions(change, Viewer);
 
         Assert.Empty(actions.FindAll("button"));
     }

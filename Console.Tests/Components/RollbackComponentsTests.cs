@@ -8,18 +8,11 @@ using OpsConsole.Web.Components.Pages.Changes;
 
 namespace OpsConsole.Tests.Components;
 
-public sealed class RollbackComponentsTests : ConsoleComponentContext
+public sealed class RollbackComponentsTests : ChangeActionsContext
 {
-    private static readonly Actor Author = new("u-dba1", "dba1", [Roles.Dba]);
-    private static readonly Actor Reviewer = new("u-dba2", "dba2", [Roles.Dba]);
-    private static readonly Actor OnCall = new("u-oncall", "oncall", [Roles.OnCall]);
-    private static readonly Actor Viewer = new("u-viewer", "viewer", [Roles.Viewer]);
-
     public RollbackComponentsTests()
     {
-        // Rendering never runs a rollback (that is the browser tests' business), so the services get no store.
-        Services.AddSingleton(new ChangeRegistry(null!, null!, null!, null!, null!, null!, TimeProvider.System, null!));
-        Services.AddSingleton(new ChangeApplier(null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
+        // Rendering never runs a rollback (that is the browser tests' business), so the procedure gets no store.
         Services.AddSingleton(new RollbackProcedure(null!, null!, null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
     }
 
@@ -33,12 +26,6 @@ public sealed class RollbackComponentsTests : ConsoleComponentContext
         change.MarkAppliedOutsideConsole(Author, now, now);
         return change;
     }
-
-    private IRenderedComponent<ChangeActions> Actions(ConfigChange change, Actor actor) =>
-        Render<ChangeActions>(p => p.Add(a => a.Change, change).Add(a => a.Actor, actor));
-
-    private static bool HasButton(IRenderedComponent<ChangeActions> actions, string name) =>
-        actions.FindAll("button").Any(b => b.TextContent.Trim() == name);
 
     [Fact]
     public void OnCall_IsOfferedRollback_OnAnAppliedChange_AViewerIsNot()

@@ -20,12 +20,18 @@ public sealed class UserMenuTests : ConsoleComponentContext
     }
 
     [Fact]
-    public void SignedOut_ShowsNothing()
+    public void SignedOut_ShowsNeitherTheUserNorTheSignOutForm_ThatSignedInShows()
     {
-        AddAuthorization().SetNotAuthorized();
+        var auth = AddAuthorization();
+        auth.SetAuthorized("dana");
+        var signedIn = Render<UserMenu>();
+        Assert.Single(signedIn.FindAll("[data-testid=signed-in-user]"));
+        Assert.Single(signedIn.FindAll("form"));
 
-        var menu = Render<UserMenu>();
+        auth.SetNotAuthorized();
+        var signedOut = Render<UserMenu>();
 
-        Assert.Empty(menu.FindAll("[data-testid=signed-in-user]"));
+        Assert.Empty(signedOut.FindAll("[data-testid=signed-in-user]"));
+        Assert.Empty(signedOut.FindAll("form"));
     }
 }

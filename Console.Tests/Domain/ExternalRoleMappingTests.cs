@@ -16,8 +16,11 @@ public sealed class ExternalRoleMappingTests
     }
 
     [Fact]
-    public void NoRecognisedGroups_GivesNoRoles()
+    public void GroupsThatOnlyResembleAMappedGroupOrARole_GiveNoRoles()
     {
-        Assert.Empty(ExternalRoleMapping.Map(["marketing", "admin"], new Dictionary<string, string>()));
+        var map = new Dictionary<string, string> { ["db-admins"] = Roles.Dba };
+
+        Assert.Empty(ExternalRoleMapping.Map(["admin", "DB-ADMINS", "db-admins-old", "dba", " Viewer"], map));
+        Assert.Equal([Roles.Dba], ExternalRoleMapping.Map(["db-admins"], map));
     }
 }

@@ -50,12 +50,6 @@ public sealed class PermissionTableTests
     }
 
     [Fact]
-    public void PolicyConstants_MatchThePolicyNames()
-    {
-        Assert.Equal(PermissionTable.Policies.ManageUsers, PermissionTable.PolicyName(Permission.ManageUsers));
-    }
-
-    [Fact]
     public void ActorWithoutRoles_IsRefusedEverything()
     {
         var nobody = new Actor("id", "nobody", []);

@@ -82,7 +82,15 @@ public sealed class WebhookDestinationsTests
     }
 
     [Fact]
-    public void WebhooksOff_NeedNoSecret() => Assert.Null(new RollbackOptions().Problem());
+    public void WebhooksOff_NeedNoSecret_ButAllowingAHostAsksForOne()
+    {
+        var options = new RollbackOptions();
+        Assert.Null(options.Problem());
+
+        options.WebhookAllowedHosts = ["deploy.example.com"];
+
+        Assert.Contains("at least 32 characters", options.Problem());
+    }
 
     [Fact]
     public async Task AChangeWhoseHostIsNoLongerAllowed_IsRefusedAtSend_WithoutAnyCall()

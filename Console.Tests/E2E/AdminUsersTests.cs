@@ -10,8 +10,7 @@ public sealed class AdminUsersTests(ConsoleAppFixture fixture, BrowserFixture br
 
     private async Task<IPage> AdminPageAsync()
     {
-        var page = await browser.NewPageAsync(app.BaseUrl);
-        await page.SignInAsync("admin", ConsoleApp.AdminPassword, "/account/login?returnUrl=%2Fadmin");
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "admin", ConsoleApp.AdminPassword, "/admin");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Users" })).ToBeVisibleAsync();
         return page;
     }

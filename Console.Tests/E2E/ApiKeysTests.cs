@@ -12,8 +12,7 @@ public sealed class ApiKeysTests(ConsoleAppFixture fixture, BrowserFixture brows
     [Fact]
     public async Task Admin_CreatesAKey_SeesItOnce_AndRevokesIt()
     {
-        var page = await browser.NewPageAsync(app.BaseUrl);
-        await page.SignInAsync("admin", ConsoleApp.AdminPassword, "/account/login?returnUrl=%2Fadmin");
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "admin", ConsoleApp.AdminPassword, "/admin");
         await page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "API keys" })).ToBeVisibleAsync();
         await page.WaitForInteractiveAsync();
@@ -45,8 +44,7 @@ public sealed class ApiKeysTests(ConsoleAppFixture fixture, BrowserFixture brows
 
     private async Task<HttpStatusCode> StatusWithKeyAsync(string key)
     {
-        using var client = new HttpClient { BaseAddress = app.BaseUrl };
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        using var client = app.ApiClient(key);
         using var response = await client.GetAsync("/api/v1/changes");
         return response.StatusCode;
     }

@@ -16,8 +16,7 @@ public sealed class AuditPageTests(ConsoleAppFixture fixture, BrowserFixture bro
 
     private async Task<IPage> AuditPageAsync(ConsoleApp app)
     {
-        var page = await browser.NewPageAsync(app.BaseUrl);
-        await page.SignInAsync("admin", ConsoleApp.AdminPassword, "/account/login?returnUrl=%2Faudit");
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "admin", ConsoleApp.AdminPassword, "/audit");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Audit trail" })).ToBeVisibleAsync();
         return page;
     }

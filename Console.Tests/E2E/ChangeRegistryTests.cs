@@ -14,12 +14,7 @@ public sealed class ChangeRegistryTests(TargetFixture fixture, BrowserFixture br
 {
     private ChangeRegistry Registry => fixture.App.Service<ChangeRegistry>();
 
-    private async Task<IPage> SignedInAsync(string user, string path)
-    {
-        var page = await browser.NewPageAsync(fixture.App.BaseUrl);
-        await page.SignInAsync(user, TargetFixture.Password, $"/account/login?returnUrl={Uri.EscapeDataString(path)}");
-        return page;
-    }
+    private Task<IPage> SignedInAsync(string user, string path) => browser.SignedInPageAsync(fixture.App.BaseUrl, user, TargetFixture.Password, path);
 
     private static string Unique(string text) => $"{text} {Guid.NewGuid().ToString("N")[..8]}";
 

@@ -10,8 +10,7 @@ public sealed class HealthPageTests(TargetFixture fixture, BrowserFixture browse
 {
     private async Task<IPage> HealthPageAsync()
     {
-        var page = await browser.NewPageAsync(fixture.App.BaseUrl);
-        await page.SignInAsync("viewer", TargetFixture.Password, "/account/login?returnUrl=%2F");
+        var page = await browser.SignedInPageAsync(fixture.App.BaseUrl, "viewer", TargetFixture.Password);
         await Expect(page.GetByTestId("live-strip")).ToBeVisibleAsync();
         return page;
     }

@@ -8,12 +8,7 @@ namespace OpsConsole.Tests.E2E;
 /// <summary>The Locks page against real sessions on a real target, sampled every half second.</summary>
 public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser) : IClassFixture<LocksFixture>
 {
-    private async Task<IPage> LocksPageAsync(string user)
-    {
-        var page = await browser.NewPageAsync(fixture.App.BaseUrl);
-        await page.SignInAsync(user, LocksFixture.Password, $"/account/login?returnUrl={Uri.EscapeDataString("/locks?target=shop")}");
-        return page;
-    }
+    private Task<IPage> LocksPageAsync(string user) => browser.SignedInPageAsync(fixture.App.BaseUrl, user, LocksFixture.Password, "/locks?target=shop");
 
     private static ILocator Node(IPage page, int pid) => page.GetByTestId($"lock-node-{pid}");
 

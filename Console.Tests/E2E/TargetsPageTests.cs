@@ -17,8 +17,7 @@ public sealed class TargetsPageTests(ConsoleAppFixture fixture, BrowserFixture b
         var second = await postgres.CreateTargetDatabaseAsync("edited_b");
         var targets = fixture.App.Service<TargetRegistry>();
         var id = await targets.RegisterAsync(Actor.System, "edited", TargetEnvironment.Staging, first);
-        var page = await browser.NewPageAsync(fixture.App.BaseUrl);
-        await page.SignInAsync("admin", ConsoleApp.AdminPassword, "/account/login?returnUrl=%2Fadmin%2Ftargets");
+        var page = await browser.SignedInPageAsync(fixture.App.BaseUrl, "admin", ConsoleApp.AdminPassword, "/admin/targets");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Targets", Exact = true })).ToBeVisibleAsync();
         await page.WaitForInteractiveAsync();
         var status = page.GetByTestId("target-status-edited");

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Npgsql;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Api;
@@ -15,7 +14,7 @@ namespace OpsConsole.Tests.Integration;
 /// is never a 5xx, and a refused request (4xx) stored nothing. Seeded: a failure prints the seed and the request, and
 /// OPS_FUZZ_SEED=&lt;seed&gt; replays the same sequence.
 /// </summary>
-public sealed partial class ApiFuzzTests(TargetFixture fixture, ITestOutputHelper output) : IClassFixture<TargetFixture>
+public sealed class ApiFuzzTests(TargetFixture fixture, ITestOutputHelper output) : IClassFixture<TargetFixture>
 {
     private const int Mutations = 1_200;
 
@@ -38,7 +37,7 @@ public sealed partial class ApiFuzzTests(TargetFixture fixture, ITestOutputHelpe
             r => Body(events, "/api/v1/checkout-events", Mutate(r, EventBatch())),
             r => Query(changes, "/api/v1/changes", MutateQuery(r, ChangeListQuery)),
             r => Query(changes, $"/api/v1/changes/{MutateSegment(r, existing.ToString())}", []),
-            r => Query(signedIn, "/audit/export", MutateQuery(r, AuditQuery(existing))),
+            r => Query(signedIn.Http, "/audit/export", MutateQuery(r, AuditQuery(existing))),
         };
 
         var statuses = new Dictionary<int, int>();
@@ -231,30 +230,17 @@ public sealed partial class ApiFuzzTests(TargetFixture fixture, ITestOutputHelpe
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("number").GetInt32();
     }
 
-    private HttpClient Client(string key)
-    {
-        var client = new HttpClient { BaseAddress = fixture.App.BaseUrl };
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return client;
-    }
+    private HttpClient Client(string key) => fixture.App.ApiClient(key);
 
     /// <summary>A cookie session, signed in through the login form as a person would (the audit export is for people, not keys).</summary>
-    private async Task<HttpClient> SignedInAsync(string userName, string password)
+    private async Task<FormClient> SignedInAsync(string userName, string password)
     {
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = fixture.App.BaseUrl };
-        var page = await client.GetStringAsync("/account/login");
-        var token = AntiforgeryToken().Match(page).Groups[1].Value;
-        using var signIn = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login", ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token), ["Input.UserName"] = userName, ["Input.Password"] = password,
-        }));
-        using var export = await client.GetAsync("/audit/export?format=json");
+        var client = new FormClient(fixture.App.BaseUrl);
+        using var signIn = await client.SignInAsync(userName, password);
+        using var export = await client.Http.GetAsync("/audit/export?format=json");
         Assert.True(export.StatusCode == HttpStatusCode.OK, $"signing in as {userName} failed: the export answered {(int)export.StatusCode}");
         return client;
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max] + $"… ({text.Length} characters)";
 }

@@ -9,6 +9,7 @@ using OpsConsole.Domain.Api;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Tests.Support;
+using static OpsConsole.Tests.Support.ConsoleApi;
 
 namespace OpsConsole.Tests.Integration;
 
@@ -157,10 +158,8 @@ public sealed class ChangeApiTests(TargetFixture fixture, PostgresClusterFixture
         });
         await app.Service<TargetRegistry>().RegisterAsync(Actor.System, "shop", TargetEnvironment.Staging, await postgres.CreateTargetDatabaseAsync("owner_target"));
         var alice = new Actor(await app.CreateUserAsync("alice", TargetFixture.Password, Roles.Dba), "alice", [Roles.Dba]);
-        using var owned = new HttpClient { BaseAddress = app.BaseUrl };
-        owned.DefaultRequestHeaders.Add("X-Api-Key", ownedKey);
-        using var orphan = new HttpClient { BaseAddress = app.BaseUrl };
-        orphan.DefaultRequestHeaders.Add("X-Api-Key", orphanKey);
+        using var owned = app.ApiClient(ownedKey);
+        using var orphan = app.ApiClient(orphanKey);
 
         using var registered = await PostAsync(owned, ExternalChange("") .Replace(",\"rollbackWebhookUrl\":\"\"", ""));
         using var refused = await PostAsync(orphan, ExternalChange("").Replace(",\"rollbackWebhookUrl\":\"\"", ""));
@@ -208,10 +207,8 @@ public sealed class ChangeApiTests(TargetFixture fixture, PostgresClusterFixture
             ["Api:Keys:0:Key"] = configuredKey,
             ["Api:Keys:0:Scopes:0"] = ApiScopes.Read,
         });
-        using var client = new HttpClient { BaseAddress = app.BaseUrl };
-        client.DefaultRequestHeaders.Add("X-Api-Key", configuredKey);
-        using var wrong = new HttpClient { BaseAddress = app.BaseUrl };
-        wrong.DefaultRequestHeaders.Add("X-Api-Key", configuredKey + "x");
+        using var client = app.ApiClient(configuredKey);
+        using var wrong = app.ApiClient(configuredKey + "x");
 
         using var response = await client.GetAsync(Path);
         using var refused = await wrong.GetAsync(Path);
@@ -234,26 +231,12 @@ public sealed class ChangeApiTests(TargetFixture fixture, PostgresClusterFixture
         Assert.True(paths.TryGetProperty(Path + "/{number}", out _));
     }
 
-    private async Task<HttpClient> ClientAsync(params string[] scopes) =>
-        Client((await fixture.App.Service<ApiKeyService>().CreateAsync(Actor.System, $"pipeline-{Guid.NewGuid():N}", scopes)).Key);
+    private Task<HttpClient> ClientAsync(params string[] scopes) => fixture.App.ApiClientAsync("pipeline", scopes);
 
-    private HttpClient Client(string key)
-    {
-        var client = new HttpClient { BaseAddress = fixture.App.BaseUrl };
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return client;
-    }
+    private HttpClient Client(string key) => fixture.App.ApiClient(key);
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient client, string json) =>
         client.PostAsync(Path, new StringContent(json, Encoding.UTF8, "application/json"));
-
-    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {status}, got {response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
 
     private async Task<int> CountChangesAsync()
     {

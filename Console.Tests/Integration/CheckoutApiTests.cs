@@ -7,6 +7,7 @@ using Npgsql;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Api;
 using OpsConsole.Tests.Support;
+using static OpsConsole.Tests.Support.ConsoleApi;
 
 namespace OpsConsole.Tests.Integration;
 
@@ -224,8 +225,7 @@ public sealed class CheckoutApiTests(ConsoleAppFixture fixture, PostgresClusterF
             ["Ingest:MaxConcurrentBatches"] = "1", ["Ingest:QueueWait"] = "00:00:00.200", ["Ingest:RetryAfter"] = "00:00:03",
         });
         var key = await app.Service<ApiKeyService>().CreateAsync(Actor.System, "overload", [ApiScopes.EventsWrite]);
-        using var client = new HttpClient { BaseAddress = app.BaseUrl };
-        client.DefaultRequestHeaders.Add("X-Api-Key", key.Key);
+        using var client = app.ApiClient(key.Key);
         var service = NewService();
 
         // The store stalls: a lock on checkout_events holds the one slot's batch inside its transaction.
@@ -287,15 +287,9 @@ public sealed class CheckoutApiTests(ConsoleAppFixture fixture, PostgresClusterF
         return (int)(long)(await command.ExecuteScalarAsync())!;
     }
 
-    private async Task<HttpClient> ClientAsync(params string[] scopes) =>
-        Client((await fixture.App.Service<ApiKeyService>().CreateAsync(Actor.System, $"checkout-{Guid.NewGuid():N}", scopes)).Key);
+    private Task<HttpClient> ClientAsync(params string[] scopes) => fixture.App.ApiClientAsync("checkout", scopes);
 
-    private HttpClient Client(string key)
-    {
-        var client = new HttpClient { BaseAddress = fixture.App.BaseUrl };
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return client;
-    }
+    private HttpClient Client(string key) => fixture.App.ApiClient(key);
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient client, string json) =>
         client.PostAsync(Path, new StringContent(json, Encoding.UTF8, "application/json"));
@@ -304,14 +298,6 @@ public sealed class CheckoutApiTests(ConsoleAppFixture fixture, PostgresClusterF
     {
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return (body.GetProperty("accepted").GetInt32(), body.GetProperty("stored").GetInt32(), body.GetProperty("duplicates").GetInt32());
-    }
-
-    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {status}, got {response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     private async Task<int> CountStoredAsync(string service)

@@ -126,9 +126,7 @@ public sealed class LiveBridgeTests(TwoConsolesFixture consoles, PostgresCluster
 
     private static async Task PostEventsAsync(ConsoleApp app, int count, DateTimeOffset latest)
     {
-        using var http = new HttpClient { BaseAddress = app.BaseUrl };
-        http.DefaultRequestHeaders.Add("X-Api-Key",
-            (await app.Service<ApiKeyService>().CreateAsync(Actor.System, $"events-{Guid.NewGuid():N}", [ApiScopes.EventsWrite])).Key);
+        using var http = await app.ApiClientAsync("events", ApiScopes.EventsWrite);
         var events = Enumerable.Range(0, count).Select(i => CheckoutBatches.Event("bridge-test", occurredAt: latest.AddMilliseconds(-(i % 2)))).ToList();
         using var response = await http.PostAsync("/api/v1/checkout-events",
             new StringContent(CheckoutBatches.Json(events), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));

@@ -81,8 +81,7 @@ public sealed class OpsHubTests(ConsoleAppFixture fixture) : IClassFixture<Conso
 
     private async Task PostEventsAsync(int count, DateTimeOffset latest)
     {
-        using var http = new HttpClient { BaseAddress = fixture.App.BaseUrl };
-        http.DefaultRequestHeaders.Add("X-Api-Key", await KeyAsync(ApiScopes.EventsWrite));
+        using var http = fixture.App.ApiClient(await KeyAsync(ApiScopes.EventsWrite));
         var events = Enumerable.Range(0, count).Select(i => CheckoutBatches.Event("hub-test", occurredAt: latest.AddMilliseconds(-i))).ToList();
         using var response = await http.PostAsync("/api/v1/checkout-events",
             new StringContent(CheckoutBatches.Json(events), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));

@@ -105,11 +105,11 @@ public sealed class TargetEditingTests(TargetFixture fixture) : IClassFixture<Ta
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var (database, role, password) = ($"probe_{suffix}", $"probe_{suffix}", "Probe-Passw0rd-1");
-        await ExecuteAsync(fixture.StoreSuperuserConnectionString, $"CREATE DATABASE {database}", $"CREATE ROLE {role} LOGIN PASSWORD '{password}'");
+        await Sql.ExecuteAsync(fixture.StoreSuperuserConnectionString, $"CREATE DATABASE {database}", $"CREATE ROLE {role} LOGIN PASSWORD '{password}'");
         var other = new NpgsqlConnectionStringBuilder(fixture.StoreSuperuserConnectionString) { Database = database };
-        await ExecuteAsync(other.ConnectionString, "REVOKE EXECUTE ON FUNCTION pg_control_system() FROM PUBLIC");
+        await Sql.ExecuteAsync(other.ConnectionString, "REVOKE EXECUTE ON FUNCTION pg_control_system() FROM PUBLIC");
         var asRole = new NpgsqlConnectionStringBuilder(other.ConnectionString) { Username = role, Password = password };
-        var denied = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(asRole.ConnectionString, "SELECT pg_control_system()"));
+        var denied = await Assert.ThrowsAsync<PostgresException>(() => Sql.ExecuteAsync(asRole.ConnectionString, "SELECT pg_control_system()"));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
 
         var refused = await Assert.ThrowsAsync<DomainRuleException>(() =>
@@ -236,17 +236,6 @@ public sealed class TargetEditingTests(TargetFixture fixture) : IClassFixture<Ta
     {
         await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
         return await db.AuditEntries.Where(e => e.Subject == subject).OrderBy(e => e.Sequence).ToListAsync();
-    }
-
-    private static async Task ExecuteAsync(string connectionString, params string[] statements)
-    {
-        await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        foreach (var sql in statements)
-        {
-            await using var command = new NpgsqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync();
-        }
     }
 
     private static int FreePort()

@@ -145,14 +145,8 @@ public sealed class TwoConsolesOneTargetTests(TwoConsolesOneTargetFixture fixtur
 
     private long Deadlocks(Recorder recorder) => recorder.Ticks(fixture.TargetId).Sum(t => t.Deadlocks);
 
-    private async Task<bool> RollbackScriptWaitsAsync()
-    {
-        await using var connection = new NpgsqlConnection(fixture.TargetConnectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*) > 0 FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'DO $$ BEGIN WHILE NOT EXISTS%' AND pid <> pg_backend_pid()", connection);
-        return (bool)(await command.ExecuteScalarAsync())!;
-    }
+    private async Task<bool> RollbackScriptWaitsAsync() => (bool)(await fixture.ScalarOnTargetAsync(
+        "SELECT count(*) > 0 FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'DO $$ BEGIN WHILE NOT EXISTS%' AND pid <> pg_backend_pid()"))!;
 
     private async Task<TimeSpan> HeartbeatsSinceStartAsync(Guid instance)
     {

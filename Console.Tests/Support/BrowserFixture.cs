@@ -38,6 +38,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A new page signed in as <paramref name="userName"/> and sent on to <paramref name="path"/>, its circuit live.</summary>
+    public async Task<IPage> SignedInPageAsync(Uri baseUrl, string userName, string password, string path = "/")
+    {
+        var page = await NewPageAsync(baseUrl);
+        await page.SignInAsync(userName, password, $"/account/login?returnUrl={Uri.EscapeDataString(path)}");
+        return page;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (browser is not null)

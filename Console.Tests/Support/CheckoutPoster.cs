@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Api;
 
 namespace OpsConsole.Tests.Support;
@@ -8,13 +7,8 @@ namespace OpsConsole.Tests.Support;
 /// <summary>Posts checkout events over HTTP with an events:write key, as a checkout service would.</summary>
 public sealed class CheckoutPoster(HttpClient client) : IDisposable
 {
-    public static async Task<CheckoutPoster> CreateAsync(ConsoleApp app)
-    {
-        var key = (await app.Service<ApiKeyService>().CreateAsync(Actor.System, $"checkout-{Guid.NewGuid():N}", [ApiScopes.EventsWrite])).Key;
-        var client = new HttpClient { BaseAddress = app.BaseUrl };
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return new CheckoutPoster(client);
-    }
+    public static async Task<CheckoutPoster> CreateAsync(ConsoleApp app) =>
+        new(await app.ApiClientAsync("checkout", ApiScopes.EventsWrite));
 
     public async Task PostAsync(params Dictionary<string, object?>[] events)
     {

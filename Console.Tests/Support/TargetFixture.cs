@@ -1,39 +1,26 @@
-using Npgsql;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Targets;
-using OpsConsole.Web.Hosting.Embedded;
 
 namespace OpsConsole.Tests.Support;
 
 /// <summary>
-/// A console whose monitored target runs in a PostgreSQL cluster of its own: ALTER SYSTEM changes a whole
-/// cluster, so tests that change settings must not share one with other test classes (or with the store).
-/// Drift detection runs every second here. Users: admin, and two DBAs (dba1, dba2), an OnCall and a Viewer.
+/// A console whose monitored target runs in a PostgreSQL cluster of its own: tests that change settings must not
+/// share one with other test classes (or with the store). Drift detection runs every second here.
+/// Users: admin, and two DBAs (dba1, dba2), an OnCall and a Viewer.
 /// </summary>
-public sealed class TargetFixture(PostgresClusterFixture postgres) : IAsyncLifetime
+public sealed class TargetFixture(PostgresClusterFixture postgres) : ConsoleWithTargetFixture(postgres, "target", "changes")
 {
-    public const string Password = "Fixture-Passw0rd!";
     public const string WebhookSecret = "fixture-webhook-secret-of-at-least-32-characters";
-    private readonly string root = PostgresClusterFixture.NewTempFolder("target");
 
-    public EmbeddedPostgres TargetCluster { get; private set; } = null!;
     public ConsoleApp App { get; private set; } = null!;
-    public string StoreConnectionString { get; private set; } = "";
-    /// <summary>The store cluster's superuser: for tests that play an insider, or set up what the runtime role may not.</summary>
-    public string StoreSuperuserConnectionString => postgres.AsSuperuser(StoreConnectionString);
-    public string TargetConnectionString => TargetCluster.ConnectionString("shop");
-    public Guid TargetId { get; private set; }
     public Actor Dba1 { get; private set; } = null!;
     public Actor Dba2 { get; private set; } = null!;
     public Actor OnCall { get; private set; } = null!;
     public Actor Viewer { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async Task StartAsync()
     {
-        TargetCluster = await EmbeddedPostgres.StartAsync(root, durable: false);
-        await TargetCluster.EnsureDatabaseAsync("shop");
-        StoreConnectionString = await postgres.CreateStoreAsync("changes");
         App = new ConsoleApp(StoreConnectionString, new Dictionary<string, string?> { ["Drift:Interval"] = "00:00:01", ["Drift:MaxBackoff"] = "00:00:02",
             ["Locks:MaxBackoff"] = "00:00:02",
             ["Rollbacks:WebhookSecret"] = WebhookSecret,
@@ -62,32 +49,7 @@ public sealed class TargetFixture(PostgresClusterFixture postgres) : IAsyncLifet
     /// <summary>SHOW on the target, in a new session (so it sees the last reload).</summary>
     public async Task<string> ShowAsync(string parameter) => (string)(await ScalarOnTargetAsync($"SHOW {parameter}"))!;
 
-    public async Task<object?> ScalarOnTargetAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(TargetConnectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
-    }
-
-    /// <summary>Statements run on the target directly, behind the console's back.</summary>
-    public async Task ExecuteOnTargetAsync(params string[] statements)
-    {
-        await using var connection = new NpgsqlConnection(TargetConnectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        foreach (var sql in statements)
-        {
-            await using var command = new NpgsqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync();
-        }
-    }
-
     private async Task<Actor> UserAsync(string name, string role) => new(await App.CreateUserAsync(name, Password, role), name, [role]);
 
-    public async ValueTask DisposeAsync()
-    {
-        await App.DisposeAsync();
-        await TargetCluster.DisposeAsync();
-        PostgresClusterFixture.TryDelete(root);
-    }
+    protected override ValueTask StopAsync() => App.DisposeAsync();
 }

@@ -1,8 +1,6 @@
-using Npgsql;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Targets;
-using OpsConsole.Web.Hosting.Embedded;
 
 namespace OpsConsole.Tests.Support;
 
@@ -10,32 +8,23 @@ namespace OpsConsole.Tests.Support;
 /// Two console instances, A and B, on one store, monitoring one target in a cluster of its own (its settings change):
 /// drift every second, heartbeats every half second, an instance silent for 5 s counts as stopped.
 /// </summary>
-public sealed class TwoConsolesOneTargetFixture(PostgresClusterFixture postgres) : IAsyncLifetime
+public sealed class TwoConsolesOneTargetFixture(PostgresClusterFixture postgres)
+    : ConsoleWithTargetFixture(postgres, "two-consoles-target", "two_consoles")
 {
-    public const string Password = "Fixture-Passw0rd!";
-    private readonly string root = PostgresClusterFixture.NewTempFolder("two-consoles-target");
-
     public static IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
         ["Drift:Interval"] = "00:00:01", ["Drift:MaxBackoff"] = "00:00:02", ["Locks:MaxBackoff"] = "00:00:02",
         ["Instances:HeartbeatInterval"] = "00:00:00.500", ["Instances:StaleAfter"] = "00:00:05",
     };
 
-    public EmbeddedPostgres TargetCluster { get; private set; } = null!;
     public ConsoleApp A { get; private set; } = null!;
     public ConsoleApp B { get; private set; } = null!;
-    public string StoreConnectionString { get; private set; } = "";
-    public string TargetConnectionString => TargetCluster.ConnectionString("shop");
-    public Guid TargetId { get; private set; }
     public Actor Dba1 { get; private set; } = null!;
     public Actor Dba2 { get; private set; } = null!;
     public Actor OnCall { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async Task StartAsync()
     {
-        TargetCluster = await EmbeddedPostgres.StartAsync(root, durable: false);
-        await TargetCluster.EnsureDatabaseAsync("shop");
-        StoreConnectionString = await postgres.CreateStoreAsync("two_consoles");
         A = StartAnother();
         _ = A.BaseUrl;
         TargetId = await A.Service<TargetRegistry>().RegisterAsync(Actor.System, "shop", TargetEnvironment.Production, TargetConnectionString);
@@ -51,23 +40,9 @@ public sealed class TwoConsolesOneTargetFixture(PostgresClusterFixture postgres)
     /// <summary>A further console instance on the same store (not started until its server is first used).</summary>
     public ConsoleApp StartAnother() => new(StoreConnectionString, Settings);
 
-    /// <summary>Statements run on the target directly, behind the consoles' backs.</summary>
-    public async Task ExecuteOnTargetAsync(params string[] statements)
-    {
-        await using var connection = new NpgsqlConnection(TargetConnectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        foreach (var sql in statements)
-        {
-            await using var command = new NpgsqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
+    protected override async ValueTask StopAsync()
     {
         await B.DisposeAsync();
         await A.DisposeAsync();
-        await TargetCluster.DisposeAsync();
-        PostgresClusterFixture.TryDelete(root);
     }
 }
