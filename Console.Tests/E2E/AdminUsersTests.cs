@@ -80,6 +80,9 @@ public sealed class AdminUsersTests(ConsoleAppFixture fixture, BrowserFixture br
         var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByTestId("user-promoted") });
         await row.GetByLabel("DBA", new() { Exact = true }).CheckAsync();
         await page.GetByTestId("save-roles-promoted").ClickAsync();
+        // The button is disabled while the save runs too: only the snackbar says it committed, and leaving earlier
+        // would read the audit trail before the entry is in it.
+        await Expect(page.GetByText("Saved the roles of promoted.")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("save-roles-promoted")).ToBeDisabledAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Audit" }).ClickAsync();
