@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpsConsole.Domain.Access;
-using OpsConsole.Domain.Api;
+using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Checkout;
@@ -13,7 +13,7 @@ using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Rollbacks;
-using OpsConsole.Domain.Shop;
+using OpsConsole.Domain.DemoShop;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Users;
@@ -116,7 +116,7 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<DriftDetector>());
         services.AddHostedService(sp => sp.GetRequiredService<LockSampler>());
         services.AddHostedService(sp => sp.GetRequiredService<AuditCheckpointWriter>());
-        services.AddShopWorkload();
+        services.AddDemoShop();
         return builder;
     }
 
@@ -147,13 +147,13 @@ public static class DependencyInjection
     }
 
     /// <summary>The demo shop's traffic. Registered after StoreInitializer, which registers the shop target first.</summary>
-    private static void AddShopWorkload(this IServiceCollection services)
+    private static void AddDemoShop(this IServiceCollection services)
     {
-        services.AddOptions<ShopWorkloadOptions>().BindConfiguration(ShopWorkloadOptions.Section).ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ShopWorkloadOptions>, ShopWorkloadOptionsValidator>();
-        services.AddSingleton<ShopWorkloadCounters>();
-        services.AddSingleton<ShopWorkloadControl>();
-        services.AddHostedService<CheckoutWorkload>();
+        services.AddOptions<DemoShopOptions>().BindConfiguration(DemoShopOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<DemoShopOptions>, DemoShopOptionsValidator>();
+        services.AddSingleton<DemoShopCounters>();
+        services.AddSingleton<DemoShopControl>();
+        services.AddHostedService<DemoShopTraffic>();
     }
 
     private static void AddCheckout(IServiceCollection services)

@@ -1,12 +1,12 @@
 using System.Text.Json;
-using OpsConsole.Domain.Api;
+using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Rollbacks;
-using OpsConsole.Domain.Shop;
+using OpsConsole.Domain.DemoShop;
 using OpsConsole.Domain.Users;
 using OpsConsole.Tests.Support;
 using OpsConsole.Web.Hosting.Auth;
@@ -29,7 +29,7 @@ public sealed class ExampleSettingsTests
         { LockOptions.Section, typeof(LockOptions) },
         { ApiOptions.Section, typeof(ApiOptions) },
         { RollbackOptions.Section, typeof(RollbackOptions) },
-        { ShopWorkloadOptions.Section, typeof(ShopWorkloadOptions) },
+        { DemoShopOptions.Section, typeof(DemoShopOptions) },
         { IngestOptions.Section, typeof(IngestOptions) },
         { CheckoutOptions.Section, typeof(CheckoutOptions) },
         { AuditOptions.Section, typeof(AuditOptions) },

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Checkout;
-using OpsConsole.Domain.Shop;
+using OpsConsole.Domain.DemoShop;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Domain.Users;
 using OpsConsole.Web.Hosting.Embedded;
@@ -35,8 +35,8 @@ public sealed class DemoShopFixture(PostgresClusterFixture postgres) : IAsyncLif
     public Actor Viewer { get; private set; } = null!;
     public Guid TargetId { get; private set; }
 
-    public ShopWorkloadControl Control => Service<ShopWorkloadControl>();
-    public ShopWorkloadCounters Counters => Service<ShopWorkloadCounters>();
+    public DemoShopControl Control => Service<DemoShopControl>();
+    public DemoShopCounters Counters => Service<DemoShopCounters>();
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
@@ -45,7 +45,7 @@ public sealed class DemoShopFixture(PostgresClusterFixture postgres) : IAsyncLif
         TargetCluster = await EmbeddedPostgres.StartAsync(root, durable: false);
         await TargetCluster.EnsureDatabaseAsync("shop");
         StoreConnectionString = await postgres.CreateStoreAsync("shop");
-        console = new ConsoleApp(StoreConnectionString, new Dictionary<string, string?> { ["Shop:Workload:Enabled"] = "false" });
+        console = new ConsoleApp(StoreConnectionString, new Dictionary<string, string?> { ["DemoShop:Enabled"] = "false" });
         // The collecting sink stands in for the ingest service (which would store the events in the console store).
         App = console.WithWebHostBuilder(web => web.ConfigureTestServices(services => services.AddSingleton<ICheckoutEventSink>(Events)));
         TargetId = await Service<TargetRegistry>().RegisterAsync(Actor.System, "shop", TargetEnvironment.Other, TargetConnectionString);

@@ -1,5 +1,5 @@
 using OpsConsole.Domain.Data;
-using OpsConsole.Domain.Shop;
+using OpsConsole.Domain.DemoShop;
 using Serilog.Extensions.Logging;
 
 namespace OpsConsole.Web.Hosting.Embedded;
@@ -29,9 +29,9 @@ public static class EmbeddedStoreHosting
         builder.Configuration[$"ConnectionStrings:{StoreInitializer.DemoTargetConnectionName}"] = clusters.ShopConnectionString;
         EmbeddedCheckpointKey.UseUnlessConfigured(builder.Configuration, clusters.Store.Root);
         // The demo shop has customers out of the box, unless configured otherwise.
-        const string shopWorkload = $"{ShopWorkloadOptions.Section}:{nameof(ShopWorkloadOptions.Enabled)}";
-        if (string.IsNullOrWhiteSpace(builder.Configuration[shopWorkload]))
-            builder.Configuration[shopWorkload] = "true";
+        const string demoShopEnabled = $"{DemoShopOptions.Section}:{nameof(DemoShopOptions.Enabled)}";
+        if (string.IsNullOrWhiteSpace(builder.Configuration[demoShopEnabled]))
+            builder.Configuration[demoShopEnabled] = "true";
         builder.Services.AddSingleton(clusters);
         builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
         return builder;

@@ -1,4 +1,4 @@
-namespace OpsConsole.Domain.Api;
+namespace OpsConsole.Domain.ApiKeys;
 
 /// <summary>
 /// API keys provisioned from configuration (<c>Api:Keys</c>), for pipelines that get their key from a
