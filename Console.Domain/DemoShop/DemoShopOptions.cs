@@ -4,7 +4,7 @@ namespace OpsConsole.Domain.DemoShop;
 /// The demo shop's checkout traffic (<c>DemoShop</c>). Admins retune it live on /admin/demo-shop; a tuning
 /// lasts until the console restarts, when these settings apply again.
 /// </summary>
-public sealed class DemoShopOptions
+public sealed class DemoShopOptions : IValidatedOptions
 {
     public const string Section = "DemoShop";
 
@@ -69,6 +69,9 @@ public sealed class DemoShopOptions
     public TimeSpan OrderRetention { get; set; } = TimeSpan.FromHours(1);
 
     public DemoShopOptions Copy() => (DemoShopOptions)MemberwiseClone();
+
+    /// <summary>The same ranges as live tuning on the Demo shop page.</summary>
+    public string? Problem() => DemoShopRules.Problem(this);
 
     /// <summary>The rate in force at <paramref name="now"/>, and whether that is a peak (peaks are aligned to the clock).</summary>
     public (double Rate, bool InPeak) RateAt(DateTimeOffset now)

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace OpsConsole.Domain.DemoShop;
 
 /// <summary>The ranges a workload setting may take, for both configuration (checked on start) and live tuning.</summary>
@@ -52,11 +50,4 @@ public static class DemoShopRules
     }
 
     private static void Fail(string field, string message) => throw new DomainRuleException(message, field);
-}
-
-/// <summary>Fails the console's start with the exact setting that is out of range.</summary>
-internal sealed class DemoShopOptionsValidator : IValidateOptions<DemoShopOptions>
-{
-    public ValidateOptionsResult Validate(string? name, DemoShopOptions options) =>
-        DemoShopRules.Problem(options) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

@@ -1,3 +1,4 @@
+using OpsConsole.Domain;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.DemoShop;
 using Serilog.Extensions.Logging;
@@ -16,7 +17,7 @@ public static class EmbeddedStoreHosting
         if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(StoreSetup.ConnectionStringName)))
             return builder;
 
-        var options = builder.Configuration.GetSection(EmbeddedPostgresOptions.Section).Get<EmbeddedPostgresOptions>() ?? new();
+        var options = builder.Configuration.GetValidated<EmbeddedPostgresOptions>(EmbeddedPostgresOptions.Section);
         var root = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
         var logger = new SerilogLoggerFactory(Serilog.Log.Logger).CreateLogger<EmbeddedPostgres>();
 
