@@ -15,7 +15,7 @@ public sealed class AccessDeniedException(Actor actor, Permission permission)
         Permission.TerminateSession => "cancel or terminate database sessions",
         Permission.ManageIncidents => "manage incidents",
         Permission.ManageTargets => "manage targets",
-        Permission.ManageWorkload => "manage the demo workload",
+        Permission.ManageDemoShop => "manage the demo shop",
         Permission.ManageUsers => "manage users",
         Permission.ManageApiKeys => "manage API keys",
         _ => permission.ToString(),

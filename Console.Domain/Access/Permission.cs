@@ -10,7 +10,7 @@ public enum Permission
     TerminateSession,
     ManageIncidents,
     ManageTargets,
-    ManageWorkload,
+    ManageDemoShop,
     ManageUsers,
     ManageApiKeys,
 }

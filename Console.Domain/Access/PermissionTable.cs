@@ -15,7 +15,7 @@ public static class PermissionTable
         [Permission.TerminateSession] = [Roles.Dba, Roles.Admin],
         [Permission.ManageIncidents] = [Roles.OnCall, Roles.Dba, Roles.Admin],
         [Permission.ManageTargets] = [Roles.Admin],
-        [Permission.ManageWorkload] = [Roles.Admin],
+        [Permission.ManageDemoShop] = [Roles.Admin],
         [Permission.ManageUsers] = [Roles.Admin],
         [Permission.ManageApiKeys] = [Roles.Admin],
     };
@@ -36,6 +36,6 @@ public static class PermissionTable
         public const string ManageUsers = PolicyPrefix + nameof(Permission.ManageUsers);
         public const string ManageApiKeys = PolicyPrefix + nameof(Permission.ManageApiKeys);
         public const string ManageTargets = PolicyPrefix + nameof(Permission.ManageTargets);
-        public const string ManageWorkload = PolicyPrefix + nameof(Permission.ManageWorkload);
+        public const string ManageDemoShop = PolicyPrefix + nameof(Permission.ManageDemoShop);
     }
 }

@@ -1,6 +1,8 @@
+using static OpsConsole.Domain.ValidatedOptions;
+
 namespace OpsConsole.Domain.Audit;
 
-public sealed class AuditOptions
+public sealed class AuditOptions : IValidatedOptions
 {
     public const string Section = "Audit";
 
@@ -16,4 +18,9 @@ public sealed class AuditOptions
     /// Empty: no checkpoints, and "Verify chain" says that tail checks are off.
     /// </summary>
     public string CheckpointKey { get; set; } = "";
+
+    public string? Problem() => First(
+        AtLeast("Audit:CheckpointInterval", CheckpointInterval, TimeSpan.FromSeconds(1)),
+        string.IsNullOrEmpty(CheckpointKey) || CheckpointKey.Length >= MinKeyLength ? null
+            : $"Audit:CheckpointKey must be at least {MinKeyLength} characters (or unset, which turns checkpoints off).");
 }

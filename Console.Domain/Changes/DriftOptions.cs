@@ -1,6 +1,8 @@
+using static OpsConsole.Domain.ValidatedOptions;
+
 namespace OpsConsole.Domain.Changes;
 
-public sealed class DriftOptions
+public sealed class DriftOptions : IValidatedOptions
 {
     public const string Section = "Drift";
 
@@ -9,4 +11,8 @@ public sealed class DriftOptions
 
     /// <summary>The longest wait between tries at a target that does not answer (the wait doubles up to this).</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    public string? Problem() => First(
+        AtLeast("Drift:Interval", Interval, TimeSpan.FromMilliseconds(100)),
+        AtLeast("Drift:MaxBackoff", MaxBackoff, TimeSpan.FromMilliseconds(100)));
 }

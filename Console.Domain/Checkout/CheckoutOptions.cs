@@ -1,7 +1,9 @@
+using static OpsConsole.Domain.ValidatedOptions;
+
 namespace OpsConsole.Domain.Checkout;
 
 /// <summary>How long checkout data is kept and how often the minute buckets are brought up to date.</summary>
-public sealed class CheckoutOptions
+public sealed class CheckoutOptions : IValidatedOptions
 {
     public const string Section = "Checkout";
 
@@ -16,4 +18,10 @@ public sealed class CheckoutOptions
 
     /// <summary>How often events and buckets past their retention are deleted.</summary>
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
+
+    public string? Problem() => First(
+        AtLeast("Checkout:RollupInterval", RollupInterval, TimeSpan.FromMilliseconds(100)),
+        AtLeast("Checkout:PruneInterval", PruneInterval, TimeSpan.FromSeconds(1)),
+        AtLeast("Checkout:EventRetention", EventRetention, TimeSpan.FromMinutes(1)),
+        AggregateRetention >= EventRetention ? null : "Checkout:AggregateRetention must be at least Checkout:EventRetention.");
 }

@@ -1,7 +1,10 @@
+using Microsoft.Extensions.Options;
+using static OpsConsole.Domain.ValidatedOptions;
+
 namespace OpsConsole.Domain.Checkout;
 
 /// <summary>Limits of the checkout ingest (<c>POST /api/v1/checkout-events</c> and the demo shop's sink).</summary>
-public sealed class IngestOptions
+public sealed class IngestOptions : IValidatedOptions
 {
     public const string Section = "Ingest";
 
@@ -31,4 +34,22 @@ public sealed class IngestOptions
 
     /// <summary>The largest latency accepted, in milliseconds (at most one hour).</summary>
     public double MaxLatencyMs { get; set; } = 600_000;
+
+    public string? Problem() => First(
+        AtLeast("Ingest:MaxBatchBytes", MaxBatchBytes, 1),
+        AtLeast("Ingest:MaxBatchEvents", MaxBatchEvents, 1),
+        AtLeast("Ingest:MaxConcurrentBatches", MaxConcurrentBatches, 1),
+        AtLeast("Ingest:QueueWait", QueueWait, TimeSpan.Zero),
+        AtLeast("Ingest:RetryAfter", RetryAfter, TimeSpan.FromSeconds(1)),
+        AtLeast("Ingest:MaxClockSkew", MaxClockSkew, TimeSpan.Zero),
+        AtLeast("Ingest:MaxEventAge", MaxEventAge, TimeSpan.FromMinutes(1)),
+        MaxLatencyMs > 0 && MaxLatencyMs <= LatencyCeilingMs ? null : "Ingest:MaxLatencyMs is at most 3600000 (one hour).");
+}
+
+/// <summary>A rule across two sections: a resent event older than the stored ones could not be recognised as a duplicate.</summary>
+internal sealed class IngestAgainstRetentionValidator(IOptions<CheckoutOptions> checkout) : IValidateOptions<IngestOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IngestOptions options) =>
+        options.MaxEventAge < checkout.Value.EventRetention ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail("Ingest:MaxEventAge must be shorter than Checkout:EventRetention, or a resent old event would be stored twice.");
 }

@@ -4,7 +4,7 @@ namespace OpsConsole.Domain.Data;
 /// The Data Protection key ring (it encrypts target connection strings) lives in the console store. With a certificate
 /// its keys are stored encrypted, so that someone who can read the store cannot read them.
 /// </summary>
-public sealed class KeyRingOptions
+public sealed class KeyRingOptions : IValidatedOptions
 {
     public const string Section = "DataProtection";
 
@@ -12,4 +12,8 @@ public sealed class KeyRingOptions
     public string? CertificatePath { get; set; }
 
     public string? CertificatePassword { get; set; }
+
+    /// <summary>Whether the file reads as a certificate is checked when it is loaded (<see cref="KeyRing"/>).</summary>
+    public string? Problem() => string.IsNullOrEmpty(CertificatePassword) || !string.IsNullOrWhiteSpace(CertificatePath) ? null
+        : "DataProtection:CertificatePassword is set but DataProtection:CertificatePath is empty: name the PKCS#12 file it opens, or the key ring is stored in clear.";
 }

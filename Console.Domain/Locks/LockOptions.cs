@@ -1,6 +1,8 @@
+using static OpsConsole.Domain.ValidatedOptions;
+
 namespace OpsConsole.Domain.Locks;
 
-public sealed class LockOptions
+public sealed class LockOptions : IValidatedOptions
 {
     public const string Section = "Locks";
 
@@ -27,4 +29,12 @@ public sealed class LockOptions
 
     /// <summary>How long the per-minute aggregates are kept.</summary>
     public TimeSpan AggregateRetention { get; set; } = TimeSpan.FromDays(90);
+
+    public string? Problem() => First(
+        AtLeast("Locks:SampleInterval", SampleInterval, TimeSpan.FromMilliseconds(100)),
+        AtLeast("Locks:StatementTimeout", StatementTimeout, TimeSpan.FromMilliseconds(100)),
+        MaxBackoff >= SampleInterval ? null : "Locks:MaxBackoff must be at least Locks:SampleInterval.",
+        AtLeast("Locks:MaxSessions", MaxSessions, 10),
+        AtLeast("Locks:SnapshotRetention", SnapshotRetention, TimeSpan.FromMinutes(1)),
+        AtLeast("Locks:AggregateRetention", AggregateRetention, TimeSpan.FromMinutes(1)));
 }

@@ -1,8 +1,6 @@
-using Microsoft.Extensions.Options;
-
 namespace OpsConsole.Domain.Rollbacks;
 
-public sealed class RollbackOptions
+public sealed class RollbackOptions : IValidatedOptions
 {
     public const string Section = "Rollbacks";
     public const int MinSecretLength = 32;
@@ -34,11 +32,4 @@ public sealed class RollbackOptions
             return $"Rollbacks:WebhookAllowedHosts has '{bad}', which is neither a host name, an address, '*.domain' nor '*'.";
         return null;
     }
-}
-
-/// <summary>Fails the start with the exact problem, as a generic Validate message could not name it.</summary>
-internal sealed class RollbackOptionsValidator : IValidateOptions<RollbackOptions>
-{
-    public ValidateOptionsResult Validate(string? name, RollbackOptions options) =>
-        options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

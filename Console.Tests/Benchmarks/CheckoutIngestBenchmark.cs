@@ -6,7 +6,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Domain.Access;
-using OpsConsole.Domain.Api;
+using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Tests.Support;
 
 namespace OpsConsole.Tests.Benchmarks;

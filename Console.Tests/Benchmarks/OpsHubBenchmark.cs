@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using OpsConsole.Domain.Access;
-using OpsConsole.Domain.Api;
+using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Tests.Support;
 using OpsConsole.Web.Hubs;
 

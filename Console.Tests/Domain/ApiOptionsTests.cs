@@ -1,4 +1,4 @@
-using OpsConsole.Domain.Api;
+using OpsConsole.Domain.ApiKeys;
 
 namespace OpsConsole.Tests.Domain;
 

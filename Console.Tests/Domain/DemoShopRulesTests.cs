@@ -1,6 +1,6 @@
 using Npgsql;
 using OpsConsole.Domain.Checkout;
-using OpsConsole.Domain.Shop;
+using OpsConsole.Domain.DemoShop;
 
 namespace OpsConsole.Tests.Domain;
 
@@ -53,7 +53,7 @@ public sealed class DemoShopRulesTests
     [Fact]
     public void Carts_HaveTheConfiguredSize_NoProductTwice_AndBestSellersInEveryOrder()
     {
-        var options = new ShopWorkloadOptions { Products = 100, HotProducts = 3, HotShare = 1, CartSizeMin = 2, CartSizeMax = 3 };
+        var options = new DemoShopOptions { Products = 100, HotProducts = 3, HotShare = 1, CartSizeMin = 2, CartSizeMax = 3 };
         var prices = Enumerable.Range(0, 101).Select(i => 100 + i).ToArray();
         var random = new Random(7);
 
@@ -74,7 +74,7 @@ public sealed class DemoShopRulesTests
     [Fact]
     public void WithoutBestSellerShare_CartsTakeTheRestOfTheCatalog()
     {
-        var options = new ShopWorkloadOptions { Products = 50, HotProducts = 5, HotShare = 0 };
+        var options = new DemoShopOptions { Products = 50, HotProducts = 5, HotShare = 0 };
         var prices = Enumerable.Repeat(500, 51).ToArray();
 
         var carts = Enumerable.Range(0, 200).Select(_ => ShopCart.Pick(options, prices, new Random(3))).ToList();
@@ -85,7 +85,7 @@ public sealed class DemoShopRulesTests
     [Fact]
     public void PeaksStartOnTheClock_AndMultiplyTheRate()
     {
-        var options = new ShopWorkloadOptions { RatePerSecond = 4, PeakEvery = TimeSpan.FromMinutes(10), PeakDuration = TimeSpan.FromMinutes(1), PeakFactor = 5 };
+        var options = new DemoShopOptions { RatePerSecond = 4, PeakEvery = TimeSpan.FromMinutes(10), PeakDuration = TimeSpan.FromMinutes(1), PeakFactor = 5 };
 
         Assert.Equal((20.0, true), options.RateAt(new DateTimeOffset(2024, 5, 3, 14, 10, 30, TimeSpan.Zero)));
         Assert.Equal((4.0, false), options.RateAt(new DateTimeOffset(2024, 5, 3, 14, 11, 30, TimeSpan.Zero)));
@@ -96,6 +96,6 @@ public sealed class DemoShopRulesTests
     [Fact]
     public void TheDefaults_AreWithinTheirOwnRanges()
     {
-        Assert.Null(ShopWorkloadRules.Problem(new ShopWorkloadOptions()));
+        Assert.Null(DemoShopRules.Problem(new DemoShopOptions()));
     }
 }

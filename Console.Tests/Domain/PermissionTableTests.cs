@@ -15,7 +15,7 @@ public sealed class PermissionTableTests
         [Permission.TerminateSession] = [Roles.Dba, Roles.Admin],
         [Permission.ManageIncidents] = [Roles.OnCall, Roles.Dba, Roles.Admin],
         [Permission.ManageTargets] = [Roles.Admin],
-        [Permission.ManageWorkload] = [Roles.Admin],
+        [Permission.ManageDemoShop] = [Roles.Admin],
         [Permission.ManageUsers] = [Roles.Admin],
         [Permission.ManageApiKeys] = [Roles.Admin],
     };

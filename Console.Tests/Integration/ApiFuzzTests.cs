@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
 using OpsConsole.Domain.Access;
-using OpsConsole.Domain.Api;
+using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Tests.Support;
 
 namespace OpsConsole.Tests.Integration;

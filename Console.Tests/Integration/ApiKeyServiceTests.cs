@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
-using OpsConsole.Domain.Api;
+using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Tests.Support;
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
-using OpsConsole.Domain.Api;
+using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Tests.Support;

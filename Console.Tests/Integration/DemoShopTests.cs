@@ -5,7 +5,7 @@ using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Rollbacks;
-using OpsConsole.Domain.Shop;
+using OpsConsole.Domain.DemoShop;
 using OpsConsole.Tests.Support;
 
 namespace OpsConsole.Tests.Integration;
@@ -147,14 +147,14 @@ public sealed class DemoShopTests(DemoShopFixture fixture, ITestOutputHelper out
     }
 
     [Theory]
-    [InlineData(nameof(ShopWorkloadOptions.RatePerSecond))]
-    [InlineData(nameof(ShopWorkloadOptions.Concurrency))]
-    [InlineData(nameof(ShopWorkloadOptions.CartSizeMax))]
-    [InlineData(nameof(ShopWorkloadOptions.HotShare))]
-    [InlineData(nameof(ShopWorkloadOptions.DeclineRate))]
-    [InlineData(nameof(ShopWorkloadOptions.PeakDuration))]
-    [InlineData(nameof(ShopWorkloadOptions.AttemptTimeout))]
-    [InlineData(nameof(ShopWorkloadOptions.Target))]
+    [InlineData(nameof(DemoShopOptions.RatePerSecond))]
+    [InlineData(nameof(DemoShopOptions.Concurrency))]
+    [InlineData(nameof(DemoShopOptions.CartSizeMax))]
+    [InlineData(nameof(DemoShopOptions.HotShare))]
+    [InlineData(nameof(DemoShopOptions.DeclineRate))]
+    [InlineData(nameof(DemoShopOptions.PeakDuration))]
+    [InlineData(nameof(DemoShopOptions.AttemptTimeout))]
+    [InlineData(nameof(DemoShopOptions.Target))]
     public async Task Tune_WithAValueOutOfRange_IsRefusedNamingTheField_AndChangesNothing(string field)
     {
         var before = Json(fixture.Control.Settings);
@@ -196,14 +196,14 @@ public sealed class DemoShopTests(DemoShopFixture fixture, ITestOutputHelper out
         return rate;
     }
 
-    private static ShopWorkloadOptions Settings(Action<ShopWorkloadOptions> change)
+    private static DemoShopOptions Settings(Action<DemoShopOptions> change)
     {
-        var settings = new ShopWorkloadOptions { PeakFactor = 1 };
+        var settings = new DemoShopOptions { PeakFactor = 1 };
         change(settings);
         return settings;
     }
 
-    private static string Json(ShopWorkloadOptions settings) => System.Text.Json.JsonSerializer.Serialize(settings);
+    private static string Json(DemoShopOptions settings) => System.Text.Json.JsonSerializer.Serialize(settings);
 
     private async Task<List<AuditEntry>> AuditAsync(Func<AuditEntry, bool> where)
     {

@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Npgsql;
 using OpsConsole.Domain.Access;
-using OpsConsole.Domain.Api;
+using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Live;

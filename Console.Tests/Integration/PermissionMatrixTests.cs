@@ -2,12 +2,12 @@ using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpsConsole.Domain.Access;
-using OpsConsole.Domain.Api;
+using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Rollbacks;
-using OpsConsole.Domain.Shop;
+using OpsConsole.Domain.DemoShop;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Domain.Users;
 using OpsConsole.Tests.Support;
@@ -23,7 +23,7 @@ namespace OpsConsole.Tests.Integration;
 /// Rows (one per method; a method added later is one more row, and <see cref="EveryGuardedMethod_HasARow"/> fails until
 /// it has one): ChangeRegistry RegisterSetting, RegisterSql, RegisterExternal, Submit, Approve, Reject, Comment,
 /// MarkAppliedOutside; ChangeApplier Apply; RollbackProcedure Run; SessionActions CancelQuery, Terminate, Run;
-/// UserAdministration Create, SetRoles, SetDisabled; ApiKeyService Create, Revoke; ShopWorkloadControl Start, Stop, Tune;
+/// UserAdministration Create, SetRoles, SetDisabled; ApiKeyService Create, Revoke; DemoShopControl Start, Stop, Tune;
 /// TargetRegistry Register, RotateConnection, ChangeEnvironment, Pause, Resume, Retire, SetScriptRole,
 /// SetAllowDangerousSettings.
 /// </summary>
@@ -123,11 +123,11 @@ public sealed class PermissionMatrixTests(PermissionMatrixFixture fixture) : ICl
             var key = await f.App.Service<ApiKeyService>().CreateAsync(Actor.System, u, [ApiScopes.Read]);
             return new MatrixCall($"apikey:{u}", Done(() => f.App.Service<ApiKeyService>().RevokeAsync(actor, key.Id)));
         }),
-        ["ShopWorkloadControl.StartAsync"] = new(Permission.ManageWorkload, (f, actor, _) => Task.FromResult(new MatrixCall(
+        ["DemoShopControl.StartAsync"] = new(Permission.ManageDemoShop, (f, actor, _) => Task.FromResult(new MatrixCall(
             f.WorkloadSubject, Done(() => f.Workload().StartAsync(actor))))),
-        ["ShopWorkloadControl.StopAsync"] = new(Permission.ManageWorkload, (f, actor, _) => Task.FromResult(new MatrixCall(
+        ["DemoShopControl.StopAsync"] = new(Permission.ManageDemoShop, (f, actor, _) => Task.FromResult(new MatrixCall(
             f.WorkloadSubject, Done(() => f.Workload().StopAsync(actor))))),
-        ["ShopWorkloadControl.TuneAsync"] = new(Permission.ManageWorkload, (f, actor, _) =>
+        ["DemoShopControl.TuneAsync"] = new(Permission.ManageDemoShop, (f, actor, _) =>
         {
             var workload = f.Workload();
             var settings = workload.Settings;
@@ -264,8 +264,8 @@ public sealed class PermissionMatrixFixture(PostgresClusterFixture postgres) : I
     }
 
     /// <summary>A workload control of its own, aimed at the matrix target: the app's own would start real traffic.</summary>
-    public ShopWorkloadControl Workload() => ActivatorUtilities.CreateInstance<ShopWorkloadControl>(App.Services,
-        Options.Create(new ShopWorkloadOptions { Target = TargetName }));
+    public DemoShopControl Workload() => ActivatorUtilities.CreateInstance<DemoShopControl>(App.Services,
+        Options.Create(new DemoShopOptions { Target = TargetName }));
 
     public async Task<ConfigChange> InReviewAsync(string unique) =>
         await Registry.RegisterSqlAsync(Author, new SqlChangeRequest(TargetId, "SELECT 1", "SELECT 2",

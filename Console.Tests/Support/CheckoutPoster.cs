@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using OpsConsole.Domain.Api;
+using OpsConsole.Domain.ApiKeys;
 
 namespace OpsConsole.Tests.Support;
 

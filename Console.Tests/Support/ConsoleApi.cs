@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using OpsConsole.Domain.Access;
-using OpsConsole.Domain.Api;
+using OpsConsole.Domain.ApiKeys;
 
 namespace OpsConsole.Tests.Support;
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Checkout;
-using OpsConsole.Domain.Shop;
+using OpsConsole.Domain.DemoShop;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Domain.Users;
 
@@ -27,14 +27,14 @@ public sealed class DemoShopFixture(PostgresClusterFixture postgres) : ConsoleWi
     public Actor OnCall { get; private set; } = null!;
     public Actor Viewer { get; private set; } = null!;
 
-    public ShopWorkloadControl Control => Service<ShopWorkloadControl>();
-    public ShopWorkloadCounters Counters => Service<ShopWorkloadCounters>();
+    public DemoShopControl Control => Service<DemoShopControl>();
+    public DemoShopCounters Counters => Service<DemoShopCounters>();
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
     protected override async Task StartAsync()
     {
-        console = new ConsoleApp(StoreConnectionString, new Dictionary<string, string?> { ["Shop:Workload:Enabled"] = "false" });
+        console = new ConsoleApp(StoreConnectionString, new Dictionary<string, string?> { ["DemoShop:Enabled"] = "false" });
         // The collecting sink stands in for the ingest service (which would store the events in the console store).
         App = console.WithWebHostBuilder(web => web.ConfigureTestServices(services => services.AddSingleton<ICheckoutEventSink>(Events)));
         TargetId = await Service<TargetRegistry>().RegisterAsync(Actor.System, "shop", TargetEnvironment.Other, TargetConnectionString);

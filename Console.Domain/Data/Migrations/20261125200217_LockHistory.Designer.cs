@@ -177,7 +177,7 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("OpsConsole.Domain.Api.ApiKey", b =>
+            modelBuilder.Entity("OpsConsole.Domain.ApiKeys.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()

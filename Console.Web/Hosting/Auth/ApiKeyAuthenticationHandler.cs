@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
-using OpsConsole.Domain.Api;
+using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Web.Hubs;
 
 namespace OpsConsole.Web.Hosting.Auth;

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using OpsConsole.Domain.Access;
-using OpsConsole.Domain.Api;
+using OpsConsole.Domain.ApiKeys;
 
 namespace OpsConsole.Web.Hosting.Auth;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using OpsConsole.Domain.Api;
+using OpsConsole.Domain.ApiKeys;
 
 namespace OpsConsole.Web.Hosting.Auth;
 

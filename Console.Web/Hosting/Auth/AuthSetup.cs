@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
+using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Users;
 
@@ -50,8 +51,9 @@ public static class AuthSetup
 
         services.AddAuthorizationBuilder().AddPermissionPolicies();
 
-        var oidc = configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new();
-        services.AddOptions<OidcOptions>().BindConfiguration(OidcOptions.Section);
+        // Read now, as the handler is registered only when it is configured.
+        var oidc = configuration.GetValidated<OidcOptions>(OidcOptions.Section);
+        services.AddValidatedOptions<OidcOptions>(OidcOptions.Section);
         if (oidc.Enabled)
             authentication.AddOpenIdConnect(OidcOptions.Scheme, oidc.DisplayName, options =>
             {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using OpsConsole.Domain;
 
 namespace OpsConsole.Web.Hosting.Auth;
 
@@ -15,10 +16,7 @@ public static class SignInRateLimit
 
     public static IServiceCollection AddSignInRateLimit(this IServiceCollection services)
     {
-        services.AddOptions<SignInLimitOptions>().BindConfiguration(SignInLimitOptions.Section)
-            .Validate(o => o.SignInPermitLimit >= 1, "Authentication:SignInPermitLimit must be at least 1.")
-            .Validate(o => o.SignInWindow >= TimeSpan.FromSeconds(1), "Authentication:SignInWindow must be at least one second.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<SignInLimitOptions>(SignInLimitOptions.Section);
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(Policy, http =>

@@ -1,6 +1,9 @@
+using OpsConsole.Domain;
+using static OpsConsole.Domain.ValidatedOptions;
+
 namespace OpsConsole.Web.Hosting.Embedded;
 
-public sealed class EmbeddedPostgresOptions
+public sealed class EmbeddedPostgresOptions : IValidatedOptions
 {
     public const string Section = "Embedded";
 
@@ -18,4 +21,10 @@ public sealed class EmbeddedPostgresOptions
 
     /// <summary>The demo target database, in a cluster of its own.</summary>
     public string ShopDatabase { get; set; } = "shop";
+
+    public string? Problem() => First(
+        Required("Embedded:DataDirectory", DataDirectory, "name the folder the embedded clusters live in."),
+        Port is >= 0 and <= 65535 ? null : $"Embedded:Port is 0 (choose one) to 65535; it is {Port}.",
+        ShopPort is >= 0 and <= 65535 ? null : $"Embedded:ShopPort is 0 (choose one) to 65535; it is {ShopPort}.",
+        Required("Embedded:ShopDatabase", ShopDatabase, "name the demo target database."));
 }

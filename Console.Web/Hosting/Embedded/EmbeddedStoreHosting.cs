@@ -1,5 +1,6 @@
+using OpsConsole.Domain;
 using OpsConsole.Domain.Data;
-using OpsConsole.Domain.Shop;
+using OpsConsole.Domain.DemoShop;
 using Serilog.Extensions.Logging;
 
 namespace OpsConsole.Web.Hosting.Embedded;
@@ -16,7 +17,7 @@ public static class EmbeddedStoreHosting
         if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(StoreSetup.ConnectionStringName)))
             return builder;
 
-        var options = builder.Configuration.GetSection(EmbeddedPostgresOptions.Section).Get<EmbeddedPostgresOptions>() ?? new();
+        var options = builder.Configuration.GetValidated<EmbeddedPostgresOptions>(EmbeddedPostgresOptions.Section);
         var root = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
         var logger = new SerilogLoggerFactory(Serilog.Log.Logger).CreateLogger<EmbeddedPostgres>();
 
@@ -29,9 +30,9 @@ public static class EmbeddedStoreHosting
         builder.Configuration[$"ConnectionStrings:{StoreInitializer.DemoTargetConnectionName}"] = clusters.ShopConnectionString;
         EmbeddedCheckpointKey.UseUnlessConfigured(builder.Configuration, clusters.Store.Root);
         // The demo shop has customers out of the box, unless configured otherwise.
-        const string shopWorkload = $"{ShopWorkloadOptions.Section}:{nameof(ShopWorkloadOptions.Enabled)}";
-        if (string.IsNullOrWhiteSpace(builder.Configuration[shopWorkload]))
-            builder.Configuration[shopWorkload] = "true";
+        const string demoShopEnabled = $"{DemoShopOptions.Section}:{nameof(DemoShopOptions.Enabled)}";
+        if (string.IsNullOrWhiteSpace(builder.Configuration[demoShopEnabled]))
+            builder.Configuration[demoShopEnabled] = "true";
         builder.Services.AddSingleton(clusters);
         builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
         return builder;

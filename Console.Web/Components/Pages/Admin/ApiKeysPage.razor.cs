@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using OpsConsole.Domain.Api;
+using OpsConsole.Domain.ApiKeys;
 
 namespace OpsConsole.Web.Components.Pages.Admin;
 

@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using OpsConsole.Domain.Shop;
+using OpsConsole.Domain.DemoShop;
 
 namespace OpsConsole.Web.Components.Pages.Admin;
 
-public partial class WorkloadPage : IDisposable
+public partial class DemoShopPage : IDisposable
 {
     /// <summary>Settings the tuning form shows; a refusal naming another one appears above the form.</summary>
     private static readonly string[] FieldNames =
@@ -13,12 +13,12 @@ public partial class WorkloadPage : IDisposable
         "PaymentLatencyMax", "DeclineRate", "PeakEvery", "PeakDuration", "PeakFactor", "AttemptTimeout", "StatementTimeout",
     ];
 
-    [Inject] public required ShopWorkloadControl Control { get; init; }
-    [Inject] public required ShopWorkloadCounters Counters { get; init; }
+    [Inject] public required DemoShopControl Control { get; init; }
+    [Inject] public required DemoShopCounters Counters { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
 
-    private ShopWorkloadStatus status = null!;
-    private WorkloadDraft draft = null!;
+    private DemoShopStatus status = null!;
+    private DemoShopDraft draft = null!;
     private Timer? refresh;
 
     protected override void OnInitialized()
@@ -32,7 +32,7 @@ public partial class WorkloadPage : IDisposable
     private void ResetDraft()
     {
         Errors.Clear();
-        draft = WorkloadDraft.From(Control.Settings);
+        draft = DemoShopDraft.From(Control.Settings);
     }
 
     private async Task StartAsync()
@@ -60,7 +60,7 @@ public partial class WorkloadPage : IDisposable
 }
 
 /// <summary>The tuning form's values, in the units people type (ms, seconds, minutes).</summary>
-internal sealed class WorkloadDraft
+internal sealed class DemoShopDraft
 {
     public double RatePerSecond { get; set; }
     public int Concurrency { get; set; }
@@ -78,7 +78,7 @@ internal sealed class WorkloadDraft
     public int AttemptTimeoutSeconds { get; set; }
     public double StatementTimeoutSeconds { get; set; }
 
-    public static WorkloadDraft From(ShopWorkloadOptions o) => new()
+    public static DemoShopDraft From(DemoShopOptions o) => new()
     {
         RatePerSecond = o.RatePerSecond, Concurrency = o.Concurrency, CartSizeMin = o.CartSizeMin, CartSizeMax = o.CartSizeMax,
         HotProducts = o.HotProducts, HotShare = o.HotShare, LineLatencyMs = o.LineLatency.TotalMilliseconds,
@@ -88,7 +88,7 @@ internal sealed class WorkloadDraft
     };
 
     /// <summary>The current settings with this form's values; the settings the form does not show stay as they are.</summary>
-    public ShopWorkloadOptions ToOptions(ShopWorkloadOptions current)
+    public DemoShopOptions ToOptions(DemoShopOptions current)
     {
         var o = current.Copy();
         (o.RatePerSecond, o.Concurrency, o.CartSizeMin, o.CartSizeMax) = (RatePerSecond, Concurrency, CartSizeMin, CartSizeMax);

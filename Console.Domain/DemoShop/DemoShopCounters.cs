@@ -1,9 +1,9 @@
 using OpsConsole.Domain.Checkout;
 
-namespace OpsConsole.Domain.Shop;
+namespace OpsConsole.Domain.DemoShop;
 
-/// <summary>What the workload page shows: totals since the console started and the last minute, second by second.</summary>
-public sealed record ShopWorkloadStatus(
+/// <summary>What the demo shop page shows: totals since the console started and the last minute, second by second.</summary>
+public sealed record DemoShopStatus(
     bool Running,
     bool InPeak,
     double TargetRate,
@@ -22,7 +22,7 @@ public sealed record ShopWindow(int Attempts, int Failures, IReadOnlyDictionary<
 }
 
 /// <summary>Live counters of the demo shop, a singleton the workload writes and pages read.</summary>
-public sealed class ShopWorkloadCounters(TimeProvider time)
+public sealed class DemoShopCounters(TimeProvider time)
 {
     private const int Seconds = 60;
     private readonly Lock gate = new();
@@ -72,13 +72,13 @@ public sealed class ShopWorkloadCounters(TimeProvider time)
         return new ShopWindow(total, byClass.Values.Sum(), byClass);
     }
 
-    public ShopWorkloadStatus Snapshot()
+    public DemoShopStatus Snapshot()
     {
         // The rate over the last five whole seconds: steadier than the current, partial one.
         var recent = Window(TimeSpan.FromSeconds(6)).Attempts - Window(TimeSpan.FromSeconds(1)).Attempts;
         var lastMinute = Window(TimeSpan.FromMinutes(1));
         lock (gate)
-            return new ShopWorkloadStatus(running, inPeak, targetRate, recent / 5.0, inFlight, attempts, successes, failures, lastMinute, lastError);
+            return new DemoShopStatus(running, inPeak, targetRate, recent / 5.0, inFlight, attempts, successes, failures, lastMinute, lastError);
     }
 
     internal void SetRunning(bool isRunning)

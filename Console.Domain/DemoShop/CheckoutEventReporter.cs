@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using OpsConsole.Domain.Checkout;
 
-namespace OpsConsole.Domain.Shop;
+namespace OpsConsole.Domain.DemoShop;
 
 /// <summary>
 /// Hands the shop's checkout events to the sink in batches (every 250 ms, at most 500 at a time), off the

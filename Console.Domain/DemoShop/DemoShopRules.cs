@@ -1,12 +1,10 @@
-using Microsoft.Extensions.Options;
-
-namespace OpsConsole.Domain.Shop;
+namespace OpsConsole.Domain.DemoShop;
 
 /// <summary>The ranges a workload setting may take, for both configuration (checked on start) and live tuning.</summary>
-public static class ShopWorkloadRules
+public static class DemoShopRules
 {
     /// <summary>Throws <see cref="DomainRuleException"/> naming the first setting out of range.</summary>
-    public static void Check(ShopWorkloadOptions o)
+    public static void Check(DemoShopOptions o)
     {
         if (string.IsNullOrWhiteSpace(o.Target))
             Fail(nameof(o.Target), "Name the target the shop runs on.");
@@ -32,7 +30,7 @@ public static class ShopWorkloadRules
     }
 
     /// <summary>The first problem, for configuration validation; null when the settings are usable.</summary>
-    public static string? Problem(ShopWorkloadOptions o)
+    public static string? Problem(DemoShopOptions o)
     {
         try
         {
@@ -41,7 +39,7 @@ public static class ShopWorkloadRules
         }
         catch (DomainRuleException rule)
         {
-            return $"{ShopWorkloadOptions.Section}:{rule.Field}: {rule.Message}";
+            return $"{DemoShopOptions.Section}:{rule.Field}: {rule.Message}";
         }
     }
 
@@ -52,11 +50,4 @@ public static class ShopWorkloadRules
     }
 
     private static void Fail(string field, string message) => throw new DomainRuleException(message, field);
-}
-
-/// <summary>Fails the console's start with the exact setting that is out of range.</summary>
-internal sealed class ShopWorkloadOptionsValidator : IValidateOptions<ShopWorkloadOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ShopWorkloadOptions options) =>
-        ShopWorkloadRules.Problem(options) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

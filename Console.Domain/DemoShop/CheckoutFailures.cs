@@ -1,7 +1,7 @@
 using Npgsql;
 using OpsConsole.Domain.Checkout;
 
-namespace OpsConsole.Domain.Shop;
+namespace OpsConsole.Domain.DemoShop;
 
 /// <summary>Turns the exception a checkout really died of into the ingest contract's error class and code.</summary>
 public static class CheckoutFailures

@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace OpsConsole.Tests.E2E;
 
-public sealed class DemoShopWorkloadPageTests(ConsoleAppFixture fixture, BrowserFixture browser, PostgresClusterFixture postgres)
+public sealed class DemoShopPageTests(ConsoleAppFixture fixture, BrowserFixture browser, PostgresClusterFixture postgres)
     : IClassFixture<ConsoleAppFixture>
 {
     [Fact]
@@ -15,21 +15,21 @@ public sealed class DemoShopWorkloadPageTests(ConsoleAppFixture fixture, Browser
         await fixture.App.Service<TargetRegistry>().EnsureRegisteredAsync("shop", TargetEnvironment.Other, await postgres.CreateTargetDatabaseAsync("shopui"));
         var page = await browser.NewPageAsync(fixture.App.BaseUrl);
         await page.SignInAsync("admin", ConsoleApp.AdminPassword);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Workload" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Demo shop workload" })).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("workload-state")).ToHaveTextAsync("Stopped");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Demo shop" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Demo shop", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("demo-shop-state")).ToHaveTextAsync("Stopped");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Start" }).ClickAsync();
 
-        await Expect(page.GetByTestId("workload-state")).ToHaveTextAsync("Running");
-        await Poll.UntilAsync(() => page.GetByTestId("workload-succeeded").InnerTextAsync(), text => long.TryParse(text.Replace(",", ""), out var n) && n > 0,
+        await Expect(page.GetByTestId("demo-shop-state")).ToHaveTextAsync("Running");
+        await Poll.UntilAsync(() => page.GetByTestId("demo-shop-succeeded").InnerTextAsync(), text => long.TryParse(text.Replace(",", ""), out var n) && n > 0,
             TimeSpan.FromSeconds(30), "successful checkouts on the page");
 
         await page.GetByLabel("Checkouts per second").FillAsync("0");
-        await page.GetByTestId("workload-apply").ClickAsync();
+        await page.GetByTestId("demo-shop-apply").ClickAsync();
         await Expect(page.GetByText("RatePerSecond must be between 0.1 and 1000")).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
-        await Expect(page.GetByTestId("workload-state")).ToHaveTextAsync("Stopped");
+        await Expect(page.GetByTestId("demo-shop-state")).ToHaveTextAsync("Stopped");
     }
 }

@@ -1,4 +1,4 @@
-namespace OpsConsole.Domain.Api;
+namespace OpsConsole.Domain.ApiKeys;
 
 /// <summary>A key just created: the only time its plaintext exists outside the caller's secret store.</summary>
 public sealed record CreatedApiKey(Guid Id, string Name, string Prefix, IReadOnlyList<string> Scopes, string Key);

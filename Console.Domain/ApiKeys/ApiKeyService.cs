@@ -7,7 +7,7 @@ using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Data;
 
-namespace OpsConsole.Domain.Api;
+namespace OpsConsole.Domain.ApiKeys;
 
 /// <summary>
 /// Creates, lists, revokes and checks API keys. A key reads <c>ops_&lt;prefix&gt;_&lt;secret&gt;</c>; the store keeps the

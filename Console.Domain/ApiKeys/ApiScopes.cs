@@ -1,6 +1,6 @@
 using OpsConsole.Domain.Access;
 
-namespace OpsConsole.Domain.Api;
+namespace OpsConsole.Domain.ApiKeys;
 
 /// <summary>What an API key's scopes allow, in the terms of the permission table.</summary>
 public static class ApiScopes

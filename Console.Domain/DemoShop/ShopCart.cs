@@ -1,4 +1,4 @@
-namespace OpsConsole.Domain.Shop;
+namespace OpsConsole.Domain.DemoShop;
 
 public sealed record CartItem(int ProductId, int Quantity, int UnitPriceCents);
 
@@ -16,7 +16,7 @@ public sealed record ShopCart(int CustomerId, string Region, IReadOnlyList<CartI
     /// A random cart: each item is a best-seller (products 1..HotProducts) with probability HotShare, else any
     /// other product; no product twice. <paramref name="prices"/> is indexed by product id.
     /// </summary>
-    public static ShopCart Pick(ShopWorkloadOptions o, IReadOnlyList<int> prices, Random random)
+    public static ShopCart Pick(DemoShopOptions o, IReadOnlyList<int> prices, Random random)
     {
         var catalog = Math.Min(o.Products, prices.Count - 1);
         var hot = Math.Min(o.HotProducts, catalog);

@@ -1,4 +1,4 @@
-namespace OpsConsole.Domain.Shop;
+namespace OpsConsole.Domain.DemoShop;
 
 public sealed record PaymentResult(bool Approved, string Reference);
 

@@ -1,12 +1,12 @@
-namespace OpsConsole.Domain.Shop;
+namespace OpsConsole.Domain.DemoShop;
 
 /// <summary>
-/// The demo shop's checkout traffic (<c>Shop:Workload</c>). Admins retune it live on /admin/workload; a tuning
+/// The demo shop's checkout traffic (<c>DemoShop</c>). Admins retune it live on /admin/demo-shop; a tuning
 /// lasts until the console restarts, when these settings apply again.
 /// </summary>
-public sealed class ShopWorkloadOptions
+public sealed class DemoShopOptions : IValidatedOptions
 {
-    public const string Section = "Shop:Workload";
+    public const string Section = "DemoShop";
 
     /// <summary>Runs from the start. Off unless configured; the embedded default turns it on.</summary>
     public bool Enabled { get; set; }
@@ -68,7 +68,10 @@ public sealed class ShopWorkloadOptions
     /// <summary>Orders older than this are deleted, so that the demo can run for weeks.</summary>
     public TimeSpan OrderRetention { get; set; } = TimeSpan.FromHours(1);
 
-    public ShopWorkloadOptions Copy() => (ShopWorkloadOptions)MemberwiseClone();
+    public DemoShopOptions Copy() => (DemoShopOptions)MemberwiseClone();
+
+    /// <summary>The same ranges as live tuning on the Demo shop page.</summary>
+    public string? Problem() => DemoShopRules.Problem(this);
 
     /// <summary>The rate in force at <paramref name="now"/>, and whether that is a peak (peaks are aligned to the clock).</summary>
     public (double Rate, bool InPeak) RateAt(DateTimeOffset now)

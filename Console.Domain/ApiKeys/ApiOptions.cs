@@ -1,11 +1,11 @@
-namespace OpsConsole.Domain.Api;
+namespace OpsConsole.Domain.ApiKeys;
 
 /// <summary>
 /// API keys provisioned from configuration (<c>Api:Keys</c>), for pipelines that get their key from a
 /// secret store at deploy time instead of from the admin page. They cannot be revoked in the console:
 /// remove them from configuration.
 /// </summary>
-public sealed class ApiOptions
+public sealed class ApiOptions : IValidatedOptions
 {
     public const string Section = "Api";
     public const int MinKeyLength = 24;
@@ -42,13 +42,4 @@ public sealed class ConfiguredApiKey
 
     /// <summary>The user name of the console user the key acts for (required with changes:write): the author of what it registers.</summary>
     public string? Owner { get; set; }
-}
-
-/// <summary>Fails the start with the exact problem, which a generic Validate message could not name.</summary>
-internal sealed class ApiOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<ApiOptions>
-{
-    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ApiOptions options) =>
-        options.Problem() is { } problem
-            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail(problem)
-            : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
 }

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace OpsConsole.Domain.Shop;
+namespace OpsConsole.Domain.DemoShop;
 
 /// <summary>
 /// One checkout, as a typical checkout service writes it: reserve stock row by row in cart order (pricing each

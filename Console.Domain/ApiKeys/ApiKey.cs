@@ -1,4 +1,4 @@
-namespace OpsConsole.Domain.Api;
+namespace OpsConsole.Domain.ApiKeys;
 
 /// <summary>
 /// A key for pipelines and services. Only a SHA-256 hash of the secret is stored; the key itself is shown

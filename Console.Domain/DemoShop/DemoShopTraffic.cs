@@ -8,7 +8,7 @@ using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Targets;
 
-namespace OpsConsole.Domain.Shop;
+namespace OpsConsole.Domain.DemoShop;
 
 /// <summary>
 /// The demo shop's customers: real, concurrent checkout transactions against the shop target, arriving at the
@@ -16,10 +16,10 @@ namespace OpsConsole.Domain.Shop;
 /// do. Each attempt's real outcome is counted and reported as a <see cref="CheckoutEvent"/>. With several console
 /// instances on one store, one of them plays the shoppers at a time (<see cref="StoreLocks"/>).
 /// </summary>
-public sealed class CheckoutWorkload(ShopWorkloadControl control, ShopWorkloadCounters counters, IDbContextFactory<OpsDbContext> dbFactory,
-    TargetConnections connections, StoreLocks locks, IServiceProvider services, TimeProvider time, ILogger<CheckoutWorkload> logger) : BackgroundService
+public sealed class DemoShopTraffic(DemoShopControl control, DemoShopCounters counters, IDbContextFactory<OpsDbContext> dbFactory,
+    TargetConnections connections, StoreLocks locks, IServiceProvider services, TimeProvider time, ILogger<DemoShopTraffic> logger) : BackgroundService
 {
-    public const string WorkloadLock = "demo-shop";
+    public const string Lock = "demo-shop";
 
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
@@ -35,7 +35,7 @@ public sealed class CheckoutWorkload(ShopWorkloadControl control, ShopWorkloadCo
             try
             {
                 if (state.Running)
-                    await locks.RunWhileHoldingAsync(WorkloadLock, token => RunAsync(state.Settings, token), run.Token);
+                    await locks.RunWhileHoldingAsync(Lock, token => RunAsync(state.Settings, token), run.Token);
                 else
                     await Task.Delay(Timeout.Infinite, run.Token);
             }
@@ -50,7 +50,7 @@ public sealed class CheckoutWorkload(ShopWorkloadControl control, ShopWorkloadCo
         counters.SetRunning(false);
     }
 
-    private async Task RunAsync(ShopWorkloadOptions o, CancellationToken ct)
+    private async Task RunAsync(DemoShopOptions o, CancellationToken ct)
     {
         await using var db = await OpenShopAsync(o, ct);
         await ShopSchema.EnsureAsync(db, o.Products, ct);
@@ -98,7 +98,7 @@ public sealed class CheckoutWorkload(ShopWorkloadControl control, ShopWorkloadCo
         }
     }
 
-    private async Task AttemptAsync(NpgsqlDataSource db, ShopWorkloadOptions o, ShopCart cart, SimulatedPaymentGateway gateway,
+    private async Task AttemptAsync(NpgsqlDataSource db, DemoShopOptions o, ShopCart cart, SimulatedPaymentGateway gateway,
         CheckoutEventReporter reporter, CancellationToken ct)
     {
         counters.AttemptStarted();
@@ -150,7 +150,7 @@ public sealed class CheckoutWorkload(ShopWorkloadControl control, ShopWorkloadCo
     /// The shop's own pool, sized like a checkout service's: when every connection is busy, shoppers wait for
     /// one (up to the attempt timeout) instead of opening more. No lock_timeout: the target's settings decide.
     /// </summary>
-    private async Task<NpgsqlDataSource> OpenShopAsync(ShopWorkloadOptions o, CancellationToken ct)
+    private async Task<NpgsqlDataSource> OpenShopAsync(DemoShopOptions o, CancellationToken ct)
     {
         Target target;
         await using (var store = await dbFactory.CreateDbContextAsync(ct))

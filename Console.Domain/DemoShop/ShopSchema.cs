@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace OpsConsole.Domain.Shop;
+namespace OpsConsole.Domain.DemoShop;
 
 /// <summary>
 /// The demo shop's tables in its target database, and every statement the shop runs, in one place. Plain
