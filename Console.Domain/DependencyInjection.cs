@@ -13,6 +13,7 @@ using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Rollbacks;
+using OpsConsole.Domain.Rollbacks.Actions;
 using OpsConsole.Domain.Shop;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Domain.Data;
@@ -85,7 +86,8 @@ public static class DependencyInjection
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RollbackOptions>, RollbackOptionsValidator>();
         services.AddSingleton<WebhookDestinations>();
         // No proxy (the connect-time address check must see the real destination), no redirects (a 3xx is a failure).
-        services.AddHttpClient(nameof(RollbackWebhook), client => client.Timeout = TimeSpan.FromSeconds(10))
+        services.AddHttpClient(nameof(RollbackWebhook), (sp, client) =>
+                client.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<RollbackOptions>>().Value.WebhookTimeout)
             .ConfigurePrimaryHttpMessageHandler(sp => new System.Net.Http.SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
@@ -94,6 +96,7 @@ public static class DependencyInjection
                 ConnectCallback = sp.GetRequiredService<WebhookDestinations>().ConnectAsync,
             });
         services.AddSingleton<RollbackWebhook>();
+        services.AddRollbackActions();
         services.AddSingleton<RollbackProcedure>();
         services.AddSingleton<RollbackRecovery>();
         AddInstances(services);

@@ -4,6 +4,7 @@ using MudBlazor;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Rollbacks;
+using OpsConsole.Domain.Rollbacks.Actions;
 using OpsConsole.Web.Components.Pages.Changes;
 
 namespace OpsConsole.Tests.Components;
@@ -20,7 +21,7 @@ public sealed class RollbackComponentsTests : ConsoleComponentContext
         // Rendering never runs a rollback (that is the browser tests' business), so the services get no store.
         Services.AddSingleton(new ChangeRegistry(null!, null!, null!, null!, null!, null!, TimeProvider.System, null!));
         Services.AddSingleton(new ChangeApplier(null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
-        Services.AddSingleton(new RollbackProcedure(null!, null!, null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
+        Services.AddSingleton(new RollbackProcedure(null!, null!, [new ChecklistRollback()], null!, null!, null!, null!, TimeProvider.System));
     }
 
     private static ConfigChange AppliedExternal(string steps)
