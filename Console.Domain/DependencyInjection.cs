@@ -60,6 +60,7 @@ public static class DependencyInjection
             .AddEntityFrameworkStores<OpsDbContext>();
 
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditIntents>();
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<AuditChain>();
         services.AddSingleton<AuditExports>();

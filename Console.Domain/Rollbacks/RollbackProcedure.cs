@@ -16,11 +16,14 @@ namespace OpsConsole.Domain.Rollbacks;
 /// The one standardized rollback, the same for every change kind: authorize, claim the run, then the kind's own
 /// <see cref="IRollbackAction"/> prechecks, executes and verifies, then record. Each step is reported as it completes;
 /// the change's new state, the run and one audit entry per step are written in one transaction at the end, so a
-/// rollback whose audit fails did not happen.
+/// rollback whose audit fails did not happen. Before the execute step touches anything, its intent is committed
+/// (<see cref="AuditIntents"/>): a run that dies between the two leaves "outcome unknown" in the trail, not silence.
 /// </summary>
 public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory, TargetRegistry targets, IEnumerable<IRollbackAction> actions,
-    AccessGuard guard, AuditLog audit, LiveEvents live, ConsoleInstance instance, TimeProvider time)
+    AccessGuard guard, AuditLog audit, AuditIntents intents, DriftDetector drift, LiveEvents live, ConsoleInstance instance, TimeProvider time)
 {
+    public const string ExecuteAction = "rollback.execute";
+
     private readonly IRollbackAction[] actions = [.. actions];
 
     /// <summary>The action that rolls back <paramref name="change"/>: the first registered one that handles it.</summary>
@@ -48,6 +51,7 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
         var pendingRestart = false;
         string? failure = null;
         var needsAnyway = false;
+        long? intent = null;
         try
         {
             var action = ActionFor(change);
@@ -62,6 +66,8 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
             else
             {
                 Report(RollbackStep.Precheck, true, check.Holds ? check.Message : check.AnywayMessage ?? check.Message);
+                intent = await intents.DeclareAsync(actor, ExecuteAction, $"change:{change.Number}",
+                    new { target = context.Target.Name, change.Kind, request.Reason, request.Anyway, run = run.Id }, ct);
                 Report(RollbackStep.Execute, true, await action.ExecuteAsync(context, ct));
                 var verified = await action.VerifyAsync(context, ct);
                 pendingRestart = verified.PendingRestart;
@@ -76,7 +82,16 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
             Report(failedStep, false, e.Message);
         }
 
-        await RecordAsync(actor, request, change.Id, run.Id, steps, failure, needsAnyway, ct, Report);
+        try
+        {
+            await RecordAsync(actor, request, change.Id, run.Id, intent, steps, failure, needsAnyway, ct, Report);
+        }
+        catch (Exception e) when (intent is not null && e is not OperationCanceledException)
+        {
+            // The target may be rolled back and the store does not say so: look at it now (see ChangeApplier).
+            drift.RecheckSoon(change.TargetId);
+            throw;
+        }
         var message = failure ?? (pendingRestart ? "Rolled back; the earlier value takes effect after a restart." : "Rolled back and verified.");
         return new RollbackOutcome(failure is null, message, steps, needsAnyway, pendingRestart);
 
@@ -119,7 +134,7 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
         return (change, run);
     }
 
-    private async Task RecordAsync(Actor actor, RollbackRequest request, Guid changeId, Guid runId, List<RollbackStepResult> steps, string? failure,
+    private async Task RecordAsync(Actor actor, RollbackRequest request, Guid changeId, Guid runId, long? intent, List<RollbackStepResult> steps, string? failure,
         bool needsAnyway, CancellationToken ct, Action<RollbackStep, bool, string> report)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -135,7 +150,7 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
         run.Finish(failure is null, steps, failure, now);
         foreach (var step in steps)
             audit.Record(db, actor, $"rollback.{step.Step.ToString().ToLowerInvariant()}", $"change:{change.Number}",
-                new { step.Message, step.DurationMs, request.Reason, request.Anyway, run = run.Id },
+                new { step.Message, step.DurationMs, request.Reason, request.Anyway, run = run.Id, intent },
                 step.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Failed);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

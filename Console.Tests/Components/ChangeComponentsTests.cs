@@ -16,7 +16,7 @@ public sealed class ChangeComponentsTests : ConsoleComponentContext
     {
         // Rendering the actions never calls the services (clicks are the browser tests' business), so they get no store.
         Services.AddSingleton(new ChangeRegistry(null!, null!, null!, null!, null!, null!, TimeProvider.System, null!));
-        Services.AddSingleton(new ChangeApplier(null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
+        Services.AddSingleton(new ChangeApplier(null!, null!, null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
     }
 
     private static ConfigChange InReview()

@@ -20,8 +20,8 @@ public sealed class RollbackComponentsTests : ConsoleComponentContext
     {
         // Rendering never runs a rollback (that is the browser tests' business), so the services get no store.
         Services.AddSingleton(new ChangeRegistry(null!, null!, null!, null!, null!, null!, TimeProvider.System, null!));
-        Services.AddSingleton(new ChangeApplier(null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
-        Services.AddSingleton(new RollbackProcedure(null!, null!, [new ChecklistRollback()], null!, null!, null!, null!, TimeProvider.System));
+        Services.AddSingleton(new ChangeApplier(null!, null!, null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
+        Services.AddSingleton(new RollbackProcedure(null!, null!, [new ChecklistRollback()], null!, null!, null!, null!, null!, null!, TimeProvider.System));
     }
 
     private static ConfigChange AppliedExternal(string steps)
