@@ -6,6 +6,7 @@ using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Rollbacks;
+using OpsConsole.Domain.Rollbacks.Actions;
 using OpsConsole.Domain.Shop;
 using OpsConsole.Domain.Users;
 using OpsConsole.Tests.Support;
@@ -29,6 +30,8 @@ public sealed class ExampleSettingsTests
         { LockOptions.Section, typeof(LockOptions) },
         { ApiOptions.Section, typeof(ApiOptions) },
         { RollbackOptions.Section, typeof(RollbackOptions) },
+        { SettingRollbackOptions.Section, typeof(SettingRollbackOptions) },
+        { SqlRollbackOptions.Section, typeof(SqlRollbackOptions) },
         { ShopWorkloadOptions.Section, typeof(ShopWorkloadOptions) },
         { IngestOptions.Section, typeof(IngestOptions) },
         { CheckoutOptions.Section, typeof(CheckoutOptions) },
