@@ -9,6 +9,7 @@ using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Live;
+using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
 
 namespace OpsConsole.Domain.Changes;
@@ -134,7 +135,7 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
                     continue;
                 var before = after with { Setting = previous, Source = snapshot.Sources.GetValueOrDefault(after.Name, "unknown") };
                 // Asked before the explanation, so that an apply committing in between is seen by the explanation's query.
-                if (await BeingAppliedAsync(db, targetId, after.Name, ct))
+                if (await InFlightAsync(db, targetId, after.Name, ct))
                 {
                     deferred.Add(before);
                     continue;
@@ -182,11 +183,15 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
             && c.Transitions.Any(t => t.At >= since && (t.To == ChangeStatus.Applied || t.To == ChangeStatus.RolledBack)), ct);
 
     /// <summary>
-    /// Whether an approved change of this parameter is being applied at this moment: <see cref="ChangeApplier"/> holds its row
-    /// locked from the claim to the recorded outcome, and a console that dies lets go of the lock with its connection.
+    /// Whether a change of this parameter is being applied or rolled back at this moment. <see cref="ChangeApplier"/> holds the
+    /// change's row locked from the claim to the recorded outcome, and a console that dies lets go of the lock with its
+    /// connection; a rollback runs while its run is Running, which <c>RollbackRecovery</c> ends when its console is gone.
     /// </summary>
-    private static async Task<bool> BeingAppliedAsync(OpsDbContext db, Guid targetId, string parameter, CancellationToken ct)
+    private static async Task<bool> InFlightAsync(OpsDbContext db, Guid targetId, string parameter, CancellationToken ct)
     {
+        if (await db.RollbackRuns.AnyAsync(r => r.Status == RollbackRunStatus.Running
+                && db.Changes.Any(c => c.Id == r.ChangeId && c.TargetId == targetId && c.Parameter == parameter), ct))
+            return true;
         var approved = await db.Changes.CountAsync(c => c.TargetId == targetId && c.Parameter == parameter && c.Status == ChangeStatus.Approved, ct);
         if (approved == 0)
             return false;

@@ -113,6 +113,32 @@ public sealed class IntentBeforeActionTests(TargetFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task ARollbackUnderWay_IsNotTakenForDrift_ButTheValueIsReportedOnceItsRunEndsUnrecorded()
+    {
+        var change = await fixture.AppliedSettingChangeAsync("vacuum_cost_limit", "300");
+        var instance = Guid.NewGuid();
+        await using (var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString))
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO console_instances (\"Id\", \"Host\", \"StartedAt\", \"HeartbeatAt\") VALUES ({instance}, 'elsewhere', now(), now() + interval '1 hour')");
+            db.RollbackRuns.Add(new RollbackRun(change.Id, instance, "oncall", "under way elsewhere", false, DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync();
+        }
+        // What that run's execute step does on the target.
+        await fixture.ExecuteOnTargetAsync("ALTER SYSTEM RESET vacuum_cost_limit", "SELECT pg_reload_conf()");
+        await Poll.UntilAsync(() => fixture.ShowAsync("vacuum_cost_limit"), v => v == "200", Deadline, "the reset to show");
+
+        Assert.Empty(await fixture.App.Service<DriftDetector>().CheckAsync(fixture.TargetId, CancellationToken.None));
+        Assert.Null(await DetectedAsync("vacuum_cost_limit"));
+
+        await using (var db = PostgresClusterFixture.ContextFor(fixture.StoreSuperuserConnectionString))
+            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE rollback_runs SET \"Status\" = 'Interrupted' WHERE \"ChangeId\" = {change.Id}");
+        var detected = await Poll.UntilAsync(() => DetectedAsync("vacuum_cost_limit"), d => d is not null, Deadline, "the drift to be detected");
+
+        Assert.Equal(("300", "200"), (detected!.ValueBefore, detected.ValueAfter));
+    }
+
+    [Fact]
     public async Task TheSqlAction_GivesUpOnALockAfterItsConfiguredLockTimeout()
     {
         await fixture.ExecuteOnTargetAsync("CREATE TABLE IF NOT EXISTS vouchers (code text)");
