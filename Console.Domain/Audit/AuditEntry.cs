@@ -43,4 +43,9 @@ public enum AuditOutcome
     Succeeded,
     Refused,
     Failed,
+    /// <summary>
+    /// An action about to be taken on a target, committed before it is taken (<see cref="AuditIntents"/>). Its outcome
+    /// follows in an entry whose details name it (<c>"intent": id</c>); an intent without one is "outcome unknown".
+    /// </summary>
+    Intended,
 }

@@ -9,6 +9,7 @@ public static class AuditRegistration
     {
         services.AddValidatedOptions<AuditOptions>(AuditOptions.Section);
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditIntents>();
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<AuditChain>();
         services.AddSingleton<AuditExports>();

@@ -14,11 +14,14 @@ public sealed record ApplyResult(bool Succeeded, string Message, bool PendingRes
 /// <summary>
 /// Applies approved changes to their target: settings through <see cref="SettingWriter"/> (set, reload,
 /// verify), SQL through <see cref="TargetScripts"/> (one transaction with timeouts). The change row stays
-/// locked throughout, so a second apply waits and then finds it applied.
+/// locked throughout, so a second apply waits and then finds it applied (and the drift detector knows it is under way).
+/// Intent before action: the intent is committed before the target is touched, the outcome after (<see cref="AuditIntents"/>).
 /// </summary>
 public sealed class ChangeApplier(IDbContextFactory<OpsDbContext> dbFactory, TargetRegistry targets, SettingWriter settings, TargetScripts scripts,
-    AccessGuard guard, AuditLog audit, LiveEvents live, TimeProvider time)
+    AccessGuard guard, AuditLog audit, AuditIntents intents, DriftDetector drift, LiveEvents live, TimeProvider time)
 {
+    public const string Action = "change.apply";
+
     public async Task<ApplyResult> ApplyAsync(Actor actor, Guid changeId, CancellationToken ct = default)
     {
         await guard.DemandAsync(actor, Permission.ApplyChange, "change.apply", (db, c) => AuditSubjects.ChangeAsync(db, changeId, c), ct);
@@ -33,6 +36,8 @@ public sealed class ChangeApplier(IDbContextFactory<OpsDbContext> dbFactory, Tar
 
         var target = await targets.GetAsync(change.TargetId, ct);
         target.DemandActive();
+        var intent = await intents.DeclareAsync(actor, Action, $"change:{change.Number}",
+            new { target = target.Name, change.Kind, change.Parameter, value = change.ValueAfter }, ct);
         ApplyResult result;
         try
         {
@@ -49,10 +54,20 @@ public sealed class ChangeApplier(IDbContextFactory<OpsDbContext> dbFactory, Tar
         }
 
         audit.Record(db, actor, result.Succeeded ? "change.applied" : "change.apply_failed", $"change:{change.Number}",
-            new { result.Message, result.PendingRestart, durationMs = (int)result.Duration.TotalMilliseconds },
+            new { result.Message, result.PendingRestart, durationMs = (int)result.Duration.TotalMilliseconds, intent },
             result.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Failed);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The target may hold the change and the store does not say so: the intent stays without an outcome, and the
+            // drift detector looks at the target now rather than at its next pass.
+            drift.RecheckSoon(target.Id);
+            throw;
+        }
         live.Publish(new ChangeUpdated(change.Id, change.Number, change.TargetId, change.Status.ToString()));
         return result;
     }

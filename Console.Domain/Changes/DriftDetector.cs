@@ -9,6 +9,7 @@ using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Live;
+using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
 
 namespace OpsConsole.Domain.Changes;
@@ -30,9 +31,25 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
     // Concurrent: the timer loop and an on-demand check may touch it at once.
     private readonly ConcurrentDictionary<Guid, (int Failures, DateTimeOffset NextTry)> backoff = new();
 
+    // Set when a pass is wanted before the next tick (RecheckSoon); capacity one, as one pass serves every request made before it.
+    private readonly SemaphoreSlim recheck = new(0, 1);
+
+    /// <summary>
+    /// Asks for a pass at once, with <paramref name="targetId"/> out of its back-off: an action on it committed its intent and
+    /// then could not record its outcome, so what the target holds now is known only by looking.
+    /// </summary>
+    public void RecheckSoon(Guid targetId)
+    {
+        backoff.TryRemove(targetId, out _);
+        try { recheck.Release(); }
+        catch (SemaphoreFullException) { }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.Interval, time);
+        Task<bool>? tick = null;
+        Task? wake = null;
         do
         {
             try
@@ -43,7 +60,18 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
             {
                 logger.LogError(e, "Drift check failed");
             }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+            tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+            wake ??= recheck.WaitAsync(stoppingToken);
+            await Task.WhenAny(tick, wake);
+            if (wake.IsCompleted)
+                wake = null;
+            if (tick.IsCompleted)
+            {
+                if (!await tick)
+                    break;
+                tick = null;
+            }
+        } while (!stoppingToken.IsCancellationRequested);
     }
 
     /// <summary>One pass over every target (public so tests and the UI's "check now" can run one).</summary>
@@ -98,20 +126,35 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
             return []; // a newer reading was compared meanwhile: this older one would report its differences backwards
         else
         {
+            var deferred = new List<SettingInfo>();
             foreach (var after in settings)
             {
                 if (!snapshot.Settings.TryGetValue(after.Name, out var previous) || previous == after.Setting)
                     continue;
                 if (!DriftScope.Compares(after, snapshot.Sources.GetValueOrDefault(after.Name)))
                     continue;
+                var before = after with { Setting = previous, Source = snapshot.Sources.GetValueOrDefault(after.Name, "unknown") };
+                // Asked before the explanation, so that an apply committing in between is seen by the explanation's query.
+                if (await InFlightAsync(db, targetId, after.Name, ct))
+                {
+                    deferred.Add(before);
+                    continue;
+                }
                 if (await ExplainedAsync(db, targetId, after, snapshot.TakenAt, ct))
                     continue;
-                var before = after with { Setting = previous, Source = snapshot.Sources.GetValueOrDefault(after.Name, "unknown") };
                 var change = ConfigChange.Detected(targetId, before, after, time.GetUtcNow());
                 db.Changes.Add(change);
                 detected.Add(change);
             }
-            snapshot.Replace(time.GetUtcNow(), settings);
+            if (deferred.Count == 0)
+                snapshot.Replace(time.GetUtcNow(), settings);
+            else
+            {
+                // A value being applied right now is compared again next time, against the same snapshot time, by when its
+                // apply has committed (explained) or died (not explained: reported).
+                var byName = deferred.ToDictionary(d => d.Name);
+                snapshot.Replace(snapshot.TakenAt, [.. settings.Select(s => byName.GetValueOrDefault(s.Name, s))]);
+            }
         }
         await db.SaveChangesAsync(ct);
         foreach (var change in detected)
@@ -131,11 +174,31 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
     }
 
     /// <summary>
-    /// Explained when the console itself moved this parameter since the last snapshot (applied or rolled back),
-    /// or is applying it right now (approved, with exactly this value: its transaction has not committed yet).
+    /// Explained when the console itself moved this parameter since the last snapshot: a recorded apply or rollback. An
+    /// approved change with this very value does not explain it: an apply whose outcome was never recorded (a crash, a store
+    /// that stopped answering) must show up as drift, not be taken for the console's own work.
     /// </summary>
     private static Task<bool> ExplainedAsync(OpsDbContext db, Guid targetId, SettingInfo after, DateTimeOffset since, CancellationToken ct) =>
         db.Changes.AnyAsync(c => c.TargetId == targetId && c.Parameter == after.Name && c.Status != ChangeStatus.Detected
-            && (c.Transitions.Any(t => t.At >= since && (t.To == ChangeStatus.Applied || t.To == ChangeStatus.RolledBack))
-                || (c.Status == ChangeStatus.Approved && c.ValueAfterNormalized == after.Setting)), ct);
+            && c.Transitions.Any(t => t.At >= since && (t.To == ChangeStatus.Applied || t.To == ChangeStatus.RolledBack)), ct);
+
+    /// <summary>
+    /// Whether a change of this parameter is being applied or rolled back at this moment. <see cref="ChangeApplier"/> holds the
+    /// change's row locked from the claim to the recorded outcome, and a console that dies lets go of the lock with its
+    /// connection; a rollback runs while its run is Running, which <c>RollbackRecovery</c> ends when its console is gone.
+    /// </summary>
+    private static async Task<bool> InFlightAsync(OpsDbContext db, Guid targetId, string parameter, CancellationToken ct)
+    {
+        if (await db.RollbackRuns.AnyAsync(r => r.Status == RollbackRunStatus.Running
+                && db.Changes.Any(c => c.Id == r.ChangeId && c.TargetId == targetId && c.Parameter == parameter), ct))
+            return true;
+        var approved = await db.Changes.CountAsync(c => c.TargetId == targetId && c.Parameter == parameter && c.Status == ChangeStatus.Approved, ct);
+        if (approved == 0)
+            return false;
+        var free = await db.Database.SqlQuery<int>($"""
+            SELECT count(*)::int AS "Value" FROM (SELECT 1 FROM config_changes
+                WHERE "TargetId" = {targetId} AND "Parameter" = {parameter} AND "Status" = 'Approved' FOR KEY SHARE SKIP LOCKED) AS free
+            """).SingleAsync(ct);
+        return free < approved;
+    }
 }

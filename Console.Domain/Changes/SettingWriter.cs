@@ -29,9 +29,9 @@ public sealed class SettingWriter(TargetConnections connections, TimeProvider ti
     }
 
     /// <summary>Waits until <paramref name="parameter"/> shows <paramref name="normalized"/>; true when it awaits a restart instead.</summary>
-    public async Task<bool> WaitForAsync(Target target, string parameter, string normalized, CancellationToken ct)
+    public async Task<bool> WaitForAsync(Target target, string parameter, string normalized, CancellationToken ct, TimeSpan? timeout = null)
     {
-        var deadline = time.GetUtcNow() + VerifyDeadline;
+        var deadline = time.GetUtcNow() + (timeout ?? VerifyDeadline);
         while (true)
         {
             var current = await ReadAsync(target, parameter, ct);

@@ -15,9 +15,10 @@ public sealed record SessionActionResult(bool Succeeded, string Message);
 /// <summary>
 /// Cancels the query of, or terminates, a backend that blocks others: DBA only, with a reason, audited. The check
 /// that the session still blocks someone and the signal are one statement, so a session that stopped blocking
-/// between the click and the signal is left alone.
+/// between the click and the signal is left alone. The intent is committed before the signal, the outcome after (<see cref="AuditIntents"/>).
 /// </summary>
-public sealed class SessionActions(IDbContextFactory<OpsDbContext> dbFactory, TargetConnections connections, AccessGuard guard, AuditLog audit)
+public sealed class SessionActions(IDbContextFactory<OpsDbContext> dbFactory, TargetConnections connections, AccessGuard guard, AuditLog audit,
+    AuditIntents intents)
 {
     public const int MaxReasonLength = 500;
 
@@ -56,6 +57,7 @@ public sealed class SessionActions(IDbContextFactory<OpsDbContext> dbFactory, Ta
         var target = await db.Targets.AsNoTracking().FirstOrDefaultAsync(t => t.Id == targetId, ct)
                      ?? throw new DomainRuleException("That target does not exist.", "TargetId");
         var subject = $"session:{target.Name}/{pid}";
+        var intent = await intents.DeclareAsync(actor, name, subject, new { target = target.Name, pid, reason }, ct);
 
         SessionActionResult result;
         object details;
@@ -71,7 +73,7 @@ public sealed class SessionActions(IDbContextFactory<OpsDbContext> dbFactory, Ta
             var (exists, blocks) = (row.GetBoolean(0), row.GetBoolean(1));
             details = new
             {
-                target = target.Name, pid, reason, user = Text(row, 2), application = Text(row, 3), query = Text(row, 4),
+                target = target.Name, pid, reason, user = Text(row, 2), application = Text(row, 3), query = Text(row, 4), intent,
             };
             result = (exists, blocks, row.IsDBNull(5) ? (bool?)null : row.GetBoolean(5)) switch
             {
@@ -83,7 +85,7 @@ public sealed class SessionActions(IDbContextFactory<OpsDbContext> dbFactory, Ta
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            details = new { target = target.Name, pid, reason, error = e.Message };
+            details = new { target = target.Name, pid, reason, error = e.Message, intent };
             result = new(false, $"The target did not answer: {e.Message}");
         }
 

@@ -18,6 +18,9 @@ public sealed class RollbackOptions : IValidatedOptions
     /// <summary>Tries per webhook call; the wait doubles from 200 ms between them.</summary>
     public int WebhookAttempts { get; set; } = 3;
 
+    /// <summary>How long one try of a webhook call may take before it counts as unanswered.</summary>
+    public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public bool WebhooksEnabled => WebhookAllowedHosts.Any(h => !string.IsNullOrWhiteSpace(h));
 
     /// <summary>The first problem with the webhook settings, or null when they are usable.</summary>
@@ -25,6 +28,8 @@ public sealed class RollbackOptions : IValidatedOptions
     {
         if (WebhookAttempts is < 1 or > 10)
             return "Rollbacks:WebhookAttempts is 1 to 10.";
+        if (WebhookTimeout <= TimeSpan.Zero || WebhookTimeout > TimeSpan.FromMinutes(5))
+            return "Rollbacks:WebhookTimeout is more than zero and at most 5 minutes.";
         if (WebhooksEnabled && (WebhookSecret ?? "").Length < MinSecretLength)
             return $"Rollbacks:WebhookSecret must be at least {MinSecretLength} characters when Rollbacks:WebhookAllowedHosts is set: " +
                    "it signs every webhook call, and receivers trust what it signs. Generate one, e.g. `openssl rand -base64 48`.";

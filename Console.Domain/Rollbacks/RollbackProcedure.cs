@@ -7,31 +7,35 @@ using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Live;
+using OpsConsole.Domain.Rollbacks.Actions;
 using OpsConsole.Domain.Targets;
 
 namespace OpsConsole.Domain.Rollbacks;
 
 /// <summary>
-/// The one standardized rollback, the same for every change kind: authorize, precheck, execute, verify,
-/// record. Each step is reported as it completes; the change's new state, the run and one audit entry per
-/// step are written in one transaction at the end, so a rollback whose audit fails did not happen.
+/// The one standardized rollback, the same for every change kind: authorize, claim the run, then the kind's own
+/// <see cref="IRollbackAction"/> prechecks, executes and verifies, then record. Each step is reported as it completes;
+/// the change's new state, the run and one audit entry per step are written in one transaction at the end, so a
+/// rollback whose audit fails did not happen. Before the execute step touches anything, its intent is committed
+/// (<see cref="AuditIntents"/>): a run that dies between the two leaves "outcome unknown" in the trail, not silence.
 /// </summary>
-public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory, TargetRegistry targets, SettingWriter settings,
-    TargetScripts scripts, RollbackWebhook webhook, AccessGuard guard, AuditLog audit, LiveEvents live, ConsoleInstance instance, TimeProvider time)
+public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory, TargetRegistry targets, IEnumerable<IRollbackAction> actions,
+    AccessGuard guard, AuditLog audit, AuditIntents intents, DriftDetector drift, LiveEvents live, ConsoleInstance instance, TimeProvider time)
 {
+    public const string ExecuteAction = "rollback.execute";
+
+    private readonly IRollbackAction[] actions = [.. actions];
+
+    /// <summary>The action that rolls back <paramref name="change"/>: the first registered one that handles it.</summary>
+    public IRollbackAction ActionFor(ConfigChange change) =>
+        actions.FirstOrDefault(a => a.Handles(change))
+        ?? throw new InvalidOperationException($"No rollback action handles change #{change.Number} ({change.Kind}).");
+
     /// <summary>What the button does, in words an on-call engineer reads at 3 a.m.</summary>
-    public static string StandardProcedure(ConfigChange change) => change.Kind switch
-    {
-        ChangeKind.Setting => $"1. Check that {change.Parameter} on the target still has the value this change set ({Display(change.ValueAfterNormalized, change.Unit)}). " +
-            $"2. {(ResetsToDefault(change) ? $"ALTER SYSTEM RESET {change.Parameter}" : $"ALTER SYSTEM SET {change.Parameter} = '{change.ValueBefore}'")}, then reload the configuration. " +
-            $"3. Read {change.Parameter} again until it shows {Display(change.ValueBefore, change.Unit)}{(change.RequiresRestart ? " (it needs a restart: recorded as pending restart)" : "")}. " +
-            "4. Mark the change rolled back and write every step to the audit trail.",
-        ChangeKind.Sql => "1. Check that the target answers. 2. Run the rollback script in one transaction (lock timeout 5 s, statement timeout 60 s); " +
-            "any error undoes it whole. 3. Mark the change rolled back and write every step to the audit trail.",
-        _ => change.RollbackWebhookUrl is not null
-            ? "1. POST a signed rollback request to the change's webhook, retrying up to 3 times; a 2xx answer is required. 2. Mark the change rolled back and audit every step."
-            : "1. Confirm each manual rollback step below as you do it. 2. Mark the change rolled back and audit every step.",
-    };
+    public string Describe(ConfigChange change) => ActionFor(change).Describe(change);
+
+    /// <summary>The steps to confirm one by one before the rollback may start; empty for most kinds.</summary>
+    public IReadOnlyList<string> ManualSteps(ConfigChange change) => ActionFor(change).ManualSteps(change);
 
     public async Task<RollbackOutcome> RunAsync(Actor actor, RollbackRequest request, IProgress<RollbackStepResult>? progress = null,
         CancellationToken ct = default)
@@ -47,24 +51,27 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
         var pendingRestart = false;
         string? failure = null;
         var needsAnyway = false;
+        long? intent = null;
         try
         {
-            var target = await targets.GetAsync(change.TargetId, ct);
-            var drift = await PrecheckAsync(target, change, ct);
-            if (drift is not null && !request.Anyway)
+            var action = ActionFor(change);
+            var context = new RollbackContext(change, await targets.GetAsync(change.TargetId, ct), actor, request);
+            var check = await action.PrecheckAsync(context, ct);
+            if (!check.Holds && !request.Anyway)
             {
                 needsAnyway = true;
-                failure = $"{drift} Roll back anyway, with a reason, to restore {Display(change.ValueBefore, change.Unit)}.";
+                failure = check.Message;
                 Report(RollbackStep.Precheck, false, failure);
             }
             else
             {
-                Report(RollbackStep.Precheck, true, drift is null ? "The target answers and still has the change's value." : $"{drift} Rolling back anyway.");
-                Report(RollbackStep.Execute, true, await ExecuteAsync(target, change, actor, request, ct));
-                pendingRestart = await VerifyAsync(target, change, ct);
-                Report(RollbackStep.Verify, true, change.Kind == ChangeKind.Setting
-                    ? pendingRestart ? $"{change.Parameter} returns to its earlier value after a restart (pending restart)." : $"{change.Parameter} shows {Display(change.ValueBefore, change.Unit)} again."
-                    : "Done.");
+                Report(RollbackStep.Precheck, true, check.Holds ? check.Message : check.AnywayMessage ?? check.Message);
+                intent = await intents.DeclareAsync(actor, ExecuteAction, $"change:{change.Number}",
+                    new { target = context.Target.Name, change.Kind, request.Reason, request.Anyway, run = run.Id }, ct);
+                Report(RollbackStep.Execute, true, await action.ExecuteAsync(context, ct));
+                var verified = await action.VerifyAsync(context, ct);
+                pendingRestart = verified.PendingRestart;
+                Report(RollbackStep.Verify, true, verified.Message);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -75,7 +82,16 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
             Report(failedStep, false, e.Message);
         }
 
-        await RecordAsync(actor, request, change.Id, run.Id, steps, failure, needsAnyway, ct, Report);
+        try
+        {
+            await RecordAsync(actor, request, change.Id, run.Id, intent, steps, failure, needsAnyway, ct, Report);
+        }
+        catch (Exception e) when (intent is not null && e is not OperationCanceledException)
+        {
+            // The target may be rolled back and the store does not say so: look at it now (see ChangeApplier).
+            drift.RecheckSoon(change.TargetId);
+            throw;
+        }
         var message = failure ?? (pendingRestart ? "Rolled back; the earlier value takes effect after a restart." : "Rolled back and verified.");
         return new RollbackOutcome(failure is null, message, steps, needsAnyway, pendingRestart);
 
@@ -101,12 +117,9 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
             throw new RollbackRefusedException($"Change #{change.Number} is already rolled back.");
         if (!change.CanRollBack)
             throw new RollbackRefusedException($"Change #{change.Number} is {ChangeStatusText.Of(change.Status)}: there is nothing in effect to roll back.");
-        if (change.Kind == ChangeKind.External && change.RollbackWebhookUrl is null)
-        {
-            var checklist = Checklist(change);
-            if (request.ChecklistConfirmed is not { } confirmed || confirmed.Count != checklist.Count || confirmed.Any(c => !c))
-                throw new RollbackRefusedException($"Confirm each of the {checklist.Count} manual rollback steps as you do them.");
-        }
+        var manual = ManualSteps(change);
+        if (manual.Count > 0 && (request.ChecklistConfirmed is not { } confirmed || confirmed.Count != manual.Count || confirmed.Any(c => !c)))
+            throw new RollbackRefusedException($"Confirm each of the {manual.Count} manual rollback steps as you do them.");
         var run = new RollbackRun(change.Id, instance.Id, actor.Name, request.Reason.Trim(), request.Anyway, time.GetUtcNow());
         db.RollbackRuns.Add(run);
         try
@@ -121,45 +134,7 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
         return (change, run);
     }
 
-    /// <summary>Null when the target still has what the change set; otherwise what differs.</summary>
-    private async Task<string?> PrecheckAsync(Target target, ConfigChange change, CancellationToken ct)
-    {
-        if (change.Kind == ChangeKind.Setting)
-        {
-            var current = await settings.ReadAsync(target, change.Parameter!, ct);
-            return SettingValidator.Matches(current, change.ValueAfterNormalized!)
-                ? null
-                : $"{change.Parameter} was changed again since: it is {Display(current.Setting, current.Unit)}, not {Display(change.ValueAfterNormalized, change.Unit)}.";
-        }
-        if (change.Kind == ChangeKind.Sql && !await targets.CheckAsync(target.Id, ct))
-            throw new TimeoutException($"The target {target.Name} does not answer.");
-        return null;
-    }
-
-    private async Task<string> ExecuteAsync(Target target, ConfigChange change, Actor actor, RollbackRequest request, CancellationToken ct)
-    {
-        switch (change.Kind)
-        {
-            case ChangeKind.Setting when ResetsToDefault(change):
-                await settings.ResetAsync(target, change.Parameter!, ct);
-                return $"ALTER SYSTEM RESET {change.Parameter}; configuration reloaded.";
-            case ChangeKind.Setting:
-                await settings.SetAsync(target, change.Parameter!, change.ValueBefore!, ct);
-                return $"ALTER SYSTEM SET {change.Parameter} = '{change.ValueBefore}'; configuration reloaded.";
-            case ChangeKind.Sql:
-                await scripts.RunInTransactionAsync(target, change.RollbackScript!, ct);
-                return "The rollback script ran and committed.";
-            case ChangeKind.External when change.RollbackWebhookUrl is not null:
-                return await webhook.CallAsync(change, actor, request.Reason, ct);
-            default:
-                return $"{Checklist(change).Count} manual steps confirmed by {actor.Name}.";
-        }
-    }
-
-    private async Task<bool> VerifyAsync(Target target, ConfigChange change, CancellationToken ct) =>
-        change.Kind == ChangeKind.Setting && await settings.WaitForAsync(target, change.Parameter!, change.ValueBefore!, ct);
-
-    private async Task RecordAsync(Actor actor, RollbackRequest request, Guid changeId, Guid runId, List<RollbackStepResult> steps, string? failure,
+    private async Task RecordAsync(Actor actor, RollbackRequest request, Guid changeId, Guid runId, long? intent, List<RollbackStepResult> steps, string? failure,
         bool needsAnyway, CancellationToken ct, Action<RollbackStep, bool, string> report)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -175,21 +150,12 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
         run.Finish(failure is null, steps, failure, now);
         foreach (var step in steps)
             audit.Record(db, actor, $"rollback.{step.Step.ToString().ToLowerInvariant()}", $"change:{change.Number}",
-                new { step.Message, step.DurationMs, request.Reason, request.Anyway, run = run.Id },
+                new { step.Message, step.DurationMs, request.Reason, request.Anyway, run = run.Id, intent },
                 step.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Failed);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         live.Publish(new ChangeUpdated(change.Id, change.Number, change.TargetId, change.Status.ToString()));
     }
-
-    /// <summary>The manual rollback steps of an external change, one a line.</summary>
-    public static IReadOnlyList<string> Checklist(ConfigChange change) =>
-        (change.RollbackSteps ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    /// <summary>A value that came from the defaults or the configuration files is restored by RESET, not by writing a literal.</summary>
-    public static bool ResetsToDefault(ConfigChange change) => change.SourceBefore is "default" or "configuration file";
-
-    private static string Display(string? setting, string? unit) => $"{setting}{(unit is null ? "" : " " + unit)}";
 }
 
 /// <summary>A rollback that cannot start or proceed for a reason the user can act on (already done, in progress, unconfirmed steps).</summary>

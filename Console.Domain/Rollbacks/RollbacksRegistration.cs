@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpsConsole.Domain.Rollbacks.Actions;
 
 namespace OpsConsole.Domain.Rollbacks;
 
@@ -10,7 +12,7 @@ public static class RollbacksRegistration
         services.AddValidatedOptions<RollbackOptions>(RollbackOptions.Section);
         services.AddSingleton<WebhookDestinations>();
         // No proxy (the connect-time address check must see the real destination), no redirects (a 3xx is a failure).
-        services.AddHttpClient(nameof(RollbackWebhook), client => client.Timeout = TimeSpan.FromSeconds(10))
+        services.AddHttpClient(nameof(RollbackWebhook), (sp, client) => client.Timeout = sp.GetRequiredService<IOptions<RollbackOptions>>().Value.WebhookTimeout)
             .ConfigurePrimaryHttpMessageHandler(sp => new System.Net.Http.SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
@@ -19,6 +21,7 @@ public static class RollbacksRegistration
                 ConnectCallback = sp.GetRequiredService<WebhookDestinations>().ConnectAsync,
             });
         services.AddSingleton<RollbackWebhook>();
+        services.AddRollbackActions();
         services.AddSingleton<RollbackProcedure>();
         services.AddSingleton<RollbackRecovery>();
         return services;

@@ -2,20 +2,23 @@ using Npgsql;
 
 namespace OpsConsole.Domain.Targets;
 
-/// <summary>Runs a change's script on its target: one transaction, so a lock it cannot get within 5 s or a
-/// statement over 60 s aborts it whole and leaves nothing half done. The script runs as the target's script role
+/// <summary>Runs a change's script on its target: one transaction, so a lock it cannot get in time or a statement
+/// that runs too long (<see cref="ScriptLimits"/>; 5 s and 60 s unless the caller says otherwise) aborts it whole and leaves nothing half done. The script runs as the target's script role
 /// (SET LOCAL ROLE, undone with the transaction), and is checked by <see cref="ScriptGuard"/> once more first.</summary>
 public sealed class TargetScripts(TargetConnections connections)
 {
-    public async Task RunInTransactionAsync(Target target, string script, CancellationToken ct)
+    public async Task RunInTransactionAsync(Target target, string script, CancellationToken ct, ScriptLimits? limits = null)
     {
         if (ScriptGuard.Problem(script) is { } problem)
             throw new TargetSafetyException($"Refused before it ran: {problem}");
-        await using var connection = await connections.OpenAsync(target, ct, statementTimeoutSeconds: 90);
+        var (lockTimeout, statementTimeout) = limits ?? ScriptLimits.Default;
+        // The connection's own timeout is a backstop above the script's, so that the script's limit is the one that speaks.
+        await using var connection = await connections.OpenAsync(target, ct, statementTimeoutSeconds: (int)statementTimeout.TotalSeconds + 30);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var role = target.ScriptRole is { } name ? $"; SET LOCAL ROLE {ScriptRoleName.Quoted(name)}" : "";
-        await using (var limits = new NpgsqlCommand($"SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '60s'{role}", connection))
-            await limits.ExecuteNonQueryAsync(ct);
+        await using (var set = new NpgsqlCommand(
+            $"SET LOCAL lock_timeout = '{(int)lockTimeout.TotalMilliseconds}ms'; SET LOCAL statement_timeout = '{(int)statementTimeout.TotalMilliseconds}ms'{role}", connection))
+            await set.ExecuteNonQueryAsync(ct);
         if (target.ScriptRole is not null)
             await DemandUnprivilegedAsync(connection, target, ct);
         var before = await CurrentUserAsync(connection, ct);
@@ -40,4 +43,10 @@ public sealed class TargetScripts(TargetConnections connections)
         await using var command = new NpgsqlCommand("SELECT current_user", connection);
         return (string)(await command.ExecuteScalarAsync(ct))!;
     }
+}
+
+/// <summary>How long a change's script may wait for a lock, and how long one of its statements may run.</summary>
+public sealed record ScriptLimits(TimeSpan LockTimeout, TimeSpan StatementTimeout)
+{
+    public static readonly ScriptLimits Default = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));
 }

@@ -18,7 +18,7 @@ public abstract class ChangeActionsContext : ConsoleComponentContext
     {
         // Rendering never calls the services (clicks are the browser tests' business), so they get no store.
         Services.AddSingleton(new ChangeRegistry(null!, null!, null!, null!, null!, null!, TimeProvider.System, null!));
-        Services.AddSingleton(new ChangeApplier(null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
+        Services.AddSingleton(new ChangeApplier(null!, null!, null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
     }
 
     protected IRenderedComponent<ChangeActions> Actions(ConfigChange change, Actor actor) =>

@@ -4,6 +4,7 @@ using MudBlazor;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Rollbacks;
+using OpsConsole.Domain.Rollbacks.Actions;
 using OpsConsole.Web.Components.Pages.Changes;
 
 namespace OpsConsole.Tests.Components;
@@ -13,7 +14,7 @@ public sealed class RollbackComponentsTests : ChangeActionsContext
     public RollbackComponentsTests()
     {
         // Rendering never runs a rollback (that is the browser tests' business), so the procedure gets no store.
-        Services.AddSingleton(new RollbackProcedure(null!, null!, null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
+        Services.AddSingleton(new RollbackProcedure(null!, null!, [new ChecklistRollback()], null!, null!, null!, null!, null!, null!, TimeProvider.System));
     }
 
     private static ConfigChange AppliedExternal(string steps)

@@ -32,7 +32,7 @@ public sealed class ChangeRegistryTests(TargetFixture fixture, ITestOutputHelper
         Assert.Equal("3s", await fixture.ShowAsync("deadlock_timeout"));
         var applied = (await Registry.GetAsync(change.Id))!;
         Assert.Equal((ChangeStatus.Applied, "dba2"), (applied.Status, applied.AppliedBy));
-        Assert.Equal(["change.registered", "change.approved", "change.applied"], await AuditActionsAsync(change.Number));
+        Assert.Equal(["change.registered", "change.approved", "change.apply.intent", "change.applied"], await AuditActionsAsync(change.Number));
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class ChangeRegistryTests(TargetFixture fixture, ITestOutputHelper
         await target.OpenAsync();
         Assert.Equal("SPRING", await new NpgsqlCommand("SELECT code FROM coupons", target).ExecuteScalarAsync());
         Assert.Null(await new NpgsqlCommand("SELECT to_regclass('half_done')::text", target).ExecuteScalarAsync() as string);
-        Assert.Equal(["change.registered", "change.approved", "change.apply_failed"], await AuditActionsAsync(bad.Number));
+        Assert.Equal(["change.registered", "change.approved", "change.apply.intent", "change.apply_failed"], await AuditActionsAsync(bad.Number));
     }
 
     [Fact]

@@ -28,7 +28,8 @@ public sealed class RollbackProcedureTests(TargetFixture fixture) : IClassFixtur
         Assert.Equal([RollbackStep.Authorize, RollbackStep.Precheck, RollbackStep.Execute, RollbackStep.Verify, RollbackStep.Record], outcome.Steps.Select(s => s.Step));
         Assert.Contains("ALTER SYSTEM RESET deadlock_timeout", outcome.Steps[2].Message);
         Assert.Equal(ChangeStatus.RolledBack, (await Registry.GetAsync(change.Id))!.Status);
-        Assert.Equal(["rollback.authorize", "rollback.precheck", "rollback.execute", "rollback.verify", "rollback.record"],
+        // The intent is committed before the target is touched; the steps, which name it, when the run is recorded.
+        Assert.Equal(["rollback.execute.intent", "rollback.authorize", "rollback.precheck", "rollback.execute", "rollback.verify", "rollback.record"],
             (await AuditAsync(change.Number)).Where(a => a.Action.StartsWith("rollback.")).Select(a => a.Action));
         Assert.True((await fixture.App.Service<AuditChain>().VerifyAsync()).Intact);
     }

@@ -13,10 +13,12 @@ public partial class AuditPage
 
     [Inject] public required AuditQueries Queries { get; init; }
     [Inject] public required AuditChain Chain { get; init; }
+    [Inject] public required AuditIntents Intents { get; init; }
 
     private MudTable<AuditEntry>? table;
     private readonly FilterForm form = new();
     private readonly HashSet<long> expanded = [];
+    private IReadOnlySet<long> unknownOutcomes = new HashSet<long>();
     private ChainVerification? verification;
     private bool verifying;
     private int total;
@@ -25,6 +27,7 @@ public partial class AuditPage
     {
         var page = await Queries.ListAsync(form.ToFilter(), state.Page, state.PageSize, ct);
         total = page.Total;
+        unknownOutcomes = await Intents.UnresolvedAsync(page.Entries.Where(e => e.Outcome == AuditOutcome.Intended).Select(e => e.Id), ct);
         return new TableData<AuditEntry> { Items = page.Entries, TotalItems = page.Total };
     }
 
@@ -66,12 +69,17 @@ public partial class AuditPage
 
     private static string ShortHash(string hash) => hash.Length > 12 ? $"{hash[..12]}…" : hash;
 
-    private static Color OutcomeColor(AuditOutcome outcome) => outcome switch
+    private Color OutcomeColor(AuditEntry entry) => entry.Outcome switch
     {
         AuditOutcome.Succeeded => Color.Success,
         AuditOutcome.Refused => Color.Warning,
+        AuditOutcome.Intended when !unknownOutcomes.Contains(entry.Id) => Color.Default,
         _ => Color.Error,
     };
+
+    /// <summary>An intent whose outcome was never recorded says so: the action may or may not have happened.</summary>
+    private string OutcomeText(AuditEntry entry) =>
+        entry.Outcome == AuditOutcome.Intended && unknownOutcomes.Contains(entry.Id) ? "Outcome unknown" : entry.Outcome.ToString();
 
     private static string PrettyJson(string details)
     {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Targets;
@@ -14,11 +15,13 @@ public partial class ChangeDetailPage : IDisposable
     [Inject] public required ChangeRegistry Registry { get; init; }
     [Inject] public required TargetRegistry Targets { get; init; }
     [Inject] public required LiveEvents Live { get; init; }
+    [Inject] public required AuditIntents Intents { get; init; }
     [CascadingParameter] public required Task<AuthenticationState> AuthState { get; init; }
 
     [Parameter] public int Number { get; set; }
 
     private ConfigChange? change;
+    private IReadOnlyList<AuditEntry> unknownOutcomes = [];
     private Actor? actor;
     private string targetName = "";
     private bool loaded;
@@ -38,6 +41,7 @@ public partial class ChangeDetailPage : IDisposable
     private async Task ReloadAsync()
     {
         change = await Registry.GetByNumberAsync(Number);
+        unknownOutcomes = change is null ? [] : await Intents.UnresolvedAboutAsync($"change:{change.Number}");
         loaded = true;
         if (change is not null && targetName.Length == 0)
         {
@@ -49,6 +53,14 @@ public partial class ChangeDetailPage : IDisposable
     /// <summary>What the author wrote, with the unit when they gave a bare number (drift shows pg_settings' base unit).</summary>
     private static string AfterText(ConfigChange c) =>
         c.ValueAfter is { } v && v.Length > 0 && (char.IsDigit(v[^1]) || c.Status == ChangeStatus.Detected) ? ChangeFormat.Value(v, c.Unit) : c.ValueAfter ?? "—";
+
+    /// <summary>"change.apply" of "change.apply.intent", in the words of the page.</summary>
+    private static string IntentText(AuditEntry intent) => intent.Action[..^AuditIntents.Suffix.Length] switch
+    {
+        "change.apply" => "An apply",
+        "rollback.execute" => "A rollback",
+        var other => other,
+    };
 
     public void Dispose() => subscription?.Dispose();
 }

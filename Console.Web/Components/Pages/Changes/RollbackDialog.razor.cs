@@ -42,11 +42,11 @@ public partial class RollbackDialog
 
     protected override void OnInitialized()
     {
-        checklist = NeedsChecklist ? RollbackProcedure.Checklist(Change) : [];
+        checklist = Procedure.ManualSteps(Change);
         confirmed = new bool[checklist.Count];
     }
 
-    internal bool NeedsChecklist => Change.Kind == ChangeKind.External && Change.RollbackWebhookUrl is null;
+    internal bool NeedsChecklist => checklist.Count > 0;
     private bool ChecklistDone => confirmed.All(c => c);
     private bool Succeeded => outcome?.Succeeded == true;
     private bool CanConfirm => !running && !started && ChecklistDone;
