@@ -42,7 +42,7 @@ public sealed class ChangeApplier(IDbContextFactory<OpsDbContext> dbFactory, Tar
             change.MarkApplied(actor, time.GetUtcNow(), pendingRestart);
             result = new ApplyResult(true, pendingRestart ? "Applied; takes effect after a server restart." : "Applied and verified.", pendingRestart, started.Elapsed);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or ApplyVerificationException or System.Net.Sockets.SocketException or TargetSafetyException)
+        catch (Exception e) when (e is TargetUnavailableException or NpgsqlException or TimeoutException or ApplyVerificationException or System.Net.Sockets.SocketException or TargetSafetyException)
         {
             change.RecordApplyFailure(e.Message);
             result = new ApplyResult(false, e.Message, false, started.Elapsed);

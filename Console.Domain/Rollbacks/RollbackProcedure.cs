@@ -132,7 +132,7 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
                 : $"{change.Parameter} was changed again since: it is {Display(current.Setting, current.Unit)}, not {Display(change.ValueAfterNormalized, change.Unit)}.";
         }
         if (change.Kind == ChangeKind.Sql && !await targets.CheckAsync(target.Id, ct))
-            throw new TimeoutException($"The target {target.Name} does not answer.");
+            throw new TargetUnavailableException(target.Name, "the connection check failed");
         return null;
     }
 
