@@ -1,6 +1,7 @@
 using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Changes;
+using static OpsConsole.Tests.Domain.ChangeCast;
 
 namespace OpsConsole.Tests.Domain;
 
@@ -10,22 +11,11 @@ namespace OpsConsole.Tests.Domain;
 /// </summary>
 public sealed class ChangeAllowedActionsTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-    private static readonly Actor Author = new("a", "ann", [Roles.Dba]);
-    private static readonly Actor Reviewer = new("b", "bob", [Roles.Dba]);
+    private static readonly Actor Reviewer = Reviewer1;
     private static readonly Actor OnCall = new("o", "olga", [Roles.OnCall]);
     private static readonly Actor Viewer = new("v", "vic", [Roles.Viewer]);
 
-    private static ConfigChange Draft(ChangeRisk risk = ChangeRisk.Low) =>
-        ConfigChange.ForSql(Guid.NewGuid(), new ChangeDetails("Add index", "Speed up order lookup", null, risk, null),
-            "CREATE INDEX i ON orders (id)", "DROP INDEX i", Author, Now);
-
-    private static ConfigChange InReview(ChangeRisk risk = ChangeRisk.Low)
-    {
-        var change = Draft(risk);
-        change.Submit(Author, Now);
-        return change;
-    }
+    private static ConfigChange Draft() => NewSqlChange();
 
     private static ConfigChange Approved()
     {
