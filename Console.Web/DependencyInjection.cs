@@ -4,6 +4,7 @@ using OpsConsole.Web.Components;
 using OpsConsole.Web.Hosting;
 using OpsConsole.Web.Hosting.Auth;
 using OpsConsole.Web.Hubs;
+using OpsConsole.Web.Refusals;
 
 namespace OpsConsole.Web;
 
@@ -41,13 +42,15 @@ public static class DependencyInjection
 
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-        app.MapAccountEndpoints();
-        app.MapChangeEndpoints();
-        app.MapCheckoutEndpoints();
-        app.MapAuditEndpoints();
+        // Every endpoint answers the domain's refusals the same way: one filter, no mapping in the handlers.
+        var endpoints = app.MapGroup("").AddEndpointFilter<RefusalProblemFilter>();
+        endpoints.MapAccountEndpoints();
+        endpoints.MapChangeEndpoints();
+        endpoints.MapCheckoutEndpoints();
+        endpoints.MapAuditEndpoints();
+        endpoints.MapOpsHealthEndpoints();
         app.MapHub<OpsHub>(OpsHub.Path);
         app.MapOpenApi();
-        app.MapOpsHealthEndpoints();
         return app;
     }
 }

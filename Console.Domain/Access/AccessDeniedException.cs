@@ -1,10 +1,13 @@
 namespace OpsConsole.Domain.Access;
 
-public sealed class AccessDeniedException(Actor actor, Permission permission)
-    : Exception($"{actor.Name} may not {Describe(permission)}: that needs one of the roles {string.Join(", ", PermissionTable.RolesFor(permission))}.")
+public sealed class AccessDeniedException(Actor actor, Permission permission) : Exception(MessageFor(actor, permission))
 {
     public Actor Actor { get; } = actor;
     public Permission Permission { get; } = permission;
+
+    /// <summary>The refusal in words, also for pages that say beforehand why an action is not available.</summary>
+    public static string MessageFor(Actor actor, Permission permission) =>
+        $"{actor.Name} may not {Describe(permission)}: that needs one of the roles {string.Join(", ", PermissionTable.RolesFor(permission))}.";
 
     private static string Describe(Permission permission) => permission switch
     {

@@ -29,10 +29,7 @@ public sealed class ChangeApplier(IDbContextFactory<OpsDbContext> dbFactory, Tar
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var change = await ChangeRegistry.LockAsync(db, changeId, ct);
-        if (change.Status != ChangeStatus.Approved)
-            throw new DomainRuleException($"Change #{change.Number} is {ChangeStatusText.Of(change.Status)}: only an approved change can be applied.");
-        if (change.Kind == ChangeKind.External)
-            throw new DomainRuleException("An external change is applied outside the console: mark it as applied with the time it happened.");
+        change.Demand(ChangeAction.Apply, actor);
 
         var target = await targets.GetAsync(change.TargetId, ct);
         target.DemandActive();
@@ -47,7 +44,7 @@ public sealed class ChangeApplier(IDbContextFactory<OpsDbContext> dbFactory, Tar
             change.MarkApplied(actor, time.GetUtcNow(), pendingRestart);
             result = new ApplyResult(true, pendingRestart ? "Applied; takes effect after a server restart." : "Applied and verified.", pendingRestart, started.Elapsed);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or ApplyVerificationException or System.Net.Sockets.SocketException or TargetSafetyException)
+        catch (Exception e) when (e is TargetUnavailableException or NpgsqlException or TimeoutException or ApplyVerificationException or System.Net.Sockets.SocketException or TargetSafetyException)
         {
             change.RecordApplyFailure(e.Message);
             result = new ApplyResult(false, e.Message, false, started.Elapsed);

@@ -152,12 +152,66 @@ public sealed class ConfigChange
 
     public bool IsAuthoredBy(Actor actor) => actor.AuthorId == AuthorId;
 
+    /// <summary>
+    /// Which actions <paramref name="actor"/> may take on this change now, and for each other one why not: the status first,
+    /// then the actor's roles, then the two-person rule. Pages and the API ask this; the methods below enforce the same rules.
+    /// The author may comment (a review is a conversation, and the author answers it) but may not approve or reject:
+    /// both are a reviewer's verdict, and the two-person rule keeps verdicts from the author either way.
+    /// </summary>
+    public ChangeActionSet AllowedActions(Actor actor) =>
+        new(Enum.GetValues<ChangeAction>().Select(action => Refusal(action, actor, checkRoles: true) is { } refusal
+            ? new ChangeActionOption(action, refusal.Bar, refusal.Reason)
+            : new ChangeActionOption(action)).ToList());
+
+    /// <summary>
+    /// Throws <see cref="DomainRuleException"/> when the status or the two-person rule forbids the action. Roles are not
+    /// checked here: the services check them through AccessGuard, which audits the refusal.
+    /// </summary>
+    public void Demand(ChangeAction action, Actor actor)
+    {
+        if (Refusal(action, actor, checkRoles: false) is { } refusal)
+            throw new DomainRuleException(refusal.Reason);
+    }
+
+    private (ChangeActionBar Bar, string Reason)? Refusal(ChangeAction action, Actor actor, bool checkRoles)
+    {
+        if (StatusRefusal(action) is { } status)
+            return (ChangeActionBar.Status, status);
+        var permission = ChangeActionSet.PermissionFor(action);
+        if (checkRoles && !actor.Can(permission))
+            return (ChangeActionBar.Role, AccessDeniedException.MessageFor(actor, permission));
+        return PersonRefusal(action, actor) is { } person ? (ChangeActionBar.Person, person) : null;
+    }
+
+    private string? StatusRefusal(ChangeAction action) => action switch
+    {
+        ChangeAction.Submit when Status != ChangeStatus.Draft => Illegal("submitted for review").Message,
+        ChangeAction.Approve when Status is not (ChangeStatus.InReview or ChangeStatus.Detected) => Illegal("approved").Message,
+        ChangeAction.Reject when Status is not (ChangeStatus.InReview or ChangeStatus.Detected or ChangeStatus.Approved) => Illegal("rejected").Message,
+        ChangeAction.Apply when Status != ChangeStatus.Approved =>
+            $"Change #{Number} is {ChangeStatusText.Of(Status)}: only an approved change can be applied.",
+        ChangeAction.Apply when Kind == ChangeKind.External =>
+            "An external change is applied outside the console: mark it as applied with the time it happened.",
+        ChangeAction.MarkApplied when Status != ChangeStatus.Approved => Illegal("marked as applied").Message,
+        ChangeAction.RollBack when Status == ChangeStatus.RolledBack => $"Change #{Number} is already rolled back.",
+        ChangeAction.RollBack when !CanRollBack => $"Change #{Number} is {ChangeStatusText.Of(Status)}: there is nothing in effect to roll back.",
+        _ => null,
+    };
+
+    private string? PersonRefusal(ChangeAction action, Actor actor) => action switch
+    {
+        ChangeAction.Submit when !IsAuthoredBy(actor) => $"Only the author of change #{Number} ({AuthorName}) may submit it for review.",
+        ChangeAction.Approve when IsAuthoredBy(actor) => "The author of a change cannot approve it: another reviewer must.",
+        ChangeAction.Approve when reviews.Any(r => r.ReviewerId == actor.Id && r.Verdict == ReviewVerdict.Approved) =>
+            "You have already approved this change: a second reviewer must.",
+        ChangeAction.Reject when IsAuthoredBy(actor) => "The author of a change cannot reject it: a verdict is another reviewer's to give.",
+        _ => null,
+    };
+
     /// <summary>Puts a draft up for review: only its author may, as only the author knows it is ready.</summary>
     public void Submit(Actor actor, DateTimeOffset now)
     {
-        Require(ChangeStatus.Draft, "submitted for review");
-        if (!IsAuthoredBy(actor))
-            throw new DomainRuleException($"Only the author of change #{Number} ({AuthorName}) may submit it for review.");
+        Demand(ChangeAction.Submit, actor);
         Move(ChangeStatus.InReview, actor.Name, now, "submitted for review");
     }
 
@@ -167,12 +221,7 @@ public sealed class ConfigChange
     /// </summary>
     public void Approve(Actor reviewer, string comment, DateTimeOffset now)
     {
-        if (Status is not (ChangeStatus.InReview or ChangeStatus.Detected))
-            throw Illegal("approved");
-        if (IsAuthoredBy(reviewer))
-            throw new DomainRuleException("The author of a change cannot approve it: another reviewer must.");
-        if (reviews.Any(r => r.ReviewerId == reviewer.Id && r.Verdict == ReviewVerdict.Approved))
-            throw new DomainRuleException("You have already approved this change: a second reviewer must.");
+        Demand(ChangeAction.Approve, reviewer);
 
         reviews.Add(new ChangeReview(reviewer.Id, reviewer.Name, ReviewVerdict.Approved, comment.Trim(), now));
         if (Status == ChangeStatus.Detected)
@@ -181,16 +230,17 @@ public sealed class ConfigChange
             Move(ChangeStatus.Approved, reviewer.Name, now, $"{Approvals} of {RequiredApprovals} approvals");
     }
 
+    /// <summary>Ends the review with a reason: never by the author (see <see cref="AllowedActions"/>).</summary>
     public void Reject(Actor reviewer, string comment, DateTimeOffset now)
     {
-        if (Status is not (ChangeStatus.InReview or ChangeStatus.Detected or ChangeStatus.Approved))
-            throw Illegal("rejected");
+        Demand(ChangeAction.Reject, reviewer);
         if (string.IsNullOrWhiteSpace(comment))
             throw new DomainRuleException("Say why the change is rejected.", "Comment");
         reviews.Add(new ChangeReview(reviewer.Id, reviewer.Name, ReviewVerdict.Rejected, comment.Trim(), now));
         Move(ChangeStatus.Rejected, reviewer.Name, now, comment.Trim());
     }
 
+    /// <summary>A comment in any status, by a reviewer or the author (see <see cref="AllowedActions"/>).</summary>
     public void AddComment(Actor reviewer, string comment, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(comment))
@@ -218,7 +268,7 @@ public sealed class ConfigChange
 
     public void MarkAppliedOutsideConsole(Actor actor, DateTimeOffset appliedAt, DateTimeOffset now)
     {
-        Require(ChangeStatus.Approved, "marked as applied");
+        Demand(ChangeAction.MarkApplied, actor);
         if (appliedAt > now.AddMinutes(5))
             throw new DomainRuleException("The time it was applied cannot be in the future.", "AppliedAt");
         AppliedAt = appliedAt;

@@ -99,7 +99,7 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
             target.RecordCheck(time.GetUtcNow(), connection.PostgreSqlVersion.ToString(), null);
             backoff.TryRemove(targetId, out _);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is TargetUnavailableException or NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
             target.RecordCheck(time.GetUtcNow(), null, e.Message);
             var failures = backoff.TryGetValue(targetId, out var previous) ? previous.Failures + 1 : 1;

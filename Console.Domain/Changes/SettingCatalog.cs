@@ -6,11 +6,8 @@ namespace OpsConsole.Domain.Changes;
 /// <summary>Reads a target's pg_settings (catalog query, so Npgsql directly).</summary>
 public sealed class SettingCatalog(TargetConnections connections)
 {
-    public async Task<IReadOnlyList<SettingInfo>> ReadAsync(Target target, CancellationToken ct = default)
-    {
-        await using var connection = await connections.OpenAsync(target, ct);
-        return await ReadAsync(connection, ct);
-    }
+    public Task<IReadOnlyList<SettingInfo>> ReadAsync(Target target, CancellationToken ct = default) =>
+        connections.ReadAsync(target, (connection, c) => ReadAsync(connection, c), ct);
 
     public static async Task<IReadOnlyList<SettingInfo>> ReadAsync(NpgsqlConnection connection, CancellationToken ct, string? onlyName = null)
     {

@@ -23,8 +23,7 @@ public sealed class SettingWriter(TargetConnections connections, TimeProvider ti
 
     public async Task<SettingInfo> ReadAsync(Target target, string parameter, CancellationToken ct)
     {
-        await using var connection = await connections.OpenAsync(target, ct);
-        return (await SettingCatalog.ReadAsync(connection, ct, parameter)).SingleOrDefault()
+        return (await connections.ReadAsync(target, (connection, c) => SettingCatalog.ReadAsync(connection, c, parameter), ct)).SingleOrDefault()
             ?? throw new ApplyVerificationException($"The target has no setting {parameter} any more.");
     }
 

@@ -83,7 +83,7 @@ public sealed class SessionActions(IDbContextFactory<OpsDbContext> dbFactory, Ta
                 _ => new(false, $"PostgreSQL did not signal session {pid} (it may have ended just now)."),
             };
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is TargetUnavailableException or NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
             details = new { target = target.Name, pid, reason, error = e.Message, intent };
             result = new(false, $"The target did not answer: {e.Message}");

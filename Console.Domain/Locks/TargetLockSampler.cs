@@ -118,7 +118,7 @@ internal sealed class TargetLockSampler(Target target, LockOptions options, Targ
         }
     }
 
-    private static bool IsTargetFault(Exception e) => e is NpgsqlException or TimeoutException or SocketException or InvalidOperationException;
+    private static bool IsTargetFault(Exception e) => e is TargetUnavailableException or NpgsqlException or TimeoutException or SocketException or InvalidOperationException;
 
     private static async Task DisposeAsync(NpgsqlConnection? connection)
     {

@@ -6,6 +6,7 @@ namespace OpsConsole.Domain.Targets;
 /// <summary>
 /// Opens connections to targets. Catalog reads and audited actions use Npgsql directly (not EF): they are
 /// queries on another server's system views, with short timeouts so that a dead target never holds a page.
+/// A target that does not answer is a <see cref="TargetUnavailableException"/> from here, never the driver's exception.
 /// </summary>
 public sealed class TargetConnections(IDataProtectionProvider protection)
 {
@@ -22,20 +23,46 @@ public sealed class TargetConnections(IDataProtectionProvider protection)
 
     public string Unprotect(Target target) => protector.Unprotect(target.ProtectedConnectionString);
 
+    private const int ConnectTimeoutSeconds = 3;
+
     public Task<NpgsqlConnection> OpenAsync(Target target, CancellationToken ct, int statementTimeoutSeconds = 5) =>
-        OpenAsync(Unprotect(target), ct, statementTimeoutSeconds);
+        OpenAsync(Unprotect(target), target.Name, ct, statementTimeoutSeconds);
 
     /// <summary>A pooled connection from a connection string not saved yet (a registration or rotation being tested).</summary>
-    public async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken ct, int statementTimeoutSeconds = 5)
+    public Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken ct, int statementTimeoutSeconds = 5)
+    {
+        var parsed = new NpgsqlConnectionStringBuilder(connectionString);
+        return OpenAsync(connectionString, $"{parsed.Host}:{parsed.Port}", ct, statementTimeoutSeconds);
+    }
+
+    /// <summary>
+    /// Opens a connection and reads through it: a target that stops answering half way through the read is unavailable
+    /// too. For reads only, where nothing is left half done on the target when the connection drops.
+    /// </summary>
+    public async Task<T> ReadAsync<T>(Target target, Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken ct,
+        int statementTimeoutSeconds = 5)
+    {
+        await using var connection = await OpenAsync(target, ct, statementTimeoutSeconds);
+        try
+        {
+            return await read(connection, ct);
+        }
+        catch (Exception e) when (TargetUnavailableException.IsNoAnswer(e) && !ct.IsCancellationRequested)
+        {
+            throw TargetUnavailableException.For(target.Name, e, statementTimeoutSeconds);
+        }
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(string connectionString, string name, CancellationToken ct, int statementTimeoutSeconds)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
-            Timeout = 3,
+            Timeout = ConnectTimeoutSeconds,
             CommandTimeout = statementTimeoutSeconds,
             ApplicationName = "OpsConsole",
         };
         builder.Options = WithStandardStrings(builder.Options);
-        return await OpenAsync(builder, ct);
+        return await OpenAsync(builder, name, ct);
     }
 
     /// <summary>
@@ -46,25 +73,30 @@ public sealed class TargetConnections(IDataProtectionProvider protection)
     {
         var builder = new NpgsqlConnectionStringBuilder(Unprotect(target))
         {
-            Timeout = 3,
+            Timeout = ConnectTimeoutSeconds,
             CommandTimeout = (int)Math.Ceiling(statementTimeout.TotalSeconds) + 1,
             ApplicationName = applicationName,
             Pooling = false,
         };
         builder.Options = WithStandardStrings(
             $"{builder.Options} -c statement_timeout={(int)statementTimeout.TotalMilliseconds} -c lock_timeout={(int)statementTimeout.TotalMilliseconds}");
-        return await OpenAsync(builder, ct);
+        return await OpenAsync(builder, target.Name, ct);
     }
 
     private static string WithStandardStrings(string? options) => $"{options} {StandardStrings}".Trim();
 
-    private static async Task<NpgsqlConnection> OpenAsync(NpgsqlConnectionStringBuilder builder, CancellationToken ct)
+    private static async Task<NpgsqlConnection> OpenAsync(NpgsqlConnectionStringBuilder builder, string name, CancellationToken ct)
     {
         var connection = new NpgsqlConnection(builder.ConnectionString);
         try
         {
             await connection.OpenAsync(ct);
             return connection;
+        }
+        catch (Exception e) when (TargetUnavailableException.IsNoAnswer(e, connecting: true) && !ct.IsCancellationRequested)
+        {
+            await connection.DisposeAsync();
+            throw TargetUnavailableException.For(name, e, ConnectTimeoutSeconds);
         }
         catch
         {

@@ -198,7 +198,7 @@ public sealed partial class TargetRegistry(IDbContextFactory<OpsDbContext> dbFac
             await using var connection = await connections.OpenAsync(target, ct);
             target.RecordCheck(time.GetUtcNow(), connection.PostgreSqlVersion.ToString(), null);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (TargetUnavailableException e)
         {
             target.RecordCheck(time.GetUtcNow(), null, e.Message);
         }
@@ -255,22 +255,22 @@ public sealed partial class TargetRegistry(IDbContextFactory<OpsDbContext> dbFac
             }
             return version;
         }
+        catch (TargetUnavailableException e) when (e.InnerException is PostgresException refused)
+        {
+            throw new DomainRuleException($"The target at {where} refused the connection: {refused.MessageText} ({refused.SqlState}). Nothing was saved.",
+                "ConnectionString");
+        }
         catch (PostgresException e)
         {
             throw new DomainRuleException($"The target at {where} refused the connection: {e.MessageText} ({e.SqlState}). Nothing was saved.", "ConnectionString");
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (TargetUnavailableException e)
         {
-            var cause = e is TimeoutException || e.InnerException is TimeoutException
-                ? $"it did not answer within {TestTimeoutSeconds} seconds"
-                : e.InnerException is System.Net.Sockets.SocketException socket ? socket.SocketErrorCode switch
-                {
-                    System.Net.Sockets.SocketError.ConnectionRefused => "the connection was refused (is PostgreSQL listening there?)",
-                    System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData => "the host name is unknown",
-                    _ => $"the network said {socket.SocketErrorCode}",
-                }
-                : "the connection failed";
-            throw new DomainRuleException($"Could not connect to {where}: {cause}. Nothing was saved.", "ConnectionString");
+            throw new DomainRuleException($"Could not connect to {where}: {e.Cause}. Nothing was saved.", "ConnectionString");
+        }
+        catch (Exception e) when (TargetUnavailableException.IsNoAnswer(e))
+        {
+            throw new DomainRuleException($"Could not connect to {where}: the connection failed. Nothing was saved.", "ConnectionString");
         }
     }
 
@@ -300,7 +300,7 @@ public sealed partial class TargetRegistry(IDbContextFactory<OpsDbContext> dbFac
         {
             throw new DomainRuleException($"The console cannot act as {role} on {target.Name}: {e.MessageText}.", "ScriptRole");
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is TargetUnavailableException || TargetUnavailableException.IsNoAnswer(e))
         {
             throw new DomainRuleException($"{target.Name} does not answer, so {role} could not be tried: nothing was saved.", "ScriptRole");
         }

@@ -28,12 +28,24 @@ public sealed class ChangeComponentsTests : ChangeActionsContext
     }
 
     [Fact]
-    public void TheAuthor_IsNotOfferedApprove_AndIsToldWhy()
+    public void TheAuthor_IsNotOfferedApproveOrReject_AndIsToldWhy()
     {
         var actions = Actions(InReview(), Author);
 
         Assert.False(HasButton(actions, "Approve"));
-        Assert.Contains("the author of a change cannot approve it", actions.Find("[data-testid=no-actions]").TextContent);
+        Assert.False(HasButton(actions, "Reject"));
+        var reasons = actions.FindAll("[data-testid=why-not]").Select(r => r.TextContent.Trim()).ToList();
+        Assert.Contains("Approve: The author of a change cannot approve it: another reviewer must.", reasons);
+        Assert.Contains(reasons, r => r.StartsWith("Reject: The author of a change cannot reject it", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheAuthor_IsOfferedComment_ToAnswerTheReviewers()
+    {
+        var actions = Actions(InReview(), Author);
+
+        Assert.True(HasButton(actions, "Comment"));
+        Assert.Empty(actions.FindAll("[data-testid=no-actions]"));
     }
 
     [Fact]
@@ -56,5 +68,22 @@ public sealed class ChangeComponentsTests : ChangeActionsContext
         var actions = Actions(change, Viewer);
 
         Assert.Empty(actions.FindAll("button"));
+        Assert.Equal("Approve, Reject, Comment: viewer may not review changes: that needs one of the roles DBA, Admin.",
+            actions.Find("[data-testid=why-not]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void AnAppliedChange_OffersRollback_ToOnCall_WithoutReasonsForWhatTheStatusRulesOut()
+    {
+        var change = InReview();
+        change.Approve(Reviewer, "", DateTimeOffset.UtcNow);
+        change.MarkApplied(Reviewer, DateTimeOffset.UtcNow, pendingRestart: false);
+
+        var actions = Actions(change, new Actor("u-oncall", "oncall", [Roles.OnCall]));
+
+        Assert.True(HasButton(actions, "Rollback"));
+        Assert.False(HasButton(actions, "Approve"));
+        Assert.Equal("Comment: oncall may not review changes: that needs one of the roles DBA, Admin.",
+            actions.Find("[data-testid=why-not]").TextContent.Trim());
     }
 }

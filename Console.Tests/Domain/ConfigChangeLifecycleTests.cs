@@ -1,26 +1,12 @@
 using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Changes;
+using static OpsConsole.Tests.Domain.ChangeCast;
 
 namespace OpsConsole.Tests.Domain;
 
 public sealed class ConfigChangeLifecycleTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-    private static readonly Actor Author = new("a", "ann", [Roles.Dba]);
-    private static readonly Actor Reviewer1 = new("b", "bob", [Roles.Dba]);
-    private static readonly Actor Reviewer2 = new("c", "cat", [Roles.Dba]);
-
-    private static ConfigChange NewSqlChange(ChangeRisk risk = ChangeRisk.Medium) =>
-        ConfigChange.ForSql(Guid.NewGuid(), new ChangeDetails("Add index", "Speed up order lookup", null, risk, null),
-            "CREATE INDEX i ON orders (id)", "DROP INDEX i", Author, Now);
-
-    private static ConfigChange InReview(ChangeRisk risk = ChangeRisk.Medium)
-    {
-        var change = NewSqlChange(risk);
-        change.Submit(Author, Now);
-        return change;
-    }
 
     [Fact]
     public void NewChange_IsADraft_WithItsRegistrationRecorded()

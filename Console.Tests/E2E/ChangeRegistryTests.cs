@@ -95,7 +95,7 @@ public sealed class ChangeRegistryTests(TargetFixture fixture, BrowserFixture br
         var change = await RegisterSqlAsync(Unique("Add an index"), submit: true);
 
         var author = await SignedInAsync("dba1", $"/changes/{change.Number}");
-        await Expect(author.GetByTestId("no-actions")).ToContainTextAsync("the author of a change cannot approve it");
+        await Expect(author.GetByTestId("change-actions")).ToContainTextAsync("The author of a change cannot approve it");
         await Expect(author.GetByRole(AriaRole.Button, new() { Name = "Approve" })).ToHaveCountAsync(0);
         await Expect(author.GetByTestId("forward-script")).ToHaveTextAsync("SELECT 1");
 

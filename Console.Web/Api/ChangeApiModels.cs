@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Changes;
 
 namespace OpsConsole.Web.Api;
@@ -35,18 +36,31 @@ public sealed class NewChangeBody
     public string? RollbackWebhookUrl { get; set; }
 }
 
-/// <summary>A change as the API shows it; enum values in snake_case (in_review, rolled_back).</summary>
+/// <summary>
+/// A change as the API shows it; enum values in snake_case (in_review, rolled_back). <c>allowedActions</c> are what the
+/// calling key may do to it now, <c>unavailableActions</c> the others with the reason, both from
+/// <see cref="ConfigChange.AllowedActions"/>, the same answer the change page shows.
+/// </summary>
 public sealed record ChangeView(int Number, Guid Id, string Kind, string Status, string Target, string Title, string Reason, string? TicketUrl,
     string Risk, string Author, string? RegisteredThroughKey, DateTimeOffset CreatedAt, DateTimeOffset? PlannedAt, DateTimeOffset? AppliedAt,
     string? Parameter, string? ValueBefore, string? ValueAfter, string? Unit, bool RequiresRestart,
-    string? ForwardScript, string? RollbackScript, string? Description, string? RollbackSteps, string? RollbackWebhookUrl)
+    string? ForwardScript, string? RollbackScript, string? Description, string? RollbackSteps, string? RollbackWebhookUrl,
+    IReadOnlyList<string> AllowedActions, IReadOnlyList<UnavailableActionView> UnavailableActions)
 {
-    public static ChangeView Of(ConfigChange c, string targetName) => new(c.Number, c.Id, Name(c.Kind), Name(c.Status), targetName, c.Title,
-        c.Reason, c.TicketUrl, Name(c.Risk), c.AuthorName, c.RegisteredThroughKey, c.CreatedAt, c.PlannedAt, c.AppliedAt, c.Parameter, c.ValueBefore, c.ValueAfter,
-        c.Unit, c.RequiresRestart, c.ForwardScript, c.RollbackScript, c.Description, c.RollbackSteps, c.RollbackWebhookUrl);
+    public static ChangeView Of(ConfigChange c, string targetName, Actor caller)
+    {
+        var actions = c.AllowedActions(caller);
+        return new(c.Number, c.Id, Name(c.Kind), Name(c.Status), targetName, c.Title,
+            c.Reason, c.TicketUrl, Name(c.Risk), c.AuthorName, c.RegisteredThroughKey, c.CreatedAt, c.PlannedAt, c.AppliedAt, c.Parameter, c.ValueBefore, c.ValueAfter,
+            c.Unit, c.RequiresRestart, c.ForwardScript, c.RollbackScript, c.Description, c.RollbackSteps, c.RollbackWebhookUrl,
+            actions.Allowed.Select(a => Name(a)).ToList(), actions.Unavailable.Select(o => new UnavailableActionView(Name(o.Action), o.Reason!)).ToList());
+    }
 
     public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }
+
+/// <summary>An action the caller may not take now (approve, roll_back, ...) and why.</summary>
+public sealed record UnavailableActionView(string Action, string Reason);
 
 public sealed record ChangeSummaryView(int Number, Guid Id, string Kind, string Status, string Target, string Title, string Risk,
     string Author, string? RegisteredThroughKey, string? Parameter, string? ValueBefore, string? ValueAfter, DateTimeOffset CreatedAt, DateTimeOffset? AppliedAt)

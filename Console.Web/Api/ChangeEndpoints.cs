@@ -46,7 +46,8 @@ public static class ChangeEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         changes.MapGet("", ListAsync)
             .RequireAuthorization(ApiKeyPolicies.Read)
@@ -64,7 +65,8 @@ public static class ChangeEndpoints
             .RequireAuthorization(ApiKeyPolicies.Read)
             .WithName("GetChange")
             .WithSummary("Read one change by its number")
-            .WithDescription("Needs the scope read or changes:write.")
+            .WithDescription("Needs the scope read or changes:write. allowedActions lists what the calling key may do to the change now; " +
+                             "unavailableActions the other actions, each with the reason.")
             .Produces<ChangeView>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -88,28 +90,14 @@ public static class ChangeEndpoints
                                    $"('{http.User.FindFirstValue(ApiKeyAuthenticationHandler.OwnerNameClaim)}') is not a user name here. " +
                                    "A change needs a person as its author, so that the two-person rule holds.",
                 statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
-        try
-        {
-            var target = await ResolveTargetAsync(targets, body!, ct);
-            if (target is null)
-                return JsonBodyReader.FieldError("targetName", $"There is no target named '{Shorten(body!.TargetName!)}'.", "Unknown target");
-            var change = await RegisterByKindAsync(registry, actor, target.Value.Id, body!, ct);
-            loggers.CreateLogger(typeof(ChangeEndpoints).FullName!).LogInformation(
-                "Registered change {ChangeNumber} on {Target} through the API by {Actor}", change.Number, target.Value.Name, actor.Name);
-            return Results.Created($"{BasePath}/{change.Number}", ChangeView.Of(change, target.Value.Name));
-        }
-        catch (DomainRuleException rule) when (rule.Field is not null)
-        {
-            return JsonBodyReader.FieldError(JsonNamingPolicy.CamelCase.ConvertName(rule.Field), rule.Message, "Change refused");
-        }
-        catch (DomainRuleException rule)
-        {
-            return Results.Problem(rule.Message, statusCode: StatusCodes.Status400BadRequest, title: "Change refused");
-        }
-        catch (AccessDeniedException denied)
-        {
-            return Results.Problem(denied.Message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
-        }
+        // The registry's refusals (a bad value, a missing permission, a target that does not answer) are answered by RefusalProblemFilter.
+        var target = await ResolveTargetAsync(targets, body!, ct);
+        if (target is null)
+            return JsonBodyReader.FieldError("targetName", $"There is no target named '{Shorten(body!.TargetName!)}'.", "Unknown target");
+        var change = await RegisterByKindAsync(registry, actor, target.Value.Id, body!, ct);
+        loggers.CreateLogger(typeof(ChangeEndpoints).FullName!).LogInformation(
+            "Registered change {ChangeNumber} on {Target} through the API by {Actor}", change.Number, target.Value.Name, actor.Name);
+        return Results.Created($"{BasePath}/{change.Number}", ChangeView.Of(change, target.Value.Name, actor));
     }
 
     private static Task<ConfigChange> RegisterByKindAsync(ChangeRegistry registry, Actor actor, Guid targetId, NewChangeBody body, CancellationToken ct)
@@ -217,13 +205,13 @@ public static class ChangeEndpoints
         return Results.Ok(new ChangeListView(page.Items.Select(ChangeSummaryView.Of).ToList(), page.Total, filter.Skip, filter.Take));
     }
 
-    private static async Task<IResult> GetAsync(int number, ChangeRegistry registry, TargetRegistry targets, CancellationToken ct)
+    private static async Task<IResult> GetAsync(int number, HttpContext http, ChangeRegistry registry, TargetRegistry targets, CancellationToken ct)
     {
         var change = await registry.GetByNumberAsync(number, ct);
         if (change is null)
             return Results.Problem($"There is no change #{number}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         var target = await targets.GetAsync(change.TargetId, ct);
-        return Results.Ok(ChangeView.Of(change, target.Name));
+        return Results.Ok(ChangeView.Of(change, target.Name, http.User.ToApiKeyActor()));
     }
 
     /// <summary>Accepts the API's snake_case names (in_review) and the enum's own (InReview), never numbers.</summary>

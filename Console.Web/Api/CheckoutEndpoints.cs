@@ -71,19 +71,9 @@ public static class CheckoutEndpoints
             var (events, error) = CheckoutBatchParser.Parse(buffer.AsSpan(0, length), limits.MaxBatchEvents);
             if (error is not null)
                 return Refuse(error);
+            // A bad event or a full ingest (429 with Retry-After) is answered by RefusalProblemFilter.
             var result = await ingest.IngestAsync(events!, http.RequestAborted);
             return Results.Json(result, statusCode: StatusCodes.Status202Accepted);
-        }
-        catch (DomainRuleException rule)
-        {
-            return rule.Field is null
-                ? Results.Problem(rule.Message, statusCode: StatusCodes.Status400BadRequest, title: "Invalid batch")
-                : JsonBodyReader.FieldError(rule.Field, rule.Message, "Invalid event");
-        }
-        catch (CheckoutIngestBusyException busy)
-        {
-            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(busy.RetryAfter.TotalSeconds)).ToString();
-            return Results.Problem(busy.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
         }
         finally
         {

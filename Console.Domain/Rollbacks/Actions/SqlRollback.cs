@@ -16,7 +16,7 @@ public sealed class SqlRollback(TargetRegistry targets, TargetScripts scripts, I
     public async Task<RollbackCheck> PrecheckAsync(RollbackContext context, CancellationToken ct) =>
         await targets.CheckAsync(context.Target.Id, ct)
             ? RollbackCheck.Ok("The target answers and still has the change's value.")
-            : throw new TimeoutException($"The target {context.Target.Name} does not answer.");
+            : throw new TargetUnavailableException(context.Target.Name, "the connection check failed");
 
     public async Task<string> ExecuteAsync(RollbackContext context, CancellationToken ct)
     {

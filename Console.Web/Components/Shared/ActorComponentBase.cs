@@ -1,15 +1,16 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
-using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
 using OpsConsole.Web.Hosting.Auth;
+using OpsConsole.Web.Refusals;
 
 namespace OpsConsole.Web.Components.Shared;
 
 /// <summary>
-/// For components that change things: runs a mutation as the signed-in person and shows the domain's
-/// refusal where it belongs (on the field it names, or above the form). The domain decides; the page
-/// never second-guesses it.
+/// For every component that changes things: runs a mutation as the signed-in person and shows the domain's refusal
+/// where it belongs: on the field it names, or above the form. A refusal is what <see cref="Refusal.Of"/> knows (a broken
+/// rule, access denied, a rollback that cannot start, a target that does not answer); anything else is a fault and goes
+/// to the error UI. The domain decides; the page never second-guesses it, and no component catches the driver's exceptions.
 /// </summary>
 public abstract class ActorComponentBase : ComponentBase
 {
@@ -19,7 +20,8 @@ public abstract class ActorComponentBase : ComponentBase
 
     protected bool Busy { get; private set; }
 
-    protected async Task<Actor> ActorAsync() => (await AuthState).User.ToActor();
+    /// <summary>The signed-in person; a component handed the actor by its page returns that one.</summary>
+    protected virtual async Task<Actor> ActorAsync() => (await AuthState).User.ToActor();
 
     /// <summary>True when the mutation went through; otherwise <see cref="Errors"/> says why.</summary>
     protected async Task<bool> RunAsync(Func<Actor, Task> mutation)
@@ -28,22 +30,29 @@ public abstract class ActorComponentBase : ComponentBase
         Busy = true;
         try
         {
-            await mutation(await ActorAsync());
-            return true;
-        }
-        catch (DomainRuleException rule)
-        {
-            Errors.Add(rule.Field, rule.Message);
-            return false;
-        }
-        catch (AccessDeniedException denied)
-        {
-            Errors.Add(null, denied.Message);
+            var actor = await ActorAsync();
+            if (await RefusalOfAsync(() => mutation(actor)) is not { } refusal)
+                return true;
+            Errors.Add(refusal.Field, refusal.Message);
             return false;
         }
         finally
         {
             Busy = false;
+        }
+    }
+
+    /// <summary>Runs work that the domain may refuse (a read from a target that does not answer): the refusal, or null when it went through.</summary>
+    protected static async Task<Refusal?> RefusalOfAsync(Func<Task> work)
+    {
+        try
+        {
+            await work();
+            return null;
+        }
+        catch (Exception e) when (Refusal.Of(e) is { } refusal)
+        {
+            return refusal;
         }
     }
 }

@@ -1,17 +1,18 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Changes;
+using OpsConsole.Web.Components.Shared;
 
 namespace OpsConsole.Web.Components.Pages.Changes;
 
 /// <summary>
-/// The lifecycle actions the signed-in user may take on a change in its current status. Hiding a button is a
-/// courtesy: the services decide, and their refusal is shown here as it is.
+/// The lifecycle actions on a change, as <see cref="ConfigChange.AllowedActions"/> answers them for the signed-in user:
+/// the allowed ones as buttons, the others with the reason when it is one the user can do something about (a role, the
+/// two-person rule). The component decides nothing; the services enforce the same rules, and their refusals show here.
 /// </summary>
-public partial class ChangeActions
+public partial class ChangeActions : ActorComponentBase
 {
     [Inject] public required ChangeRegistry Registry { get; init; }
     [Inject] public required ChangeApplier Applier { get; init; }
@@ -22,38 +23,52 @@ public partial class ChangeActions
     [Parameter, EditorRequired] public required Actor? Actor { get; set; }
     [Parameter] public EventCallback Reload { get; set; }
 
-    private string? comment, appliedAt, error, errorField;
-    private bool busy, applying;
+    private string? comment, appliedAt;
+    private bool applying;
     private ApplyResult? applyResult;
+    private ChangeActionSet? actions;
 
-    private bool IsAuthor => Actor?.Id == Change.AuthorId;
-    private bool Can(Permission p) => Actor?.Can(p) == true;
+    protected override void OnParametersSet() => actions = Actor is null ? null : Change.AllowedActions(Actor);
 
-    internal bool CanSubmit => Change.Status == ChangeStatus.Draft && IsAuthor && Can(Permission.RegisterChange);
-    internal bool CanReview => Can(Permission.ReviewChange) && !IsAuthor
-                               && Change.Status is ChangeStatus.InReview or ChangeStatus.Detected or ChangeStatus.Approved;
-    internal bool CanApprove => CanReview && Change.Status is ChangeStatus.InReview or ChangeStatus.Detected
-                                && !Change.Reviews.Any(r => r.ReviewerId == Actor!.Id && r.Verdict == ReviewVerdict.Approved);
-    internal bool CanReject => CanReview;
-    internal bool CanApply => Change.Status == ChangeStatus.Approved && Change.Kind != ChangeKind.External && Can(Permission.ApplyChange);
-    internal bool CanMarkApplied => Change.Status == ChangeStatus.Approved && Can(Permission.ApplyChange);
-    internal bool CanRollBack => Change.CanRollBack && Can(Permission.RollbackChange);
-    private bool AnyAction => CanSubmit || CanReview || CanApply || CanMarkApplied || CanRollBack;
+    /// <summary>The page already knows who is signed in; the actions act as that person.</summary>
+    protected override Task<Actor> ActorAsync() => Task.FromResult(Actor ?? throw new InvalidOperationException("Nobody is signed in."));
 
-    private string NoActionText => Change.Status switch
+    private bool Allows(ChangeAction action) => actions?.Allows(action) == true;
+
+    internal bool CanSubmit => Allows(ChangeAction.Submit);
+    internal bool CanApprove => Allows(ChangeAction.Approve);
+    internal bool CanReject => Allows(ChangeAction.Reject);
+    internal bool CanComment => Allows(ChangeAction.Comment);
+    internal bool CanReview => CanApprove || CanReject || CanComment;
+    internal bool CanApply => Allows(ChangeAction.Apply);
+    internal bool CanMarkApplied => Allows(ChangeAction.MarkApplied);
+    internal bool CanRollBack => Allows(ChangeAction.RollBack);
+    private bool AnyAction => actions?.Allowed.Any() == true;
+
+    /// <summary>Actions refused for a role or the two-person rule, grouped by reason ("Approve, Reject: …"); a status reason goes without saying.</summary>
+    private IEnumerable<(string Actions, string Reason)> WhyNot =>
+        (actions?.Unavailable ?? []).Where(o => o.Bar != ChangeActionBar.Status)
+            .GroupBy(o => o.Reason!)
+            .Select(g => (string.Join(", ", g.Select(o => Label(o.Action))), g.Key));
+
+    private string NoActionText => Change.CanRollBack || Change.Status is ChangeStatus.Draft or ChangeStatus.InReview or ChangeStatus.Approved or ChangeStatus.Detected
+        ? "Your roles allow no action on this change now."
+        : $"No further action: the change is {ChangeStatusText.Of(Change.Status)}.";
+
+    internal static string Label(ChangeAction action) => action switch
     {
-        ChangeStatus.InReview when IsAuthor => "Waiting for another reviewer: the author of a change cannot approve it.",
-        ChangeStatus.InReview or ChangeStatus.Approved or ChangeStatus.Detected or ChangeStatus.Draft => "Your roles allow no action on this change now.",
-        _ when Change.CanRollBack => "Your roles allow no action on this change now.",
-        _ => $"No further action: the change is {ChangeStatusText.Of(Change.Status)}.",
+        ChangeAction.Submit => "Submit for review",
+        ChangeAction.MarkApplied => "Mark as applied",
+        ChangeAction.RollBack => "Rollback",
+        _ => action.ToString(),
     };
 
-    private Task SubmitAsync() => RunAsync(a => Registry.SubmitAsync(a, Change.Id), "Submitted for review.");
-    private Task ApproveAsync() => RunAsync(a => Registry.ApproveAsync(a, Change.Id, comment ?? ""), "Approved.");
-    private Task RejectAsync() => RunAsync(a => Registry.RejectAsync(a, Change.Id, comment ?? ""), "Rejected.");
-    private Task CommentAsync() => RunAsync(a => Registry.CommentAsync(a, Change.Id, comment ?? ""), "Comment added.");
+    private Task SubmitAsync() => ActAsync(a => Registry.SubmitAsync(a, Change.Id), "Submitted for review.");
+    private Task ApproveAsync() => ActAsync(a => Registry.ApproveAsync(a, Change.Id, comment ?? ""), "Approved.");
+    private Task RejectAsync() => ActAsync(a => Registry.RejectAsync(a, Change.Id, comment ?? ""), "Rejected.");
+    private Task CommentAsync() => ActAsync(a => Registry.CommentAsync(a, Change.Id, comment ?? ""), "Comment added.");
 
-    private Task ApplyAsync() => RunAsync(async a =>
+    private Task ApplyAsync() => ActAsync(async a =>
     {
         applying = true;
         applyResult = null;
@@ -64,7 +79,7 @@ public partial class ChangeActions
 
     private async Task RollBackAsync()
     {
-        error = errorField = null;
+        Errors.Clear();
         if (Actor is not null && await RollbackDialog.ShowAsync(Dialogs, Change, Actor))
             await Reload.InvokeAsync();
     }
@@ -73,33 +88,19 @@ public partial class ChangeActions
     {
         if (!DateTime.TryParse(appliedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
         {
-            (errorField, error) = ("AppliedAt", "Give the date and time it was applied (UTC).");
+            Errors.Add("AppliedAt", "Give the date and time it was applied (UTC).");
             return Task.CompletedTask;
         }
-        return RunAsync(a => Registry.MarkAppliedOutsideAsync(a, Change.Id, new DateTimeOffset(at, TimeSpan.Zero)), "Marked as applied.");
+        return ActAsync(a => Registry.MarkAppliedOutsideAsync(a, Change.Id, new DateTimeOffset(at, TimeSpan.Zero)), "Marked as applied.");
     }
 
-    private async Task RunAsync(Func<Actor, Task> action, string? done)
+    private async Task ActAsync(Func<Actor, Task> action, string? done)
     {
-        error = errorField = null;
-        if (Actor is null)
+        if (Actor is null || !await RunAsync(action))
             return;
-        busy = true;
-        try
-        {
-            await action(Actor);
-            comment = null;
-            if (done is not null)
-                Snackbar.Add(done, Severity.Success);
-            await Reload.InvokeAsync();
-        }
-        catch (Exception e) when (e is DomainRuleException or AccessDeniedException)
-        {
-            (error, errorField) = (e.Message, (e as DomainRuleException)?.Field);
-        }
-        finally
-        {
-            busy = false;
-        }
+        comment = null;
+        if (done is not null)
+            Snackbar.Add(done, Severity.Success);
+        await Reload.InvokeAsync();
     }
 }

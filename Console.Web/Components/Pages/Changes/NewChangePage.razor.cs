@@ -1,23 +1,19 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
-using Npgsql;
-using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Targets;
-using OpsConsole.Web.Hosting.Auth;
+using OpsConsole.Web.Components.Shared;
 
 namespace OpsConsole.Web.Components.Pages.Changes;
 
-public partial class NewChangePage
+public partial class NewChangePage : ActorComponentBase
 {
     [Inject] public required ChangeRegistry Registry { get; init; }
     [Inject] public required TargetRegistry Targets { get; init; }
     [Inject] public required SettingCatalog Catalog { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
-    [CascadingParameter] public required Task<AuthenticationState> AuthState { get; init; }
 
     private MudForm? form;
     private IReadOnlyList<TargetSummary> targets = [];
@@ -27,16 +23,19 @@ public partial class NewChangePage
     private int kindIndex;
     private string? title, reason, ticketUrl, plannedAt, value, forwardScript, rollbackScript, description, rollbackSteps, rollbackWebhookUrl;
     private SettingInfo? setting;
-    private string? catalogError, formError;
-    private readonly Dictionary<string, string> fieldErrors = [];
-    private bool busy, canRegister;
+    private string? catalogError;
+    private bool canRegister;
 
-    private bool Has(string field) => fieldErrors.ContainsKey(field);
-    private string? Err(string field) => fieldErrors.GetValueOrDefault(field);
+    private static readonly string[] Fields = ["TargetId", "Risk", "PlannedAt", "Title", "Reason", "TicketUrl", "Parameter", "Value",
+        "ForwardScript", "RollbackScript", "Description", "RollbackSteps", "RollbackWebhookUrl"];
+
+    private bool Has(string field) => Errors.Has(field);
+    private string? Err(string field) => Errors.For(field);
+    private string? FormError => Errors.FormMessage(Fields);
 
     protected override async Task OnInitializedAsync()
     {
-        canRegister = (await AuthState).User.ToActor().Can(Permission.RegisterChange);
+        canRegister = (await ActorAsync()).Can(Permission.RegisterChange);
         targets = await Targets.ListAsync();
         if (targets.Count > 0)
             await TargetChangedAsync(targets[0].Id);
@@ -47,15 +46,7 @@ public partial class NewChangePage
         targetId = id;
         setting = null;
         catalog = [];
-        catalogError = null;
-        try
-        {
-            catalog = await Catalog.ReadAsync(await Targets.GetAsync(id));
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or DomainRuleException or System.Net.Sockets.SocketException)
-        {
-            catalogError = e.Message;
-        }
+        catalogError = (await RefusalOfAsync(async () => catalog = await Catalog.ReadAsync(await Targets.GetAsync(id))))?.Message;
     }
 
     private Task<IEnumerable<SettingInfo>> SearchSettings(string? text, CancellationToken ct)
@@ -71,41 +62,25 @@ public partial class NewChangePage
     private void SettingPicked(SettingInfo? picked)
     {
         setting = picked;
-        fieldErrors.Remove("Parameter");
+        if (Errors.Has("Parameter"))
+            Errors.Clear();
     }
 
     private async Task SaveAsync(bool submit)
     {
-        formError = null;
-        fieldErrors.Clear();
+        Errors.Clear();
         if (!TryParsePlanned(out var planned))
             return;
-        busy = true;
-        try
-        {
-            var actor = (await AuthState).User.ToActor();
-            var details = new ChangeDetails(title ?? "", reason ?? "", ticketUrl, risk, planned);
-            var change = kindIndex switch
+        ConfigChange? change = null;
+        var details = new ChangeDetails(title ?? "", reason ?? "", ticketUrl, risk, planned);
+        if (await RunAsync(async actor => change = kindIndex switch
             {
                 0 => await Registry.RegisterSettingAsync(actor, new SettingChangeRequest(targetId, setting?.Name ?? "", value ?? "", details, submit)),
                 1 => await Registry.RegisterSqlAsync(actor, new SqlChangeRequest(targetId, forwardScript ?? "", rollbackScript ?? "", details, submit)),
                 _ => await Registry.RegisterExternalAsync(actor,
                     new ExternalChangeRequest(targetId, description ?? "", rollbackSteps ?? "", rollbackWebhookUrl, details, submit)),
-            };
-            Navigation.NavigateTo($"/changes/{change.Number}");
-        }
-        catch (DomainRuleException rule) when (rule.Field is not null)
-        {
-            fieldErrors[rule.Field!] = rule.Message;
-        }
-        catch (Exception e) when (e is DomainRuleException or AccessDeniedException or NpgsqlException or TimeoutException)
-        {
-            formError = e.Message;
-        }
-        finally
-        {
-            busy = false;
-        }
+            }))
+            Navigation.NavigateTo($"/changes/{change!.Number}");
     }
 
     /// <summary>The browser's datetime-local field sends "yyyy-MM-ddTHH:mm"; the label says it is UTC.</summary>
@@ -119,7 +94,7 @@ public partial class NewChangePage
             planned = new DateTimeOffset(at, TimeSpan.Zero);
             return true;
         }
-        fieldErrors["PlannedAt"] = "Give the planned time as a date and time (UTC).";
+        Errors.Add("PlannedAt", "Give the planned time as a date and time (UTC).");
         return false;
     }
 }

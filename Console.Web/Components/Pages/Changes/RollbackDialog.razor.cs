@@ -1,10 +1,9 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using Npgsql;
-using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Rollbacks;
+using OpsConsole.Web.Components.Shared;
 
 namespace OpsConsole.Web.Components.Pages.Changes;
 
@@ -12,7 +11,7 @@ namespace OpsConsole.Web.Components.Pages.Changes;
 /// The one-click rollback: what will happen, a reason, the manual steps of an external change, then the five
 /// steps of <see cref="RollbackProcedure"/> as they complete. The procedure decides; its refusals are shown as they are.
 /// </summary>
-public partial class RollbackDialog
+public partial class RollbackDialog : ActorComponentBase
 {
     [Inject] public required RollbackProcedure Procedure { get; init; }
 
@@ -22,7 +21,7 @@ public partial class RollbackDialog
 
     internal static readonly RollbackStep[] AllSteps = Enum.GetValues<RollbackStep>();
 
-    private string? reason, anywayReason, error, reasonError, anywayError;
+    private string? reason, anywayReason, reasonError, anywayError;
     private bool[] confirmed = [];
     private IReadOnlyList<string> checklist = [];
     private List<RollbackStepResult> steps = [];
@@ -40,6 +39,9 @@ public partial class RollbackDialog
         return result is { Canceled: false, Data: true };
     }
 
+    /// <summary>The change page hands over who is signed in; the rollback runs as that person.</summary>
+    protected override Task<Actor> ActorAsync() => Task.FromResult(Actor);
+
     protected override void OnInitialized()
     {
         checklist = Procedure.ManualSteps(Change);
@@ -54,18 +56,17 @@ public partial class RollbackDialog
     private Task ConfirmAsync()
     {
         reasonError = string.IsNullOrWhiteSpace(reason) ? "Say why the change is rolled back." : null;
-        return reasonError is null ? RunAsync(reason!, anyway: false) : Task.CompletedTask;
+        return reasonError is null ? RollBackAsync(reason!, anyway: false) : Task.CompletedTask;
     }
 
     private Task AnywayAsync()
     {
         anywayError = string.IsNullOrWhiteSpace(anywayReason) ? "Say why it is rolled back although it was changed again." : null;
-        return anywayError is null ? RunAsync(anywayReason!, anyway: true) : Task.CompletedTask;
+        return anywayError is null ? RollBackAsync(anywayReason!, anyway: true) : Task.CompletedTask;
     }
 
-    private async Task RunAsync(string why, bool anyway)
+    private async Task RollBackAsync(string why, bool anyway)
     {
-        error = null;
         outcome = null;
         steps = [];
         running = started = true;
@@ -78,19 +79,19 @@ public partial class RollbackDialog
         try
         {
             // Not the circuit's token: a closed browser must not abandon a rollback half way.
-            outcome = await Procedure.RunAsync(Actor, new RollbackRequest(Change.Id, why.Trim(), anyway, NeedsChecklist ? confirmed : null),
-                progress, CancellationToken.None);
-            steps = [.. outcome.Steps];
-        }
-        catch (DomainRuleException rule) when (rule.Field == "Reason")
-        {
-            if (anyway) anywayError = rule.Message;
-            else reasonError = rule.Message;
-            started = false;
-        }
-        catch (Exception e) when (e is RollbackRefusedException or AccessDeniedException or DomainRuleException or NpgsqlException or TimeoutException)
-        {
-            error = e.Message;
+            var done = await RunAsync(async actor =>
+            {
+                outcome = await Procedure.RunAsync(actor, new RollbackRequest(Change.Id, why.Trim(), anyway, NeedsChecklist ? confirmed : null),
+                    progress, CancellationToken.None);
+                steps = [.. outcome.Steps];
+            });
+            if (!done && Errors.Has("Reason"))
+            {
+                // The reason is refused under the field it was typed into, and can be typed again.
+                if (anyway) anywayError = Errors.Message;
+                else reasonError = Errors.Message;
+                started = false;
+            }
         }
         finally
         {
