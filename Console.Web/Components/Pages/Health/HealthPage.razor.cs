@@ -76,7 +76,7 @@ public partial class HealthPage : LiveComponentBase
                 lastSecond = tick.Second;
                 break;
             case LocksSampled:
-                // The monitor has counted its deadlocks already.
+                // Read from the monitor at the render, which has counted the tick's deadlocks already.
                 break;
             case ChangeUpdated:
                 marksDirty = true;

@@ -40,7 +40,9 @@ public partial class LocksPage : LiveComponentBase
     private volatile bool historyDirty, targetsDirty;
     private DateTimeOffset lastHistoryRefresh, lastEventMinute;
 
+    // Twice a second at most: a graph of hundreds of sessions takes a while to draw.
     protected override TimeSpan RenderGap => TimeSpan.FromMilliseconds(500);
+
     private WaitForGraph? ShownGraph => history?.Graph ?? sample?.Graph;
     private int Waiting => history?.Snapshot.Waiting ?? sample?.Waiting ?? 0;
     private TimeSpan LongestWait => history is { } h ? TimeSpan.FromMilliseconds(h.Snapshot.LongestWaitMs) : sample?.LongestWait ?? TimeSpan.Zero;
