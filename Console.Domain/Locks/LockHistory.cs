@@ -70,6 +70,16 @@ public sealed class LockHistory(IDbContextFactory<OpsDbContext> dbFactory, IOpti
         return newest;
     }
 
+    /// <summary>The ticks of a target in [from, to] that counted deadlocks, and how many (a busy hour's waits are not read along).</summary>
+    public async Task<IReadOnlyList<(DateTimeOffset At, long Deadlocks)>> DeadlocksAsync(Guid targetId, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var ticks = await db.LockSnapshots.AsNoTracking().Where(s => s.TargetId == targetId && s.At >= from && s.At <= to && s.Deadlocks > 0)
+            .Select(s => new { s.At, s.Deadlocks }).ToListAsync(ct);
+        return ticks.Select(t => (t.At, t.Deadlocks)).ToList();
+    }
+
     public async Task<LockSnapshot?> SnapshotAsync(long id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace OpsConsole.Web.Components.Shared;
 
-/// <summary>The chart ranges the Health and Locks pages offer.</summary>
+/// <summary>The chart ranges a <see cref="TimeWindowPicker"/> offers.</summary>
 public enum TimeRange { Quarter, Hour, SixHours, Day, Custom }
 
 /// <summary>
@@ -11,8 +11,14 @@ public enum TimeRange { Quarter, Hour, SixHours, Day, Custom }
 /// </summary>
 public static class TimeWindow
 {
+    /// <summary>
+    /// The longest custom window, the same on every page (the stored per-minute figures go back further): a week is
+    /// 10,080 points per chart series already, far more than a chart has pixels to show them.
+    /// </summary>
+    public static readonly TimeSpan MaxCustom = TimeSpan.FromDays(7);
+
     public static ((DateTimeOffset From, DateTimeOffset To)? Window, string? Error) Resolve(TimeRange range, string? customFrom, string? customTo,
-        DateTimeOffset now, TimeSpan? maxCustom = null)
+        DateTimeOffset now)
     {
         TimeSpan? span = range switch
         {
@@ -26,8 +32,8 @@ public static class TimeWindow
             return ((now - s, now), null);
         if (ParseUtc(customFrom) is not { } from || ParseUtc(customTo) is not { } to || from >= to)
             return (null, "Give a start and an end (UTC), the start before the end.");
-        if (maxCustom is { } max && to - from > max)
-            return (null, $"A custom window spans at most {max.TotalDays:0} days.");
+        if (to - from > MaxCustom)
+            return (null, $"A custom window spans at most {MaxCustom.TotalDays:0} days.");
         return ((from, to), null);
     }
 

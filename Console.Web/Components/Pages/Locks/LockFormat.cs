@@ -1,19 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using OpsConsole.Web.Components.Shared;
 
 namespace OpsConsole.Web.Components.Pages.Locks;
 
 /// <summary>How the Locks page writes durations, times and queries: short enough for a node, exact enough to act on.</summary>
 public static partial class LockFormat
 {
-    public static string Duration(TimeSpan? duration) => duration switch
-    {
-        null => "—",
-        { TotalSeconds: < 1 } d => $"{d.TotalMilliseconds:0} ms",
-        { TotalSeconds: < 60 } d => $"{d.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s",
-        { TotalHours: < 1 } d => $"{(int)d.TotalMinutes} min {d.Seconds:00} s",
-        { } d => $"{(int)d.TotalHours} h {d.Minutes:00} min",
-    };
+    public static string Duration(TimeSpan? duration) => DurationText.Of(duration);
 
     /// <summary>Times are shown in UTC, like the audit trail, so that two people on a call read the same clock.</summary>
     public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture);

@@ -21,8 +21,7 @@ public partial class LockHistoryPanel
     [Parameter] public long? SelectedSnapshotId { get; set; }
     [Parameter] public EventCallback<SnapshotMark> OnPick { get; set; }
 
-    private TimeRange range = TimeRange.Hour;
-    private string? customFrom, customTo, customError;
+    private readonly TimeWindowChoice range = new();
     private (DateTimeOffset From, DateTimeOffset To) window;
     private IReadOnlyList<LockMinute>? minutes;
     private IReadOnlyList<SnapshotMark>? marks;
@@ -37,7 +36,7 @@ public partial class LockHistoryPanel
         if (loaded == (TargetId, Version))
             return;
         // A custom window is fixed: new samples do not move it, so only a target switch reloads it.
-        if (range == TimeRange.Custom && loaded?.Target == TargetId)
+        if (range.IsCustom && loaded?.Target == TargetId)
         {
             loaded = (TargetId, Version);
             return;
@@ -46,22 +45,9 @@ public partial class LockHistoryPanel
         await ReloadAsync();
     }
 
-    private async Task SelectRangeAsync(TimeRange value)
-    {
-        range = value;
-        if (range == TimeRange.Custom)
-        {
-            var (from, to) = window;
-            customFrom ??= TimeWindow.InputText(from);
-            customTo ??= TimeWindow.InputText(to);
-            return;
-        }
-        await ReloadAsync();
-    }
-
     private async Task ReloadAsync()
     {
-        if (Window() is not { } chosen)
+        if (range.Resolve(Time.GetUtcNow()) is not { } chosen)
             return;
         window = chosen;
         loading = true;
@@ -76,12 +62,6 @@ public partial class LockHistoryPanel
         {
             loading = false;
         }
-    }
-
-    private (DateTimeOffset From, DateTimeOffset To)? Window()
-    {
-        (var chosen, customError) = TimeWindow.Resolve(range, customFrom, customTo, Time.GetUtcNow());
-        return chosen;
     }
 
     private Task PickIndexAsync(int index)
@@ -100,6 +80,4 @@ public partial class LockHistoryPanel
 
     private static string MarkText(SnapshotMark mark) =>
         $"{LockFormat.DateTime(mark.At)}: {mark.Waiting} waiting" + (mark.Deadlocks switch { 0 => "", 1 => ", 1 deadlock counted", var n => $", {n} deadlocks counted" });
-
-
 }

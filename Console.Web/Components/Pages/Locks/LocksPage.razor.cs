@@ -13,20 +13,17 @@ public enum LockView { Graph, Table, Both }
 /// Live lock waits of one target: the sampler's latest graph (redrawn on its bus events, at most twice a second), or
 /// a stored moment picked on the history scrubber. The chosen target is kept in the URL (?target=name) for sharing.
 /// </summary>
-public partial class LocksPage : IDisposable
+public partial class LocksPage : LiveComponentBase
 {
-    private static readonly TimeSpan RenderGap = TimeSpan.FromMilliseconds(500);
     // While sessions wait, the charts' current minute grows: reread it now and then, not on every tick.
     private static readonly TimeSpan HistoryRefreshWhileWaiting = TimeSpan.FromSeconds(10);
 
     [Inject] public required TargetRegistry Targets { get; init; }
     [Inject] public required LockMonitor Monitor { get; init; }
     [Inject] public required LockHistory History { get; init; }
-    [Inject] public required LiveEvents Live { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
-    [Inject] public required TimeProvider Time { get; init; }
 
     [SupplyParameterFromQuery(Name = "target")] public string? TargetQuery { get; set; }
 
@@ -39,23 +36,16 @@ public partial class LocksPage : IDisposable
     private SessionActionResult? actionResult;
     private LockView view = LockView.Both;
     private bool paused, loadingSnapshot;
-    private readonly DeadlockTally deadlocks = new();
     private int historyVersion;
     private volatile bool historyDirty, targetsDirty;
     private DateTimeOffset lastHistoryRefresh, lastEventMinute;
-    private IDisposable? subscription;
-    private RenderThrottle? throttle;
 
-    private DateTimeOffset Now => Time.GetUtcNow();
+    // Twice a second at most: a graph of hundreds of sessions takes a while to draw.
+    protected override TimeSpan RenderGap => TimeSpan.FromMilliseconds(500);
+
     private WaitForGraph? ShownGraph => history?.Graph ?? sample?.Graph;
     private int Waiting => history?.Snapshot.Waiting ?? sample?.Waiting ?? 0;
     private TimeSpan LongestWait => history is { } h ? TimeSpan.FromMilliseconds(h.Snapshot.LongestWaitMs) : sample?.LongestWait ?? TimeSpan.Zero;
-
-    protected override void OnInitialized()
-    {
-        throttle = new RenderThrottle(RenderGap, () => InvokeAsync(RefreshAsync));
-        subscription = Live.Subscribe(OnEvent);
-    }
 
     protected override async Task OnParametersSetAsync()
     {
@@ -69,22 +59,17 @@ public partial class LocksPage : IDisposable
     {
         target = next;
         (sample, status, history, selected, actionResult, paused) = (null, null, null, null, null, false);
-        deadlocks.Clear();
         if (next is null)
             return;
         RefreshLive();
-        var now = Now;
-        foreach (var mark in await History.MarksAsync(next.Id, now - TimeSpan.FromHours(1), now))
-            deadlocks.Add(mark.At, mark.Deadlocks);
+        await Monitor.LoadDeadlocksAsync(next.Id);
     }
 
-    /// <summary>Runs on the sampler's thread: only notes what happened and asks the throttle for a render.</summary>
-    private Task OnEvent(OpsEvent e)
+    protected override bool Notice(OpsEvent e)
     {
         switch (e)
         {
             case LocksSampled s when s.TargetId == target?.Id:
-                deadlocks.Add(s.At, s.Deadlocks);
                 var minute = new DateTimeOffset(s.At.UtcTicks - s.At.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
                 if (s.Deadlocks > 0 || minute != lastEventMinute || (s.Waiting > 0 && s.At - lastHistoryRefresh > HistoryRefreshWhileWaiting))
                     historyDirty = true;
@@ -97,13 +82,12 @@ public partial class LocksPage : IDisposable
                 targetsDirty = true;
                 break;
             default:
-                return Task.CompletedTask;
+                return false;
         }
-        throttle?.Request();
-        return Task.CompletedTask;
+        return true;
     }
 
-    private async Task RefreshAsync()
+    protected override async Task OnLiveAsync()
     {
         if (targetsDirty)
         {
@@ -202,11 +186,5 @@ public partial class LocksPage : IDisposable
         actionResult = result;
         Snackbar.Add(result.Message, result.Succeeded ? Severity.Success : Severity.Warning);
         RefreshLive();
-    }
-
-    public void Dispose()
-    {
-        subscription?.Dispose();
-        throttle?.Dispose();
     }
 }
