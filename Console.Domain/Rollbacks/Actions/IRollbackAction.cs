@@ -8,7 +8,7 @@ namespace OpsConsole.Domain.Rollbacks.Actions;
 /// How one kind of change is rolled back: what it will do (in words), whether the target still has what the change
 /// set, the rollback itself and its verification. <see cref="RollbackProcedure"/> picks the one action that
 /// <see cref="Handles"/> a change and wraps it in authorization, the claim, the intent and the record. A new kind of
-/// rollback is one class implementing this and one registration (<c>AddRollbackAction&lt;T&gt;()</c>).
+/// rollback is one class implementing this and one line in <see cref="RollbackActionRegistrations"/>.
 /// </summary>
 public interface IRollbackAction
 {
