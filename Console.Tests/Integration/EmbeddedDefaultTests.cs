@@ -20,8 +20,8 @@ public sealed class EmbeddedDefaultTests : IDisposable
         var first = await RunUntilLoginPageAsync();
         Assert.Contains("Created an embedded PostgreSQL cluster", first);
         Assert.Contains("generated password", first);
-        Assert.DoesNotContain(" ERR] ", first);
-        Assert.DoesNotContain("\n   at ", first);
+        // The whole output on failure: an error logged while stopping (seen once in many runs) is diagnosed by its full text.
+        Assert.False(first.Contains(" ERR] ") || first.Contains("\n   at "), $"The console logged an error or a stack trace:\n{first}");
         Assert.False(PostmasterRunning(), "the cluster must stop with the console");
 
         var second = await RunUntilLoginPageAsync();
