@@ -6,15 +6,15 @@ using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Targets;
+using OpsConsole.Web.Components.Shared;
 using OpsConsole.Web.Hosting.Auth;
 
 namespace OpsConsole.Web.Components.Pages.Changes;
 
-public partial class ChangeDetailPage : IDisposable
+public partial class ChangeDetailPage
 {
     [Inject] public required ChangeRegistry Registry { get; init; }
     [Inject] public required TargetRegistry Targets { get; init; }
-    [Inject] public required LiveEvents Live { get; init; }
     [Inject] public required AuditIntents Intents { get; init; }
     [CascadingParameter] public required Task<AuthenticationState> AuthState { get; init; }
 
@@ -25,12 +25,17 @@ public partial class ChangeDetailPage : IDisposable
     private Actor? actor;
     private string targetName = "";
     private bool loaded;
-    private IDisposable? subscription;
 
-    protected override void OnInitialized() =>
-        subscription = Live.Subscribe(e => e is ChangeUpdated u && u.Number == Number
-            ? InvokeAsync(async () => { await ReloadAsync(); StateHasChanged(); })
-            : Task.CompletedTask);
+    /// <summary>Changes come and go in bursts (a drift pass, a rollback's steps): one reload per gap is enough.</summary>
+    protected override TimeSpan RenderGap => TimeSpan.FromMilliseconds(250);
+
+    protected override bool Notice(OpsEvent e) => e is ChangeUpdated u && u.Number == Number;
+
+    protected override async Task OnLiveAsync()
+    {
+        await ReloadAsync();
+        StateHasChanged();
+    }
 
     protected override async Task OnParametersSetAsync()
     {
@@ -61,6 +66,4 @@ public partial class ChangeDetailPage : IDisposable
         "rollback.execute" => "A rollback",
         var other => other,
     };
-
-    public void Dispose() => subscription?.Dispose();
 }

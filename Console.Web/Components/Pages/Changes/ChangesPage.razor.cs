@@ -5,17 +5,17 @@ using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Targets;
+using OpsConsole.Web.Components.Shared;
 using OpsConsole.Web.Hosting.Auth;
 
 namespace OpsConsole.Web.Components.Pages.Changes;
 
-public partial class ChangesPage : IDisposable
+public partial class ChangesPage
 {
     private const int PageSize = 200;
 
     [Inject] public required ChangeRegistry Registry { get; init; }
     [Inject] public required TargetRegistry Targets { get; init; }
-    [Inject] public required LiveEvents Live { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }
     [CascadingParameter] public required Task<AuthenticationState> AuthState { get; init; }
 
@@ -32,13 +32,20 @@ public partial class ChangesPage : IDisposable
     private DateRange? range;
     private bool canRegister, canRollBack;
     private Actor? actor;
-    private IDisposable? subscription;
 
     private bool Filtered => targetId is not null || status is not null || kind is not null || risk is not null || range is not null
                              || !string.IsNullOrWhiteSpace(author) || !string.IsNullOrWhiteSpace(search);
 
-    protected override void OnInitialized() =>
-        subscription = Live.Subscribe(e => e is ChangeUpdated ? InvokeAsync(async () => { await ReloadAsync(); StateHasChanged(); }) : Task.CompletedTask);
+    /// <summary>Changes come and go in bursts (a drift pass, a rollback's steps): one reload per gap is enough.</summary>
+    protected override TimeSpan RenderGap => TimeSpan.FromMilliseconds(250);
+
+    protected override bool Notice(OpsEvent e) => e is ChangeUpdated;
+
+    protected override async Task OnLiveAsync()
+    {
+        await ReloadAsync();
+        StateHasChanged();
+    }
 
     protected override async Task OnInitializedAsync()
     {
@@ -73,6 +80,4 @@ public partial class ChangesPage : IDisposable
         ChangeKind.Sql => "SQL",
         _ => kind.ToString(),
     };
-
-    public void Dispose() => subscription?.Dispose();
 }
