@@ -129,10 +129,12 @@ public sealed class TargetEditingTests(TargetFixture fixture) : IClassFixture<Ta
 
             await Poll.UntilAsync(() => fixture.ScalarOnTargetAsync(sessions), n => (long)n! == 0, Wait, "the lock sampler to close its session");
             Assert.Equal(TargetState.Paused, (await Targets.ListAsync()).Single(t => t.Id == fixture.TargetId).State);
-            await fixture.ExecuteOnTargetAsync("ALTER SYSTEM SET work_mem = '7MB'", "SELECT pg_reload_conf()");
-            await Poll.UntilAsync(() => fixture.ShowAsync("work_mem"), v => v == "7MB", Wait, "the out-of-band change to show");
+            // ALTER SYSTEM is cluster-wide and the target cluster is shared with other classes: a setting no other test
+            // touches, so that nobody sets it back to its old value before this console looks again (work_mem once was).
+            await fixture.ExecuteOnTargetAsync("ALTER SYSTEM SET geqo_threshold = 13", "SELECT pg_reload_conf()");
+            await Poll.UntilAsync(() => fixture.ShowAsync("geqo_threshold"), v => v == "13", Wait, "the out-of-band change to show");
             await fixture.App.Service<DriftDetector>().CheckAllAsync(CancellationToken.None);
-            Assert.False(await DetectedAsync("work_mem"));
+            Assert.False(await DetectedAsync("geqo_threshold"));
         }
         finally
         {
@@ -140,7 +142,7 @@ public sealed class TargetEditingTests(TargetFixture fixture) : IClassFixture<Ta
         }
 
         await Poll.UntilAsync(() => fixture.ScalarOnTargetAsync(sessions), n => (long)n! == 1, Wait, "the lock sampler back");
-        await Poll.UntilAsync(() => DetectedAsync("work_mem"), found => found, Wait, "the change made while paused, detected once resumed");
+        await Poll.UntilAsync(() => DetectedAsync("geqo_threshold"), found => found, Wait, "the change made while paused, detected once resumed");
         Assert.Equal(["target.paused", "target.resumed"],
             (await AuditAsync("target:shop")).Select(e => e.Action).Where(a => a is "target.paused" or "target.resumed").TakeLast(2));
     }
