@@ -62,10 +62,11 @@ public sealed class OptionsAtStartTests
         });
 
         // Several failed options classes come as one AggregateException (Ingest's rule reads Checkout, so it fails with it).
+        Assert.NotNull(failure);
         var failures = failure is AggregateException several ? several.InnerExceptions : [failure];
         Assert.NotEmpty(failures);
         Assert.All(failures, f => Assert.IsType<OptionsValidationException>(f));
-        Assert.Contains(failures, f => f!.Message.Contains(setting, StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Message.Contains(setting, StringComparison.Ordinal));
     }
 
     [Fact]

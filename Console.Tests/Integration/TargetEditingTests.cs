@@ -123,14 +123,16 @@ public sealed class TargetEditingTests(TargetFixture fixture) : IClassFixture<Ta
     {
         var sessions = string.Format(SamplerSessions, "shop");
         await Poll.UntilAsync(() => fixture.ScalarOnTargetAsync(sessions), n => (long)n! == 1, Wait, "the lock sampler's session");
+        // Drift is a difference from the first snapshot: a change made before the detector's first look is its baseline,
+        // and when this test ran first on a loaded machine, the first look came only after the resume.
+        await Poll.UntilAsync(SnapshotTakenAsync, taken => taken, Wait, "the drift detector's first snapshot");
         try
         {
             await Targets.PauseAsync(Actor.System, fixture.TargetId);
 
             await Poll.UntilAsync(() => fixture.ScalarOnTargetAsync(sessions), n => (long)n! == 0, Wait, "the lock sampler to close its session");
             Assert.Equal(TargetState.Paused, (await Targets.ListAsync()).Single(t => t.Id == fixture.TargetId).State);
-            // ALTER SYSTEM is cluster-wide and the target cluster is shared with other classes: a setting no other test
-            // touches, so that nobody sets it back to its old value before this console looks again (work_mem once was).
+            // A setting no other test of this class touches, so that nobody sets it back before this console looks again.
             await fixture.ExecuteOnTargetAsync("ALTER SYSTEM SET geqo_threshold = 13", "SELECT pg_reload_conf()");
             await Poll.UntilAsync(() => fixture.ShowAsync("geqo_threshold"), v => v == "13", Wait, "the out-of-band change to show");
             await fixture.App.Service<DriftDetector>().CheckAllAsync(CancellationToken.None);
@@ -232,6 +234,12 @@ public sealed class TargetEditingTests(TargetFixture fixture) : IClassFixture<Ta
     {
         await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
         return await db.Changes.AnyAsync(c => c.TargetId == fixture.TargetId && c.Status == ChangeStatus.Detected && c.Parameter == parameter);
+    }
+
+    private async Task<bool> SnapshotTakenAsync()
+    {
+        await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
+        return await db.SettingSnapshots.AnyAsync(s => s.TargetId == fixture.TargetId);
     }
 
     private async Task<List<AuditEntry>> AuditAsync(string subject)

@@ -4,6 +4,8 @@ using OpsConsole.Domain.Data;
 using OpsConsole.Web.Hosting.Embedded;
 
 [assembly: AssemblyFixture(typeof(OpsConsole.Tests.Support.PostgresClusterFixture))]
+// The tests run PostgreSQL as the postgres OS user and check Unix file modes: Linux only.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
 namespace OpsConsole.Tests.Support;
 
