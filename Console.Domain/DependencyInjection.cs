@@ -7,6 +7,7 @@ using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.DemoShop;
+using OpsConsole.Domain.Incidents;
 using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Locks;
@@ -38,6 +39,7 @@ public static class DependencyInjection
             .AddRollbacks()
             .AddLocks()
             .AddCheckout()
+            .AddIncidents()
             .AddDemoShop();
         return builder;
     }

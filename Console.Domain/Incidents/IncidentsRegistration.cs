@@ -1,0 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Domain.Incidents.Suspects;
+
+namespace OpsConsole.Domain.Incidents;
+
+public static class IncidentsRegistration
+{
+    /// <summary>Incidents: opening them from alerts, their timelines, suspect changes and postmortems.</summary>
+    public static IServiceCollection AddIncidents(this IServiceCollection services)
+    {
+        services.AddSingleton<SuspectFinder>();
+        return services;
+    }
+}
