@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Alerts;
 using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
@@ -40,6 +41,7 @@ public static class DependencyInjection
             .AddLocks()
             .AddCheckout()
             .AddIncidents()
+            .AddAlerts()
             .AddDemoShop();
         return builder;
     }
