@@ -9,6 +9,7 @@ using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.DemoShop;
 using OpsConsole.Domain.Incidents;
+using OpsConsole.Domain.Incidents.Notifications;
 using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Locks;
@@ -41,6 +42,7 @@ public static class DependencyInjection
             .AddLocks()
             .AddCheckout()
             .AddIncidents()
+            .AddIncidentNotifications()
             .AddAlerts()
             .AddDemoShop();
         return builder;

@@ -33,6 +33,9 @@ public sealed record LocksSampled(Guid TargetId, DateTimeOffset At, int Waiting,
 
 /// <summary>A target's lock sampler started or stopped reaching it (told to the other instances, whose pages show it too).</summary>
 public sealed record LockSamplerStatusChanged(Guid TargetId, bool Reachable, string? Error, DateTimeOffset Since) : OpsEvent;
+/// <summary>An incident was opened (<paramref name="Opened"/>) or changed; severity and status in the incident's own words (SEV1, Investigating).</summary>
+public sealed record IncidentUpdated(Guid IncidentId, int Number, string Title, string Severity, string Status, bool Opened) : OpsEvent;
+
 /// <summary>A batch of checkout events was committed: <paramref name="Count"/> new ones, the latest occurring at <paramref name="Latest"/>.</summary>
 public sealed record CheckoutEventsStored(int Count, DateTimeOffset Latest) : OpsEvent;
 

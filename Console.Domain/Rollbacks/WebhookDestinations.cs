@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace OpsConsole.Domain.Rollbacks;
@@ -30,98 +29,19 @@ public sealed class WebhookDestinations(IOptions<RollbackOptions> options)
         return null;
     }
 
-    public bool IsAllowedHost(string host)
-    {
-        host = Normalize(host);
-        return host.Length > 0 && Entries.Any(entry => entry == "*" || entry == host || (entry.StartsWith("*.", StringComparison.Ordinal) && host.EndsWith(entry[1..], StringComparison.Ordinal)));
-    }
+    public bool IsAllowedHost(string host) => Hosts.IsAllowedHost(host);
 
     /// <summary>Listed by its exact name (not only matched by a wildcard): the operator vouched for this very host, private address or not.</summary>
-    public bool IsListedExactly(string host) => Entries.Contains(Normalize(host));
+    public bool IsListedExactly(string host) => Hosts.IsListedExactly(host);
 
-    /// <summary>
-    /// The handler's ConnectCallback: resolves the host and connects only to addresses it may reach, so what was checked is
-    /// what is connected to. Throws <see cref="WebhookAddressRefusedException"/> when no address may be reached.
-    /// </summary>
-    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
-    {
-        var host = context.DnsEndPoint.Host;
-        if (!IsAllowedHost(host))
-            throw new WebhookAddressRefusedException(host);
-        var addresses = IPAddress.TryParse(Normalize(host), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
-        var exact = IsListedExactly(host);
-        var reachable = addresses.Where(a => exact || !IsInternal(a)).ToList();
-        if (reachable.Count == 0)
-            throw new WebhookAddressRefusedException(host);
+    /// <summary>The handler's ConnectCallback (see <see cref="WebhookHosts.ConnectAsync"/>).</summary>
+    public ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct) => Hosts.ConnectAsync(context, ct);
 
-        SocketException? last = null;
-        foreach (var address in reachable)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), ct);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch (SocketException e)
-            {
-                socket.Dispose();
-                last = e;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-        throw last!;
-    }
+    public static bool IsInternal(IPAddress address) => WebhookHosts.IsInternal(address);
 
-    /// <summary>Addresses inside a network rather than on the internet: loopback, RFC 1918, CGNAT, link-local, unique-local, multicast, unspecified, reserved.</summary>
-    public static bool IsInternal(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-            address = address.MapToIPv4();
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            var b = address.GetAddressBytes();
-            return b[0] switch
-            {
-                0 or 10 or 127 => true,                   // "this network" (0.0.0.0 included), private, loopback
-                100 => b[1] is >= 64 and <= 127,          // 100.64.0.0/10, carrier-grade NAT
-                169 => b[1] == 254,                       // link-local, cloud metadata (169.254.169.254)
-                172 => b[1] is >= 16 and <= 31,           // private
-                192 => b[1] == 168 || (b[1] == 0 && b[2] == 0), // private; IETF protocol assignments
-                198 => b[1] is 18 or 19,                  // benchmarking
-                >= 224 => true,                           // multicast, reserved, broadcast
-                _ => false,
-            };
-        }
-        if (address.AddressFamily != AddressFamily.InterNetworkV6)
-            return true;
-        if (IPAddress.IPv6Loopback.Equals(address) || IPAddress.IPv6Any.Equals(address))
-            return true;
-        var v6 = address.GetAddressBytes();
-        if ((v6[0] & 0xfe) == 0xfc) return true;                       // fc00::/7 unique-local
-        if (v6[0] == 0xfe && (v6[1] & 0xc0) is 0x80 or 0xc0) return true; // fe80::/10 link-local, fec0::/10 site-local
-        if (v6[0] == 0xff) return true;                                 // multicast
-        // NAT64 (64:ff9b::/96) and IPv4-compatible (::/96) addresses carry an IPv4 address: judge that one.
-        if ((v6[0] == 0 && v6[1] == 0x64 && v6[2] == 0xff && v6[3] == 0x9b && v6[4..12].All(x => x == 0)) || v6[..12].All(x => x == 0))
-            return IsInternal(new IPAddress(v6[12..]));
-        return false;
-    }
+    public static bool IsValidEntry(string? entry) => WebhookHosts.IsValidEntry(entry);
 
-    public static bool IsValidEntry(string? entry)
-    {
-        var text = Normalize(entry ?? "");
-        if (text == "*") return true;
-        if (text.StartsWith("*.", StringComparison.Ordinal)) text = text[2..];
-        return text.Length > 0 && (IPAddress.TryParse(text, out _) || Uri.CheckHostName(text) == UriHostNameType.Dns);
-    }
-
-    private IEnumerable<string> Entries => options.Value.WebhookAllowedHosts.Where(h => !string.IsNullOrWhiteSpace(h)).Select(Normalize);
-
-    private static string Normalize(string host) => host.Trim().TrimStart('[').TrimEnd(']').TrimEnd('.').ToLowerInvariant();
+    private WebhookHosts Hosts => new(options.Value.WebhookAllowedHosts);
 }
 
 /// <summary>A webhook whose host is not allowed, or resolves only to addresses it may not reach. Never retried.</summary>
