@@ -47,6 +47,7 @@ public static class DependencyInjection
         endpoints.MapAccountEndpoints();
         endpoints.MapChangeEndpoints();
         endpoints.MapRollbackEndpoints();
+        endpoints.MapAlertEndpoints();
         endpoints.MapCheckoutEndpoints();
         endpoints.MapAuditEndpoints();
         endpoints.MapOpsHealthEndpoints();
