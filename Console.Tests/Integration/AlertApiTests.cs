@@ -132,6 +132,28 @@ public sealed class AlertApiTests(AlertApiFixture fixture) : IClassFixture<Alert
     }
 
     [Fact]
+    public async Task TheAlertAndRollbackEndpoints_AreInOpenApi_WithTheirBodies()
+    {
+        using var client = new HttpClient { BaseAddress = fixture.App.BaseUrl };
+
+        var paths = (await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths");
+
+        foreach (var (path, method, operation) in new[]
+                 {
+                     ("/api/v1/alerts/alertmanager", "post", "ReceiveAlertmanagerWebhook"), ("/api/v1/alerts", "post", "ReceiveAlert"),
+                     ("/api/v1/changes/{number}/rollback", "post", "RollBackChange"), ("/api/v1/rollbacks/{id}", "get", "GetRollbackRun"),
+                 })
+        {
+            Assert.True(paths.TryGetProperty(path, out var item), $"{path} is missing from {paths}");
+            var described = item.GetProperty(method);
+            Assert.Equal(operation, described.GetProperty("operationId").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(described.GetProperty("summary").GetString()));
+            if (method == "post")
+                Assert.True(described.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _), path);
+        }
+    }
+
+    [Fact]
     public async Task NotJson_Is415_AndABodyOverTheCap_Is413()
     {
         using var client = await fixture.App.ApiClientAsync("alertmanager", ApiScopes.AlertsWrite);
