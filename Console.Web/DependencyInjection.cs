@@ -46,6 +46,8 @@ public static class DependencyInjection
         var endpoints = app.MapGroup("").AddEndpointFilter<RefusalProblemFilter>();
         endpoints.MapAccountEndpoints();
         endpoints.MapChangeEndpoints();
+        endpoints.MapRollbackEndpoints();
+        endpoints.MapAlertEndpoints();
         endpoints.MapCheckoutEndpoints();
         endpoints.MapAuditEndpoints();
         endpoints.MapOpsHealthEndpoints();

@@ -6,8 +6,9 @@ public sealed class AccessDeniedException(Actor actor, Permission permission) : 
     public Permission Permission { get; } = permission;
 
     /// <summary>The refusal in words, also for pages that say beforehand why an action is not available.</summary>
-    public static string MessageFor(Actor actor, Permission permission) =>
-        $"{actor.Name} may not {Describe(permission)}: that needs one of the roles {string.Join(", ", PermissionTable.RolesFor(permission))}.";
+    public static string MessageFor(Actor actor, Permission permission) => actor.ScopedTo is { } scoped && !scoped.Contains(permission)
+        ? $"{actor.Name} may not {Describe(permission)}: the token's scopes do not allow it."
+        : $"{actor.Name} may not {Describe(permission)}: that needs one of the roles {string.Join(", ", PermissionTable.RolesFor(permission))}.";
 
     private static string Describe(Permission permission) => permission switch
     {
@@ -21,6 +22,7 @@ public sealed class AccessDeniedException(Actor actor, Permission permission) : 
         Permission.ManageDemoShop => "manage the demo shop",
         Permission.ManageUsers => "manage users",
         Permission.ManageApiKeys => "manage API keys",
+        Permission.SendAlerts => "send alerts",
         _ => permission.ToString(),
     };
 }

@@ -2,9 +2,11 @@ namespace OpsConsole.Domain.Access;
 
 /// <summary>
 /// The person (or API key) acting. Every mutating domain call takes one and checks it here. People get
-/// permissions from their roles; an API key has no role, only the permissions its scopes grant.
+/// permissions from their roles; an API key has no role, only the permissions its scopes grant. A personal token carries
+/// its owner's roles and <see cref="ScopedTo"/> its scopes' permissions: both must allow.
 /// </summary>
-public sealed record Actor(string Id, string Name, IReadOnlyList<string> Roles, IReadOnlyList<Permission>? Grants = null, KeyHolder? Key = null)
+public sealed record Actor(string Id, string Name, IReadOnlyList<string> Roles, IReadOnlyList<Permission>? Grants = null, KeyHolder? Key = null,
+    IReadOnlyList<Permission>? ScopedTo = null)
 {
     /// <summary>Who answers for what this actor registers: the person, or for an API key the person who holds it.</summary>
     public string AuthorId => Key?.OwnerId ?? Id;
@@ -14,7 +16,11 @@ public sealed record Actor(string Id, string Name, IReadOnlyList<string> Roles, 
     /// <summary>Used for work the console does by itself (start-up seeding, drift detection).</summary>
     public static readonly Actor System = new("system", "system", [Access.Roles.Admin]);
 
-    public bool Can(Permission permission) => PermissionTable.Allows(Roles, permission) || Grants?.Contains(permission) == true;
+    public bool Can(Permission permission) =>
+        (PermissionTable.Allows(Roles, permission) || Grants?.Contains(permission) == true) && (ScopedTo is null || ScopedTo.Contains(permission));
+
+    /// <summary>A person acting through one of their personal tokens (never a bare service key).</summary>
+    public bool IsPersonalToken => Key is not null && ScopedTo is not null;
 
     /// <summary>Throws <see cref="AccessDeniedException"/> when the actor's roles do not grant the permission.</summary>
     public void Demand(Permission permission)

@@ -13,4 +13,6 @@ public enum Permission
     ManageDemoShop,
     ManageUsers,
     ManageApiKeys,
+    /// <summary>Sending alerts from outside (Alertmanager, scripts): a page opens an incident.</summary>
+    SendAlerts,
 }

@@ -18,6 +18,7 @@ public static class PermissionTable
         [Permission.ManageDemoShop] = [Roles.Admin],
         [Permission.ManageUsers] = [Roles.Admin],
         [Permission.ManageApiKeys] = [Roles.Admin],
+        [Permission.SendAlerts] = [Roles.OnCall, Roles.Dba, Roles.Admin],
     };
 
     public static IReadOnlyList<string> RolesFor(Permission permission) => RolesByPermission[permission];

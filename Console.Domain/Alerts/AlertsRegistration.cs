@@ -9,6 +9,7 @@ public static class AlertsRegistration
     public static IServiceCollection AddAlerts(this IServiceCollection services)
     {
         services.TryAddSingleton<IAlertSink, UnhandledAlerts>();
+        services.AddSingleton<AlertIntake>();
         return services;
     }
 }

@@ -40,10 +40,12 @@ public sealed class ApiKeyService(IDbContextFactory<OpsDbContext> dbFactory, Acc
             throw new DomainRuleException("Give the key at least one scope.", "Scopes");
         if (scopes.FirstOrDefault(s => !ApiScopes.All.Contains(s)) is { } unknown)
             throw new DomainRuleException($"Unknown scope '{unknown}': the scopes are {string.Join(", ", ApiScopes.All)}.", "Scopes");
+        if (scopes.FirstOrDefault(ApiScopes.PersonalOnly.Contains) is { } personal)
+            throw new DomainRuleException($"The scope {personal} is for personal tokens only, which people make for themselves at /account/tokens: " +
+                                          "those actions are done as a person, never as a service key.", "Scopes");
 
-        var prefix = RandomNumberGenerator.GetString(PrefixAlphabet, PrefixLength);
-        var key = $"{KeyStart}{prefix}_{RandomNumberGenerator.GetString(SecretAlphabet, SecretLength)}";
-        var entity = new ApiKey(name, prefix, Convert.ToHexStringLower(HashBytes(key)), scopes.Distinct().Order(StringComparer.Ordinal),
+        var (prefix, key, hash) = NewSecret();
+        var entity = new ApiKey(name, prefix, hash, scopes.Distinct().Order(StringComparer.Ordinal),
             actor.AuthorId, actor.AuthorName, time.GetUtcNow());
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -58,8 +60,18 @@ public sealed class ApiKeyService(IDbContextFactory<OpsDbContext> dbFactory, Acc
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var keys = await db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ToListAsync(ct);
-        return keys.Select(k => new ApiKeySummary(k.Id, k.Name, k.Prefix, k.Scopes, k.CreatedBy, k.CreatedAt, k.LastUsedAt, k.RevokedAt, k.RevokedBy))
-            .ToList();
+        return keys.Select(Summary).ToList();
+    }
+
+    internal static ApiKeySummary Summary(ApiKey k) =>
+        new(k.Id, k.Name, k.Prefix, k.Scopes, k.CreatedBy, k.CreatedAt, k.LastUsedAt, k.RevokedAt, k.RevokedBy, k.Kind);
+
+    /// <summary>A new key's public prefix, the key itself (shown once) and the hash the store keeps.</summary>
+    internal static (string Prefix, string Key, string Hash) NewSecret()
+    {
+        var prefix = RandomNumberGenerator.GetString(PrefixAlphabet, PrefixLength);
+        var key = $"{KeyStart}{prefix}_{RandomNumberGenerator.GetString(SecretAlphabet, SecretLength)}";
+        return (prefix, key, Convert.ToHexStringLower(HashBytes(key)));
     }
 
     /// <summary>Names of the keys that come from configuration (shown on the admin page; they cannot be revoked there).</summary>
@@ -105,9 +117,32 @@ public sealed class ApiKeyService(IDbContextFactory<OpsDbContext> dbFactory, Acc
             stored.MarkUsed(now);
             await db.SaveChangesAsync(ct);
         }
+        if (stored.Kind == ApiKeyKind.PersonalToken)
+            return await PersonalAsync(db, stored, ct);
         // Keys made before creators were recorded by id carry the creator's name there (see the ApiKeyCreatorId migration).
         return new AuthenticatedApiKey($"apikey:{stored.Id}", stored.Name, stored.Scopes,
             stored.CreatedById.Length > 0 ? stored.CreatedById : stored.CreatedBy, stored.CreatedBy);
+    }
+
+    /// <summary>
+    /// A personal token acts as its owner as the owner is now: a disabled or deleted owner's tokens stop at once, and a role
+    /// taken away is taken from the token on its next request. Hence the two reads per request, which a cache would undo.
+    /// </summary>
+    private async Task<AuthenticatedApiKey?> PersonalAsync(OpsDbContext db, ApiKey token, CancellationToken ct)
+    {
+        var owner = await db.Users.Where(u => u.Id == token.OwnerId).Select(u => new { u.UserName, u.IsDisabled }).FirstOrDefaultAsync(ct);
+        if (owner is null || owner.IsDisabled)
+        {
+            logger.LogWarning("Refused the personal token {KeyName} ({KeyPrefix}): its owner is {OwnerState}", token.Name, token.Prefix,
+                owner is null ? "no longer a user" : "disabled");
+            return null;
+        }
+        var roles = await (from userRole in db.UserRoles
+                           join role in db.Roles on userRole.RoleId equals role.Id
+                           where userRole.UserId == token.OwnerId
+                           select role.Name!).ToListAsync(ct);
+        return new AuthenticatedApiKey($"apikey:{token.Id}", token.Name, token.Scopes, token.OwnerId, owner.UserName ?? token.CreatedBy,
+            ApiKeyKind.PersonalToken, roles);
     }
 
     /// <summary>A configured key, with its Owner's user id when the Owner is a console user.</summary>
@@ -131,5 +166,5 @@ public sealed class ApiKeyService(IDbContextFactory<OpsDbContext> dbFactory, Acc
             ? keyText.Substring(KeyStart.Length, PrefixLength)
             : null;
 
-    private static byte[] HashBytes(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    internal static byte[] HashBytes(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

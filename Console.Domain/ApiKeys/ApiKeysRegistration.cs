@@ -9,6 +9,7 @@ public static class ApiKeysRegistration
     {
         services.AddValidatedOptions<ApiOptions>(ApiOptions.Section);
         services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<PersonalTokens>();
         return services;
     }
 }

@@ -25,6 +25,9 @@ public sealed class ApiOptions : IValidatedOptions
                 return $"Api:Keys:{index}:Scopes (the key named {key.Name}) is empty: give at least one of {string.Join(", ", ApiScopes.All)}.";
             if (key.Scopes.FirstOrDefault(s => !ApiScopes.All.Contains(s)) is { } unknown)
                 return $"Api:Keys:{index}:Scopes has the unknown scope '{unknown}': the scopes are {string.Join(", ", ApiScopes.All)}.";
+            if (key.Scopes.FirstOrDefault(ApiScopes.PersonalOnly.Contains) is { } personal)
+                return $"Api:Keys:{index}:Scopes (the key named {key.Name}) has the scope {personal}, which only a person's own token may hold " +
+                       "(made at /account/tokens): a key from configuration acts for nobody in particular.";
             if (key.Scopes.Contains(ApiScopes.ChangesWrite) && string.IsNullOrWhiteSpace(key.Owner))
                 return $"Api:Keys:{index}:Owner (the key named {key.Name}) is empty: a key with the scope {ApiScopes.ChangesWrite} names the " +
                        "console user it registers changes for, who then counts as their author and cannot approve them.";

@@ -8,13 +8,28 @@ public static class ApiScopes
     public const string ChangesWrite = "changes:write";
     public const string EventsWrite = "events:write";
     public const string Read = "read";
+    public const string AlertsWrite = "alerts:write";
+    public const string IncidentsWrite = "incidents:write";
+    public const string RollbacksWrite = "rollbacks:write";
 
-    public static readonly IReadOnlyList<string> All = [ChangesWrite, EventsWrite, Read];
+    public static readonly IReadOnlyList<string> All = [ChangesWrite, EventsWrite, Read, AlertsWrite, IncidentsWrite, RollbacksWrite];
+
+    /// <summary>
+    /// Scopes only a personal token may hold: running an incident and rolling back are done as a person, whose roles are
+    /// checked at the moment of acting, never by a key that outlives its maker's job.
+    /// </summary>
+    public static readonly IReadOnlyList<string> PersonalOnly = [IncidentsWrite, RollbacksWrite];
+
+    /// <summary>The scopes an admin may give a service key (on /admin/api-keys or in <c>Api:Keys</c>).</summary>
+    public static readonly IReadOnlyList<string> ForServiceKeys = [.. All.Except(PersonalOnly)];
 
     public static IReadOnlyList<Permission> PermissionsOf(IEnumerable<string> scopes) =>
         scopes.SelectMany(scope => scope switch
         {
             ChangesWrite => [Permission.RegisterChange],
+            AlertsWrite => [Permission.SendAlerts],
+            IncidentsWrite => [Permission.ManageIncidents],
+            RollbacksWrite => [Permission.RollbackChange],
             _ => Array.Empty<Permission>(),
         }).Distinct().ToList();
 }

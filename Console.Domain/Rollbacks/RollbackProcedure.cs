@@ -37,8 +37,9 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
     /// <summary>The steps to confirm one by one before the rollback may start; empty for most kinds.</summary>
     public IReadOnlyList<string> ManualSteps(ConfigChange change) => ActionFor(change).ManualSteps(change);
 
+    /// <param name="claimed">Told the run's id once the run is claimed, before the action starts (see <see cref="RollbackStarter"/>).</param>
     public async Task<RollbackOutcome> RunAsync(Actor actor, RollbackRequest request, IProgress<RollbackStepResult>? progress = null,
-        CancellationToken ct = default)
+        CancellationToken ct = default, Action<Guid>? claimed = null)
     {
         var steps = new List<RollbackStepResult>();
         var clock = Stopwatch.StartNew();
@@ -48,6 +49,7 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
         Report(RollbackStep.Authorize, true, $"{actor.Name} may roll back changes.");
 
         var (change, run) = await ClaimAsync(actor, request, ct);
+        claimed?.Invoke(run.Id);
         var pendingRestart = false;
         string? failure = null;
         var needsAnyway = false;

@@ -23,6 +23,7 @@ public static class RollbacksRegistration
         services.AddSingleton<RollbackWebhook>();
         services.AddRollbackActions();
         services.AddSingleton<RollbackProcedure>();
+        services.AddSingleton<RollbackStarter>();
         services.AddSingleton<RollbackRecovery>();
         return services;
     }

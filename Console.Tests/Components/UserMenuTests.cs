@@ -20,6 +20,19 @@ public sealed class UserMenuTests : ConsoleComponentContext
     }
 
     [Fact]
+    public void SignedIn_LinksToTheirOwnApiTokens()
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized("vera");
+        auth.SetRoles("Viewer");
+
+        var menu = Render<UserMenu>();
+
+        Assert.Equal("account/tokens", menu.Find("[data-testid=tokens-link]").GetAttribute("href"));
+        Assert.Equal("API tokens", menu.Find("[data-testid=tokens-link]").GetAttribute("aria-label"));
+    }
+
+    [Fact]
     public void SignedOut_ShowsNeitherTheUserNorTheSignOutForm_ThatSignedInShows()
     {
         var auth = AddAuthorization();

@@ -36,4 +36,8 @@ public sealed class ApiOptionsTests
     [Fact]
     public void AnUnknownScope_IsAProblem() =>
         Assert.Contains("unknown scope 'admin'", With("ci", "ci-pipeline-key-0123456789abcdef", "admin").Problem());
+
+    [Fact]
+    public void AConfiguredKeyWithAPersonalOnlyScope_IsAProblem() =>
+        Assert.Contains("only a person's own token", With("ci", "ci-pipeline-key-0123456789abcdef", ApiScopes.RollbacksWrite).Problem());
 }

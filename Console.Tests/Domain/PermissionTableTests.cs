@@ -18,6 +18,7 @@ public sealed class PermissionTableTests
         [Permission.ManageDemoShop] = [Roles.Admin],
         [Permission.ManageUsers] = [Roles.Admin],
         [Permission.ManageApiKeys] = [Roles.Admin],
+        [Permission.SendAlerts] = [Roles.OnCall, Roles.Dba, Roles.Admin],
     };
 
     public static TheoryData<Permission, string, bool> EveryPermissionForEveryRole()

@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpsConsole.Domain.Access;
+using OpsConsole.Domain.Alerts;
 using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
@@ -23,7 +24,7 @@ namespace OpsConsole.Tests.Integration;
 /// Rows (one per method; a method added later is one more row, and <see cref="EveryGuardedMethod_HasARow"/> fails until
 /// it has one): ChangeRegistry RegisterSetting, RegisterSql, RegisterExternal, Submit, Approve, Reject, Comment,
 /// MarkAppliedOutside; ChangeApplier Apply; RollbackProcedure Run; SessionActions CancelQuery, Terminate, Run;
-/// UserAdministration Create, SetRoles, SetDisabled; ApiKeyService Create, Revoke; DemoShopControl Start, Stop, Tune;
+/// UserAdministration Create, SetRoles, SetDisabled; ApiKeyService Create, Revoke; AlertIntake Receive; DemoShopControl Start, Stop, Tune;
 /// TargetRegistry Register, RotateConnection, ChangeEnvironment, Pause, Resume, Retire, SetScriptRole,
 /// SetAllowDangerousSettings.
 /// </summary>
@@ -123,6 +124,9 @@ public sealed class PermissionMatrixTests(PermissionMatrixFixture fixture) : ICl
             var key = await f.App.Service<ApiKeyService>().CreateAsync(Actor.System, u, [ApiScopes.Read]);
             return new MatrixCall($"apikey:{u}", Done(() => f.App.Service<ApiKeyService>().RevokeAsync(actor, key.Id)));
         }),
+        ["AlertIntake.ReceiveAsync"] = new(Permission.SendAlerts, (f, actor, u) => Task.FromResult(new MatrixCall(
+            $"alerts:{u}", Done(() => f.App.Service<AlertIntake>().ReceiveAsync(actor,
+                [new AlertSignal(u, u, "Matrix alert", AlertLevel.Ticket, "matrix", null, "A ticket from the matrix", DateTimeOffset.UtcNow)]))))),
         ["DemoShopControl.StartAsync"] = new(Permission.ManageDemoShop, (f, actor, _) => Task.FromResult(new MatrixCall(
             f.WorkloadSubject, Done(() => f.Workload().StartAsync(actor))))),
         ["DemoShopControl.StopAsync"] = new(Permission.ManageDemoShop, (f, actor, _) => Task.FromResult(new MatrixCall(

@@ -21,41 +21,59 @@ public static partial class JsonBodyReader
     /// <summary>The body as <typeparamref name="T"/>, or the problem to answer instead.</summary>
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
     {
+        var (body, _, problem) = await ReadBodyAsync(request, MaxBytes, keep: false, ct);
+        if (problem is not null)
+            return (null, problem);
+        try
+        {
+            return (JsonSerializer.Deserialize<T>(body!, Options), null);
+        }
+        catch (JsonException wrong)
+        {
+            return (null, FieldProblem<T>(wrong));
+        }
+    }
+
+    /// <summary>
+    /// The body as a JSON object, for a format read by hand (a foreign one such as Alertmanager's, whose unknown fields are
+    /// to be ignored, not refused), or the problem to answer instead.
+    /// </summary>
+    public static async Task<(JsonElement Root, IResult? Problem)> ReadObjectAsync(HttpRequest request, int maxBytes, CancellationToken ct)
+    {
+        var (_, root, problem) = await ReadBodyAsync(request, maxBytes, keep: true, ct);
+        return (root, problem);
+    }
+
+    private static async Task<(byte[]? Body, JsonElement Root, IResult? Problem)> ReadBodyAsync(HttpRequest request, int maxBytes, bool keep,
+        CancellationToken ct)
+    {
         if (request.ContentType is not { } contentType || !(contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
                                                              || contentType.Contains("+json", StringComparison.OrdinalIgnoreCase)))
-            return (null, Results.Problem("Send the body as JSON, with Content-Type: application/json.",
+            return (null, default, Results.Problem("Send the body as JSON, with Content-Type: application/json.",
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type"));
-        if (request.ContentLength > MaxBytes)
-            return (null, TooLarge());
+        if (request.ContentLength > maxBytes)
+            return (null, default, TooLarge(maxBytes));
 
-        var body = await ReadCappedAsync(request.Body, ct);
+        var body = await ReadCappedAsync(request.Body, maxBytes, ct);
         if (body is null)
-            return (null, TooLarge());
+            return (null, default, TooLarge(maxBytes));
         if (body.Length == 0)
-            return (null, BadRequest("The body is empty: send a JSON object."));
+            return (null, default, BadRequest("The body is empty: send a JSON object."));
 
         try
         {
             using var document = JsonDocument.Parse(body);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
-                return (null, BadRequest("The body must be a JSON object."));
+                return (null, default, BadRequest("The body must be a JSON object."));
+            return (body, keep ? document.RootElement.Clone() : default, null);
         }
         catch (JsonException broken)
         {
             var line = (broken.LineNumber ?? 0) + 1;
             var position = (broken.BytePositionInLine ?? 0) + 1;
-            return (null, Results.Problem($"The body is not valid JSON: it breaks at line {line}, position {position} ({FirstSentence(broken.Message)}).",
+            return (null, default, Results.Problem($"The body is not valid JSON: it breaks at line {line}, position {position} ({FirstSentence(broken.Message)}).",
                 statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON",
                 extensions: new Dictionary<string, object?> { ["line"] = line, ["position"] = position }));
-        }
-
-        try
-        {
-            return (JsonSerializer.Deserialize<T>(body, Options), null);
-        }
-        catch (JsonException wrong)
-        {
-            return (null, FieldProblem<T>(wrong));
         }
     }
 
@@ -103,7 +121,7 @@ public static partial class JsonBodyReader
         };
     }
 
-    private static async Task<byte[]?> ReadCappedAsync(Stream body, CancellationToken ct)
+    private static async Task<byte[]?> ReadCappedAsync(Stream body, int maxBytes, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[8192];
@@ -111,13 +129,13 @@ public static partial class JsonBodyReader
         while ((read = await body.ReadAsync(chunk, ct)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBytes)
+            if (buffer.Length > maxBytes)
                 return null;
         }
         return buffer.ToArray();
     }
 
-    private static IResult TooLarge() => Results.Problem($"The body is larger than {MaxBytes / 1024} KB.",
+    private static IResult TooLarge(int maxBytes) => Results.Problem($"The body is larger than {maxBytes / 1024} KB.",
         statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
 
     private static IResult BadRequest(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");

@@ -15,5 +15,8 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         key.Property(k => k.Prefix).HasMaxLength(20);
         key.Property(k => k.SecretHash).HasMaxLength(64);
         key.Property(k => k.CreatedById).HasMaxLength(450);
+        key.Property(k => k.Kind).HasConversion<string>().HasMaxLength(20);
+        key.Property(k => k.OwnerId).HasMaxLength(450);
+        key.HasIndex(k => k.OwnerId);
     }
 }

@@ -23,6 +23,9 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
     public const string QueryParameter = "access_token";
     public const string OwnerIdClaim = "key_owner_id";
     public const string OwnerNameClaim = "key_owner_name";
+    public const string KindClaim = "key_kind";
+    /// <summary>A personal token's owner's roles: not <see cref="ClaimTypes.Role"/>, so no cookie policy ever reads them for a key.</summary>
+    public const string OwnerRoleClaim = "key_owner_role";
 
     /// <summary>The key the request carries, or null.</summary>
     public static string? KeyOf(HttpRequest request)
@@ -57,6 +60,8 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
             claims.Add(new Claim(OwnerIdClaim, key.OwnerId));
         if (key.OwnerName is not null)
             claims.Add(new Claim(OwnerNameClaim, key.OwnerName));
+        claims.Add(new Claim(KindClaim, key.Kind.ToString()));
+        claims.AddRange((key.OwnerRoles ?? []).Select(role => new Claim(OwnerRoleClaim, role)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
@@ -75,9 +80,14 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
     {
         var needed = Context.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>()
             .Select(a => ApiKeyPolicies.ScopesOf(a.Policy)).FirstOrDefault(s => s.Count > 0) ?? [];
+        var personalOnly = needed.Count > 0 && needed.All(ApiScopes.PersonalOnly.Contains)
+                           && !Context.User.HasClaim(KindClaim, nameof(ApiKeyKind.PersonalToken));
         var detail = needed.Count == 0
             ? "The API key lacks the scope this endpoint needs."
-            : $"The API key lacks the scope this endpoint needs: {string.Join(" or ", needed)}.";
+            : personalOnly
+                ? $"This is done as a person, never as a service key: use a personal token with the scope {string.Join(" or ", needed)}, " +
+                  "made by its owner at /account/tokens."
+                : $"The API key lacks the scope this endpoint needs: {string.Join(" or ", needed)}.";
         return Results.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
             extensions: new Dictionary<string, object?> { ["requiredScopes"] = needed }).ExecuteAsync(Context);
     }

@@ -18,6 +18,15 @@ public static class ApiKeyPolicies
     /// <summary>Reading the registry: a key that may write changes may read them back.</summary>
     public const string Read = Prefix + ApiScopes.Read + "|" + ApiScopes.ChangesWrite;
 
+    /// <summary>Sending alerts (Alertmanager, scripts).</summary>
+    public const string AlertsWrite = Prefix + ApiScopes.AlertsWrite;
+
+    /// <summary>Rolling changes back: personal tokens only hold this scope.</summary>
+    public const string RollbacksWrite = Prefix + ApiScopes.RollbacksWrite;
+
+    /// <summary>Following rollback runs: whoever may read, or start one.</summary>
+    public const string RollbacksRead = Prefix + ApiScopes.Read + "|" + ApiScopes.ChangesWrite + "|" + ApiScopes.RollbacksWrite;
+
     /// <summary>The scopes a policy of this class accepts (empty for any other policy).</summary>
     public static IReadOnlyList<string> ScopesOf(string? policy) =>
         policy is not null && policy.StartsWith(Prefix, StringComparison.Ordinal) ? policy[Prefix.Length..].Split('|') : [];
@@ -26,7 +35,7 @@ public static class ApiKeyPolicies
     {
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         var authorization = services.AddAuthorizationBuilder();
-        foreach (var policy in new[] { ChangesWrite, EventsWrite, Read })
+        foreach (var policy in new[] { ChangesWrite, EventsWrite, Read, AlertsWrite, RollbacksWrite, RollbacksRead })
             authorization.AddPolicy(policy, p => p
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()
