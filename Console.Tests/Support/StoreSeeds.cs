@@ -33,8 +33,9 @@ public sealed class StoreSeeds(string store)
         return target.Id;
     }
 
-    /// <summary>A setting change registered, approved by bob and applied at <paramref name="appliedAt"/> (rolled back later if asked).</summary>
-    public async Task<ConfigChange> AppliedSettingAsync(Guid targetId, string parameter, DateTimeOffset appliedAt, DateTimeOffset? rolledBackAt = null)
+    /// <summary>A setting change registered, approved by bob and applied at <paramref name="appliedAt"/> (its rollback done or failed later, if asked).</summary>
+    public async Task<ConfigChange> AppliedSettingAsync(Guid targetId, string parameter, DateTimeOffset appliedAt, DateTimeOffset? rolledBackAt = null,
+        DateTimeOffset? rollbackFailedAt = null)
     {
         var info = new SettingInfo(parameter, "1000", "ms", "integer", "0", "2147483647", [], "superuser", "default", "", false);
         var change = ConfigChange.ForSetting(targetId, new ChangeDetails($"Tune {parameter}", "Peak load", null, ChangeRisk.Medium, null),
@@ -44,7 +45,16 @@ public sealed class StoreSeeds(string store)
         change.MarkApplied(Reviewer, appliedAt, pendingRestart: false);
         if (rolledBackAt is { } at)
             change.MarkRolledBack(Reviewer, at, "rolled back");
+        if (rollbackFailedAt is { } failedAt)
+            change.RecordRollbackFailure(Reviewer, failedAt, "the target refused");
         return await SaveAsync(change);
+    }
+
+    /// <summary>A setting changed on the target with no registered change: drift, detected at <paramref name="at"/>.</summary>
+    public async Task<ConfigChange> DetectedAsync(Guid targetId, string parameter, DateTimeOffset at)
+    {
+        var before = new SettingInfo(parameter, "1000", "ms", "integer", "0", "2147483647", [], "superuser", "default", "", false);
+        return await SaveAsync(ConfigChange.Detected(targetId, before, before with { Setting = "5000", Source = "configuration file" }, at));
     }
 
     /// <summary>A change that was registered and never applied.</summary>

@@ -12,9 +12,10 @@ public sealed record IncidentDurations(TimeSpan? TimeToDetect, TimeSpan? TimeToI
 {
     public static IncidentDurations Of(DateTimeOffset onset, DateTimeOffset? detected, DateTimeOffset? identified, DateTimeOffset? recovered,
         DateTimeOffset? resolved, DateTimeOffset now) =>
-        new(Since(onset, detected), Since(onset, identified), Since(onset, recovered), Since(onset, resolved ?? now)!.Value, resolved is null);
+        new(FromOnset(onset, detected), FromOnset(onset, identified), FromOnset(onset, recovered), FromOnset(onset, resolved ?? now)!.Value, resolved is null);
 
-    private static TimeSpan? Since(DateTimeOffset onset, DateTimeOffset? end) =>
+    /// <summary>The span from onset to <paramref name="end"/>: null when it has not happened, zero when it came first.</summary>
+    public static TimeSpan? FromOnset(DateTimeOffset onset, DateTimeOffset? end) =>
         end is { } at ? (at > onset ? at - onset : TimeSpan.Zero) : null;
 
     /// <summary>"45 s", "12 min", "1 h 25 min", "2 d 3 h": how durations read on incident pages and postmortems.</summary>
