@@ -151,6 +151,7 @@ public sealed class SuspectRankerTests
     [InlineData("CREATE INDEX orders_by_customer ON orders (customer_id)", true)]
     [InlineData("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (cart_id) REFERENCES carts (id)", true)]
     [InlineData("CREATE INDEX CONCURRENTLY orders_by_customer ON orders (customer_id)", false)]
+    [InlineData("CREATE INDEX CONCURRENTLY a ON orders (id); CREATE UNIQUE INDEX b ON carts (id)", true)]
     [InlineData("INSERT INTO audit_notes (text) VALUES ('hello')", false)]
     public void AScriptThatTakesLocks_IsRelatedToLockFailures(string script, bool related)
     {
@@ -204,5 +205,36 @@ public sealed class SuspectRankerTests
         Assert.Equal((false, true, "CREATE INDEX i ON orders (id)"), (fromApplied.DetectedByDrift, fromApplied.ReviewedBeforeEffect, fromApplied.Text));
         Assert.Equal(["bob"], fromApplied.ApprovedBeforeEffectBy);
         Assert.Null(SuspectCandidate.Of(draft));
+    }
+
+    [Fact]
+    public void WithoutCheckoutFailures_DeadlocksOnTheTarget_MakeTheLockChangeStrong_ButNotAgainstGatewayFailures()
+    {
+        var locks = new TargetLocks(14, TimeSpan.FromSeconds(8.2));
+        var culprit = Change("deadlock_timeout", Hours(2));
+        var unrelated = Change("log_min_duration_statement", Minutes(10), reviewed: false);
+
+        var quiet = SuspectRanker.Rank(Shop, Onset, [unrelated, culprit], FailureProfile.None, locks);
+        var gateway = SuspectRanker.Rank(Shop, Onset, [unrelated, culprit], Failures(gateway: 95, lockTimeouts: 5), locks);
+
+        Assert.Equal([(culprit.Number, SuspectStrength.Strong), (unrelated.Number, SuspectStrength.Possible)],
+            quiet.Suspects.Select(s => (s.ChangeNumber, s.Strength)));
+        Assert.Contains("the target had 14 deadlocks and lock waits up to 8.2 s since onset", quiet.Suspects[0].Evidence);
+        Assert.DoesNotContain(quiet.Suspects[1].Evidence, e => e.Contains("deadlocks"));
+        Assert.EndsWith("The target had 14 deadlocks and lock waits up to 8.2 s since onset.", quiet.FailureSummary);
+        Assert.All(gateway.Suspects, s => Assert.Equal(SuspectStrength.Weak, s.Strength));
+    }
+
+    [Fact]
+    public void ShortLockWaits_WithoutDeadlocks_AreNotTrouble()
+    {
+        var change = Change("deadlock_timeout", Minutes(30));
+
+        var shortWaits = SuspectRanker.Rank(Shop, Onset, [change], FailureProfile.None, new TargetLocks(0, TimeSpan.FromSeconds(2)));
+        var none = SuspectRanker.Rank(Shop, Onset, [change], FailureProfile.None);
+
+        Assert.Equal(SuspectStrength.Possible, shortWaits.Suspects.Single().Strength);
+        Assert.Equal(none.Suspects.Single().Score, shortWaits.Suspects.Single().Score);
+        Assert.Equal(none.FailureSummary, shortWaits.FailureSummary);
     }
 }

@@ -63,4 +63,24 @@ public sealed class SuspectFinderTests(PostgresClusterFixture postgres)
         Assert.False(findings.DatabaseClassFailures);
         Assert.Contains("Look at the payment gateway", findings.FailureSummary);
     }
+
+    [Fact]
+    public async Task FindAsync_WithoutCheckoutFailures_WeighsTheTargetsDeadlocksAndLockWaitsSinceOnset()
+    {
+        var seeds = new StoreSeeds(await postgres.CreateStoreAsync("suspectslocks"));
+        var shop = await seeds.TargetAsync("shop", Onset.AddDays(-10));
+        var culprit = await seeds.AppliedSettingAsync(shop, "deadlock_timeout", Onset.AddHours(-2));
+        await seeds.AppliedSettingAsync(shop, "log_min_duration_statement", Onset.AddMinutes(-10));
+        await seeds.LockMinuteAsync(shop, Onset.AddMinutes(-5), deadlocks: 100, longestWaitMs: 60_000);
+        await seeds.LockMinuteAsync(shop, Onset, deadlocks: 1, longestWaitMs: 2_000);
+        await seeds.LockMinuteAsync(shop, Onset.AddMinutes(1), deadlocks: 2, longestWaitMs: 6_000);
+        var finder = new SuspectFinder(seeds.Factory, new CheckoutHealth(seeds.Factory));
+
+        var findings = await finder.FindAsync(shop, "checkout", Onset, Onset.AddMinutes(3));
+
+        var top = findings.Suspects[0];
+        Assert.Equal((culprit.Number, SuspectStrength.Strong), (top.ChangeNumber, top.Strength));
+        Assert.Contains("the target had 3 deadlocks and lock waits up to 6 s since onset", top.Evidence);
+        Assert.EndsWith("The target had 3 deadlocks and lock waits up to 6 s since onset.", findings.FailureSummary);
+    }
 }

@@ -82,6 +82,16 @@ public sealed class StoreSeeds(string store)
         await db.SaveChangesAsync();
     }
 
+    /// <summary>A lock sampler's minute on the target (the entity has no public constructor: the sampler upserts it in SQL).</summary>
+    public async Task LockMinuteAsync(Guid targetId, DateTimeOffset minute, long deadlocks, double longestWaitMs)
+    {
+        await using var db = Factory.CreateDbContext();
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO lock_minutes ("TargetId", "Minute", "MaxWaiting", "LongestWaitMs", "Deadlocks", "Rollbacks", "Samples")
+            VALUES ({targetId}, {CheckoutMinute.MinuteOf(minute)}, 3, {longestWaitMs}, {deadlocks}, {deadlocks}, 60)
+            """);
+    }
+
     private async Task<ConfigChange> SaveAsync(ConfigChange change)
     {
         await using var db = Factory.CreateDbContext();

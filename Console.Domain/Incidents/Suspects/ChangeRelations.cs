@@ -69,12 +69,12 @@ public static class ChangeRelations
 
     // Script keywords, matched as whole words on the script with comments and string literals left in: a false match
     // costs only a higher rank, while a missed one could hide the cause.
-    private static readonly (Regex Pattern, ChangeRelation Relation)[] ScriptKeywords =
+    private static readonly (Func<string, bool> Matches, ChangeRelation Relation)[] ScriptKeywords =
     [
         (Words(@"LOCK\s+TABLE"), new(ChangeFamily.Locks, "the script takes table locks (LOCK TABLE)")),
         (Words(@"FOR\s+(NO\s+KEY\s+)?UPDATE|FOR\s+(KEY\s+)?SHARE"), new(ChangeFamily.Locks, "the script locks rows (FOR UPDATE/SHARE)")),
         (Words(@"ALTER\s+TABLE"), new(ChangeFamily.Locks, "the script alters a table, which takes an exclusive lock")),
-        (Words(@"CREATE\s+(UNIQUE\s+)?INDEX(?!\s+CONCURRENTLY)"), new(ChangeFamily.Locks, "the script builds an index without CONCURRENTLY, blocking writes")),
+        (BlockingIndexBuild, new(ChangeFamily.Locks, "the script builds an index without CONCURRENTLY, blocking writes")),
         (Words(@"CREATE\s+(OR\s+REPLACE\s+)?(CONSTRAINT\s+)?TRIGGER"), new(ChangeFamily.Locks, "the script adds a trigger: more work and more locks inside each write")),
         (Words(@"REFERENCES|FOREIGN\s+KEY"), new(ChangeFamily.Locks, "the script adds a foreign key, which locks referenced rows on every write")),
         (Words(@"deadlock_timeout|lock_timeout"), new(ChangeFamily.Locks, "the script sets a lock timeout")),
@@ -86,6 +86,12 @@ public static class ChangeRelations
             new(ChangeFamily.Planner, "the script changes what the planner sees (indexes, statistics or planner settings)")),
     ];
 
+    private static readonly Regex IndexBuild = Pattern(@"CREATE\s+(UNIQUE\s+)?INDEX");
+    private static readonly Regex ConcurrentIndexBuild = Pattern(@"CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY");
+
+    /// <summary>An index build that blocks writes: more CREATE INDEX than CREATE INDEX CONCURRENTLY.</summary>
+    private static bool BlockingIndexBuild(string script) => IndexBuild.Count(script) > ConcurrentIndexBuild.Count(script);
+
     /// <summary>How the parameter, or the script or description, relates to each family it touches (empty when to none).</summary>
     public static IReadOnlyList<ChangeRelation> Of(string? parameter, string? text)
     {
@@ -95,11 +101,15 @@ public static class ChangeRelations
         else if (parameter is not null && parameter.StartsWith("enable_", StringComparison.OrdinalIgnoreCase))
             relations.Add(new(ChangeFamily.Planner, $"{parameter} turns a plan type on or off for the planner"));
         if (!string.IsNullOrWhiteSpace(text))
-            relations.AddRange(ScriptKeywords.Where(k => k.Pattern.IsMatch(text)).Select(k => k.Relation));
+            relations.AddRange(ScriptKeywords.Where(k => k.Matches(text)).Select(k => k.Relation));
         // One reason per family is enough for the evidence, and the first is the most specific (the setting's own).
         return relations.DistinctBy(r => r.Family).ToList();
     }
 
-    private static Regex Words(string pattern) =>
-        new($@"\b(?:{pattern})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(200));
+    private static Func<string, bool> Words(string pattern) => Pattern(pattern).IsMatch;
+
+    // Non-backtracking: matching is linear in the script's length, so no timeout is needed (a wall-clock timeout on a
+    // loaded machine would turn a busy second into a missed suspect).
+    private static Regex Pattern(string pattern) =>
+        new($@"\b(?:{pattern})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, Regex.InfiniteMatchTimeout);
 }

@@ -7,7 +7,8 @@ namespace OpsConsole.Domain.Incidents.Suspects;
 /// <summary>
 /// Finds the changes that may have caused an incident: those on the affected target that took effect within the
 /// look-back window before onset (or after it), ranked by <see cref="SuspectRanker"/> against the failure classes
-/// seen since onset. Call it again as evidence arrives: the same store and a later <c>now</c> may re-rank.
+/// seen since onset and the deadlocks and lock waits the sampler recorded on the target. Call it again as evidence
+/// arrives: the same store and a later <c>now</c> may re-rank.
 /// </summary>
 public sealed class SuspectFinder(IDbContextFactory<OpsDbContext> dbFactory, CheckoutHealth health)
 {
@@ -22,7 +23,13 @@ public sealed class SuspectFinder(IDbContextFactory<OpsDbContext> dbFactory, Che
             .Where(c => c.TargetId == targetId && (c.AppliedAt >= since || c.DetectedAt >= since))
             .ToListAsync(ct);
         // Failures from the onset's minute on: the minute the alert saw crossing its threshold belongs to the incident.
-        var figures = await health.WindowAsync(onset, now > onset ? now : onset.AddMinutes(1), service, ct);
-        return SuspectRanker.Rank(targetId, onset, changes.Select(SuspectCandidate.Of).OfType<SuspectCandidate>(), FailureProfile.Of(figures));
+        var until = now > onset ? now : onset.AddMinutes(1);
+        var figures = await health.WindowAsync(onset, until, service, ct);
+        var fromMinute = CheckoutMinute.MinuteOf(onset);
+        var lockMinutes = await db.LockMinutes.AsNoTracking().Where(m => m.TargetId == targetId && m.Minute >= fromMinute && m.Minute < until)
+            .Select(m => new { m.Deadlocks, m.LongestWaitMs }).ToListAsync(ct);
+        var locks = new TargetLocks(lockMinutes.Sum(m => m.Deadlocks),
+            TimeSpan.FromMilliseconds(lockMinutes.Count == 0 ? 0 : lockMinutes.Max(m => m.LongestWaitMs)));
+        return SuspectRanker.Rank(targetId, onset, changes.Select(SuspectCandidate.Of).OfType<SuspectCandidate>(), FailureProfile.Of(figures), locks);
     }
 }

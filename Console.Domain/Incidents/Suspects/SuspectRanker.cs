@@ -10,6 +10,8 @@ namespace OpsConsole.Domain.Incidents.Suspects;
 /// drift nobody registered, or a change nobody approved. Relatedness weighs most because in the outage this console
 /// exists for, the guilty change was hours old and the changes of the last minutes were innocent.
 /// </para>
+/// Lock trouble the sampler saw on the target since onset (deadlocks, long waits) relates lock and timeout changes too,
+/// at <see cref="TargetLocks.Relatedness"/>: the console knows the locks even when checkout reports few failures.
 /// A change that took effect after onset cannot have started the failures, nor one rolled back before onset: they stay
 /// listed, last and Weak. Only a change before onset, related to what fails, while the failures are mostly
 /// database-class, is Strong: with payment-gateway failures, no change is.
@@ -31,27 +33,35 @@ public static class SuspectRanker
     /// <summary>Below this database share, database changes are not even possible suspects: the failures are elsewhere.</summary>
     public const double PossibleDatabaseShare = 0.25;
 
-    public static SuspectFindings Rank(Guid targetId, DateTimeOffset onset, IEnumerable<SuspectCandidate> candidates, FailureProfile failures)
+    public static SuspectFindings Rank(Guid targetId, DateTimeOffset onset, IEnumerable<SuspectCandidate> candidates, FailureProfile failures,
+        TargetLocks? locks = null)
     {
+        locks ??= TargetLocks.None;
         var suspects = candidates
             .Where(c => c.TargetId == targetId)
-            .Select(c => Judge(c, onset, failures))
+            .Select(c => Judge(c, onset, failures, locks))
             .OrderByDescending(j => j.Suspect.Score)
             .ThenByDescending(j => j.Nearness)
             .ThenByDescending(j => j.Suspect.ChangeNumber)
             .Select(j => j.Suspect)
             .ToList();
-        return new SuspectFindings(suspects, failures.Summary(), failures.DatabaseClass);
+        var summary = locks.Trouble ? $"{failures.Summary()} {Capitalized(locks.Text())}." : failures.Summary();
+        return new SuspectFindings(suspects, summary, failures.DatabaseClass);
     }
 
     private sealed record Judgement(Suspect Suspect, double Nearness);
 
-    private static Judgement Judge(SuspectCandidate change, DateTimeOffset onset, FailureProfile failures)
+    private static Judgement Judge(SuspectCandidate change, DateTimeOffset onset, FailureProfile failures, TargetLocks locks)
     {
         var relations = ChangeRelations.Of(change.Parameter, change.Text);
         var inEffectAtOnset = change.TookEffectAt <= onset + OnsetGrace && !(change.RolledBackAt <= onset);
         var nearness = inEffectAtOnset ? Nearness(onset - change.TookEffectAt) : 0;
         var (relatedness, relatedClasses) = Relatedness(relations, failures);
+        var lockRelated = locks.Trouble && relations.Any(r => r.Family is ChangeFamily.Locks or ChangeFamily.Timeouts);
+        if (lockRelated)
+            relatedness = Math.Max(relatedness, TargetLocks.Relatedness);
+        // Lock trouble on the target puts the trouble in the database when checkout has reported no failures to say so.
+        var databaseTrouble = failures.DatabaseClass || (failures.Failures == 0 && locks.Trouble);
         var unreviewed = change.ReviewedBeforeEffect ? 0 : 1;
 
         var score = RelatednessWeight * relatedness + NearnessWeight * nearness + UnreviewedWeight * unreviewed;
@@ -61,13 +71,15 @@ public static class SuspectRanker
         score = Math.Round(score, 3);
 
         var strength = !inEffectAtOnset ? SuspectStrength.Weak
-            : failures.DatabaseClass && relatedness >= StrongRelatedness && score >= StrongScore ? SuspectStrength.Strong
+            : databaseTrouble && relatedness >= StrongRelatedness && score >= StrongScore ? SuspectStrength.Strong
             : (failures.Failures == 0 || failures.DatabaseShare >= PossibleDatabaseShare) && score >= PossibleScore ? SuspectStrength.Possible
             : SuspectStrength.Weak;
 
         List<string> evidence = [Timing(change, onset)];
         if (FailureEvidence(relations, relatedClasses, failures) is { } failureText)
             evidence.Add(failureText);
+        if (lockRelated)
+            evidence.Add(locks.Text());
         evidence.AddRange(relations.Select(r => r.Why));
         evidence.Add(Review(change));
 
@@ -133,6 +145,8 @@ public static class SuspectRanker
         ChangeFamily.Planner => "planner",
         _ => family.ToString().ToLowerInvariant()[..^1],
     };
+
+    private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     /// <summary>"3 h 10 min", "40 min", "under a minute".</summary>
     public static string DurationText(TimeSpan span) =>
