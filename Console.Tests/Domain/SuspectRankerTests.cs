@@ -237,4 +237,18 @@ public sealed class SuspectRankerTests
         Assert.Equal(none.Suspects.Single().Score, shortWaits.Suspects.Single().Score);
         Assert.Equal(none.FailureSummary, shortWaits.FailureSummary);
     }
+
+    [Fact]
+    public void ConnectionTimeoutsBehindDeadlocks_AsTheDemoShopsOutageLooks_StillPointAtTheLockSetting()
+    {
+        var culprit = Change("deadlock_timeout", Minutes(20));
+        var unrelated = Change("log_min_duration_statement", Minutes(5), reviewed: false);
+        var planner = Change("work_mem", Hours(1));
+
+        var findings = Rank(Failures(deadlocks: 15, connectionTimeouts: 80, gateway: 5), unrelated, planner, culprit);
+
+        Assert.Equal([culprit.Number, planner.Number, unrelated.Number], findings.Suspects.Select(s => s.ChangeNumber));
+        Assert.Equal(SuspectStrength.Strong, findings.Suspects[0].Strength);
+        Assert.Contains("95 % of failures are db_connection_timeout or db_deadlock", findings.Suspects[0].Evidence);
+    }
 }

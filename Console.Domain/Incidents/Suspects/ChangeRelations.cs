@@ -16,17 +16,21 @@ public sealed record ChangeRelation(ChangeFamily Family, string Why);
 public static class ChangeRelations
 {
     /// <summary>
-    /// The failure classes each family causes, and how directly (1 = the family governs them; the planner only slows
-    /// queries down, so locks are held longer and timeouts hit: it relates at half weight).
+    /// The failure classes each family shows up as, and how directly (1 = the family governs them). Lock trouble also
+    /// shows up as connection timeouts, at half weight: sessions pile up behind held locks until clients give up, which
+    /// is how the demo shop's outage looks (most failures db_connection_timeout, the deadlocks behind them). The planner
+    /// only slows queries down, so locks are held longer and timeouts hit: half weight.
     /// </summary>
-    public static readonly IReadOnlyDictionary<ChangeFamily, (IReadOnlyList<string> Classes, double Weight)> Causes =
-        new Dictionary<ChangeFamily, (IReadOnlyList<string>, double)>
+    public static readonly IReadOnlyDictionary<ChangeFamily, IReadOnlyDictionary<string, double>> Causes =
+        new Dictionary<ChangeFamily, IReadOnlyDictionary<string, double>>
         {
-            [ChangeFamily.Locks] = ([ErrorClasses.DbDeadlock, ErrorClasses.DbLockTimeout], 1.0),
-            [ChangeFamily.Timeouts] = ([ErrorClasses.DbLockTimeout, ErrorClasses.DbConnectionTimeout], 1.0),
-            [ChangeFamily.Isolation] = ([ErrorClasses.DbSerialization, ErrorClasses.DbDeadlock], 1.0),
-            [ChangeFamily.Connections] = ([ErrorClasses.DbConnectionTimeout], 1.0),
-            [ChangeFamily.Planner] = ([ErrorClasses.DbLockTimeout, ErrorClasses.DbConnectionTimeout, ErrorClasses.DbDeadlock], 0.5),
+            [ChangeFamily.Locks] = new Dictionary<string, double>
+                { [ErrorClasses.DbDeadlock] = 1, [ErrorClasses.DbLockTimeout] = 1, [ErrorClasses.DbConnectionTimeout] = 0.5 },
+            [ChangeFamily.Timeouts] = new Dictionary<string, double> { [ErrorClasses.DbLockTimeout] = 1, [ErrorClasses.DbConnectionTimeout] = 1 },
+            [ChangeFamily.Isolation] = new Dictionary<string, double> { [ErrorClasses.DbSerialization] = 1, [ErrorClasses.DbDeadlock] = 1 },
+            [ChangeFamily.Connections] = new Dictionary<string, double> { [ErrorClasses.DbConnectionTimeout] = 1 },
+            [ChangeFamily.Planner] = new Dictionary<string, double>
+                { [ErrorClasses.DbLockTimeout] = 0.5, [ErrorClasses.DbConnectionTimeout] = 0.5, [ErrorClasses.DbDeadlock] = 0.5 },
         };
 
     private static readonly Dictionary<string, ChangeRelation> Settings = new(StringComparer.OrdinalIgnoreCase)

@@ -5,7 +5,8 @@ namespace OpsConsole.Domain.Incidents.Suspects;
 /// the same changes, onset and failures always give the same ranking, so it is tested over crafted cases.
 /// <para>
 /// A score (0 to 1) adds three things. Relatedness (half): the share of failures in the classes the change's family
-/// shows up as (a lock setting and 72 % deadlocks and lock timeouts give 0.72; the planner counts half). Nearness
+/// shows up as, each weighted by how directly (<see cref="ChangeRelations.Causes"/>: a lock setting and 72 % deadlocks
+/// and lock timeouts give 0.72). Nearness
 /// (35 %): 1 at onset, half at <see cref="NearnessHalfWeight"/> before it. No review before it took effect (15 %):
 /// drift nobody registered, or a change nobody approved. Relatedness weighs most because in the outage this console
 /// exists for, the guilty change was hours old and the changes of the last minutes were innocent.
@@ -92,16 +93,16 @@ public static class SuspectRanker
     private static double Nearness(TimeSpan beforeOnset) =>
         beforeOnset <= TimeSpan.Zero ? 1 : 1 / (1 + beforeOnset / NearnessHalfWeight);
 
-    /// <summary>The best of the change's families: the share of failures in the classes it shows up as, times how directly.</summary>
+    /// <summary>The best of the change's families: the shares of failures in the classes it shows up as, each times how directly.</summary>
     private static (double Share, IReadOnlyList<string> Classes) Relatedness(IReadOnlyList<ChangeRelation> relations, FailureProfile failures)
     {
         var best = (Share: 0.0, Classes: (IReadOnlyList<string>)[]);
         foreach (var relation in relations)
         {
-            var (classes, weight) = ChangeRelations.Causes[relation.Family];
-            var share = failures.ShareOf(classes) * weight;
+            var causes = ChangeRelations.Causes[relation.Family];
+            var share = causes.Sum(c => failures.ShareOf([c.Key]) * c.Value);
             if (share > best.Share)
-                best = (share, failures.Present(classes));
+                best = (share, failures.Present(causes.Keys));
         }
         return best;
     }
