@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Domain.Incidents.Impact;
 using OpsConsole.Domain.Incidents.Reports;
 using OpsConsole.Domain.Incidents.Suspects;
 
@@ -11,6 +12,7 @@ public static class IncidentsRegistration
     {
         services.AddSingleton<SuspectFinder>();
         services.AddSingleton<MonthlySummaryQuery>();
+        services.AddSingleton<IncidentImpactQuery>();
         return services;
     }
 }
