@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Domain.Incidents.Impact;
+using OpsConsole.Domain.Incidents.Reports;
 using OpsConsole.Domain.Incidents.Suspects;
 
 namespace OpsConsole.Domain.Incidents;
@@ -9,6 +11,8 @@ public static class IncidentsRegistration
     public static IServiceCollection AddIncidents(this IServiceCollection services)
     {
         services.AddSingleton<SuspectFinder>();
+        services.AddSingleton<MonthlySummaryQuery>();
+        services.AddSingleton<IncidentImpactQuery>();
         return services;
     }
 }
