@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Domain.Incidents.Postmortems;
 using OpsConsole.Domain.Incidents.Suspects;
 
 namespace OpsConsole.Domain.Incidents;
@@ -9,6 +10,7 @@ public static class IncidentsRegistration
     public static IServiceCollection AddIncidents(this IServiceCollection services)
     {
         services.AddSingleton<SuspectFinder>();
+        services.AddSingleton<PostmortemService>();
         return services;
     }
 }
