@@ -48,6 +48,7 @@ public static class DependencyInjection
         endpoints.MapChangeEndpoints();
         endpoints.MapCheckoutEndpoints();
         endpoints.MapAuditEndpoints();
+        endpoints.MapPostmortemEndpoints();
         endpoints.MapOpsHealthEndpoints();
         app.MapHub<OpsHub>(OpsHub.Path);
         app.MapOpenApi();
