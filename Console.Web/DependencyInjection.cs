@@ -50,6 +50,7 @@ public static class DependencyInjection
         endpoints.MapAlertEndpoints();
         endpoints.MapCheckoutEndpoints();
         endpoints.MapAuditEndpoints();
+        endpoints.MapPostmortemEndpoints();
         endpoints.MapOpsHealthEndpoints();
         app.MapHub<OpsHub>(OpsHub.Path);
         app.MapOpenApi();

@@ -6,6 +6,7 @@ using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Checkout;
+using OpsConsole.Domain.Incidents.Postmortems;
 using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
@@ -29,6 +30,9 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : Ident
     public DbSet<CheckoutMinute> CheckoutMinutes => Set<CheckoutMinute>();
     public DbSet<CheckoutMinuteDelta> CheckoutMinuteDeltas => Set<CheckoutMinuteDelta>();
     public DbSet<RunningInstance> Instances => Set<RunningInstance>();
+    public DbSet<Postmortem> Postmortems => Set<Postmortem>();
+    public DbSet<PostmortemVersion> PostmortemVersions => Set<PostmortemVersion>();
+    public DbSet<ActionItem> ActionItems => Set<ActionItem>();
 
     /// <summary>Data Protection keys live in the store, so every console instance can decrypt target secrets.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

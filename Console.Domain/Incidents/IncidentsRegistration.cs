@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Domain.Incidents.Impact;
 using OpsConsole.Domain.Incidents.Reports;
+using OpsConsole.Domain.Incidents.Postmortems;
 using OpsConsole.Domain.Incidents.Suspects;
 
 namespace OpsConsole.Domain.Incidents;
@@ -13,6 +14,7 @@ public static class IncidentsRegistration
         services.AddSingleton<SuspectFinder>();
         services.AddSingleton<MonthlySummaryQuery>();
         services.AddSingleton<IncidentImpactQuery>();
+        services.AddSingleton<PostmortemService>();
         return services;
     }
 }

@@ -19,6 +19,9 @@ public sealed record ChangeUpdated(Guid ChangeId, int Number, Guid TargetId, str
 
 public sealed record TargetUpdated(Guid TargetId) : OpsEvent;
 
+/// <summary>An incident's postmortem changed: a new version, or an action item added, edited or closed.</summary>
+public sealed record PostmortemUpdated(Guid IncidentId, int LatestVersion) : OpsEvent;
+
 /// <summary>A lock sampler tick: sessions waiting now and deadlocks counted since the previous tick.</summary>
 public sealed record LocksSampled(Guid TargetId, DateTimeOffset At, int Waiting, long Deadlocks) : OpsEvent
 {

@@ -6,6 +6,7 @@ using OpsConsole.Domain.Alerts;
 using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Incidents.Postmortems;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.DemoShop;
@@ -26,7 +27,7 @@ namespace OpsConsole.Tests.Integration;
 /// MarkAppliedOutside; ChangeApplier Apply; RollbackProcedure Run; SessionActions CancelQuery, Terminate, Run;
 /// UserAdministration Create, SetRoles, SetDisabled; ApiKeyService Create, Revoke; AlertIntake Receive; DemoShopControl Start, Stop, Tune;
 /// TargetRegistry Register, RotateConnection, ChangeEnvironment, Pause, Resume, Retire, SetScriptRole,
-/// SetAllowDangerousSettings.
+/// SetAllowDangerousSettings; PostmortemService Draft, Save, AddActionItem, UpdateActionItem, CloseActionItem.
 /// </summary>
 public sealed class PermissionMatrixTests(PermissionMatrixFixture fixture) : IClassFixture<PermissionMatrixFixture>
 {
@@ -154,6 +155,16 @@ public sealed class PermissionMatrixTests(PermissionMatrixFixture fixture) : ICl
             f.TargetEditAsync(u, (targets, id) => targets.SetScriptRoleAsync(actor, id, null))),
         ["TargetRegistry.SetAllowDangerousSettingsAsync"] = new(Permission.ManageTargets, (f, actor, u) =>
             f.TargetEditAsync(u, (targets, id) => targets.SetAllowDangerousSettingsAsync(actor, id, true))),
+        ["PostmortemService.DraftAsync"] = new(Permission.ManageIncidents, (f, actor, _) => f.PostmortemCall((postmortems, incident) =>
+            postmortems.DraftAsync(actor, incident, OpsConsole.Tests.Domain.PostmortemDrafterTests.CheckoutOutage()))),
+        ["PostmortemService.SaveAsync"] = new(Permission.ManageIncidents, (f, actor, u) => f.PostmortemCall((postmortems, incident) =>
+            postmortems.SaveAsync(actor, incident, $"# Postmortem {u}", basedOnVersion: 0))),
+        ["PostmortemService.AddActionItemAsync"] = new(Permission.ManageIncidents, (f, actor, u) => f.PostmortemCall((postmortems, incident) =>
+            postmortems.AddActionItemAsync(actor, incident, new ActionItemRequest($"Item {u}", "dora", new DateOnly(2026, 4, 1))))),
+        ["PostmortemService.UpdateActionItemAsync"] = new(Permission.ManageIncidents, (f, actor, u) => f.ActionItemCall(u, (postmortems, item) =>
+            postmortems.UpdateActionItemAsync(actor, item, new ActionItemRequest($"Item {u}", "bob", new DateOnly(2026, 4, 2)), ActionItemStatus.InProgress))),
+        ["PostmortemService.CloseActionItemAsync"] = new(Permission.ManageIncidents, (f, actor, u) => f.ActionItemCall(u, (postmortems, item) =>
+            postmortems.CloseActionItemAsync(actor, item))),
     };
 
     private const int NoSuchPid = 999_999;
@@ -243,6 +254,30 @@ public sealed class PermissionMatrixFixture(PostgresClusterFixture postgres) : I
     public Actor Reviewer { get; } = new("matrix-reviewer", "matrix-reviewer", [Roles.Dba]);
 
     public ChangeRegistry Registry => App.Service<ChangeRegistry>();
+
+    /// <summary>A postmortem call on an incident of its own (postmortems are audited by incident id).</summary>
+    public Task<PermissionMatrixTests.MatrixCall> PostmortemCall(Func<PostmortemService, Guid, Task> act)
+    {
+        var incident = Guid.NewGuid();
+        return Task.FromResult(new PermissionMatrixTests.MatrixCall(PostmortemService.Subject(incident), async () =>
+        {
+            await act(App.Service<PostmortemService>(), incident);
+            return null;
+        }));
+    }
+
+    /// <summary>A call on an action item that someone allowed added beforehand.</summary>
+    public async Task<PermissionMatrixTests.MatrixCall> ActionItemCall(string unique, Func<PostmortemService, Guid, Task> act)
+    {
+        var incident = Guid.NewGuid();
+        var postmortems = App.Service<PostmortemService>();
+        var item = await postmortems.AddActionItemAsync(Actor.System, incident, new ActionItemRequest($"Item {unique}", "dora", new DateOnly(2026, 4, 1)));
+        return new PermissionMatrixTests.MatrixCall(PostmortemService.Subject(incident), async () =>
+        {
+            await act(postmortems, item.Id);
+            return null;
+        });
+    }
     public UserAdministration Users => App.Service<UserAdministration>();
     public string WorkloadSubject => $"workload:{TargetName}";
 

@@ -742,6 +742,125 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.ToTable("checkout_events", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Domain.Incidents.Postmortems.ActionItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ClosedByName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateOnly?>("Due")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("PostmortemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PostmortemId");
+
+                    b.HasIndex("Status", "Due");
+
+                    b.ToTable("postmortem_action_items", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Incidents.Postmortems.Postmortem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("LatestVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId")
+                        .IsUnique();
+
+                    b.ToTable("postmortems", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Incidents.Postmortems.PostmortemVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AuthorId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Markdown")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("PostmortemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PostmortemId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("postmortem_versions", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Domain.Instances.RunningInstance", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1093,6 +1212,24 @@ namespace OpsConsole.Domain.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("OpsConsole.Domain.Incidents.Postmortems.ActionItem", b =>
+                {
+                    b.HasOne("OpsConsole.Domain.Incidents.Postmortems.Postmortem", null)
+                        .WithMany("ActionItems")
+                        .HasForeignKey("PostmortemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Incidents.Postmortems.PostmortemVersion", b =>
+                {
+                    b.HasOne("OpsConsole.Domain.Incidents.Postmortems.Postmortem", null)
+                        .WithMany("Versions")
+                        .HasForeignKey("PostmortemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("OpsConsole.Domain.Locks.LockMinute", b =>
                 {
                     b.HasOne("OpsConsole.Domain.Targets.Target", null)
@@ -1125,6 +1262,13 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.Navigation("Reviews");
 
                     b.Navigation("Transitions");
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Incidents.Postmortems.Postmortem", b =>
+                {
+                    b.Navigation("ActionItems");
+
+                    b.Navigation("Versions");
                 });
 #pragma warning restore 612, 618
         }
