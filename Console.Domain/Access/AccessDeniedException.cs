@@ -21,6 +21,7 @@ public sealed class AccessDeniedException(Actor actor, Permission permission) : 
         Permission.ManageDemoShop => "manage the demo shop",
         Permission.ManageUsers => "manage users",
         Permission.ManageApiKeys => "manage API keys",
+        Permission.ManageAlertRules => "edit alert rules",
         _ => permission.ToString(),
     };
 }

@@ -13,4 +13,5 @@ public enum Permission
     ManageDemoShop,
     ManageUsers,
     ManageApiKeys,
+    ManageAlertRules,
 }

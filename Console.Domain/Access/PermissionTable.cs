@@ -18,6 +18,7 @@ public static class PermissionTable
         [Permission.ManageDemoShop] = [Roles.Admin],
         [Permission.ManageUsers] = [Roles.Admin],
         [Permission.ManageApiKeys] = [Roles.Admin],
+        [Permission.ManageAlertRules] = [Roles.Admin],
     };
 
     public static IReadOnlyList<string> RolesFor(Permission permission) => RolesByPermission[permission];
@@ -37,5 +38,6 @@ public static class PermissionTable
         public const string ManageApiKeys = PolicyPrefix + nameof(Permission.ManageApiKeys);
         public const string ManageTargets = PolicyPrefix + nameof(Permission.ManageTargets);
         public const string ManageDemoShop = PolicyPrefix + nameof(Permission.ManageDemoShop);
+        public const string ManageAlertRules = PolicyPrefix + nameof(Permission.ManageAlertRules);
     }
 }

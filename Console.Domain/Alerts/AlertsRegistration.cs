@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpsConsole.Domain.Alerts.Rules;
 
 namespace OpsConsole.Domain.Alerts;
 
@@ -9,6 +10,10 @@ public static class AlertsRegistration
     public static IServiceCollection AddAlerts(this IServiceCollection services)
     {
         services.TryAddSingleton<IAlertSink, UnhandledAlerts>();
+        services.AddValidatedOptions<AlertsOptions>(AlertsOptions.Section);
+        services.AddSingleton<AlertRuleService>();
+        services.AddSingleton<AlertEvaluator>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertEvaluator>());
         return services;
     }
 }

@@ -19,6 +19,9 @@ public sealed record ChangeUpdated(Guid ChangeId, int Number, Guid TargetId, str
 
 public sealed record TargetUpdated(Guid TargetId) : OpsEvent;
 
+/// <summary>An alert rule was edited, or fired or resolved (this instance only: the rules page re-reads the store).</summary>
+public sealed record AlertRuleUpdated(Guid RuleId) : OpsEvent;
+
 /// <summary>A lock sampler tick: sessions waiting now and deadlocks counted since the previous tick.</summary>
 public sealed record LocksSampled(Guid TargetId, DateTimeOffset At, int Waiting, long Deadlocks) : OpsEvent
 {

@@ -18,6 +18,7 @@ public sealed class PermissionTableTests
         [Permission.ManageDemoShop] = [Roles.Admin],
         [Permission.ManageUsers] = [Roles.Admin],
         [Permission.ManageApiKeys] = [Roles.Admin],
+        [Permission.ManageAlertRules] = [Roles.Admin],
     };
 
     public static TheoryData<Permission, string, bool> EveryPermissionForEveryRole()
