@@ -4,11 +4,13 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using OpsConsole.Domain.Alerts;
 using OpsConsole.Domain.Alerts.Rules;
+using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Locks;
+using OpsConsole.Domain.Targets;
 using OpsConsole.Tests.Support;
 
 namespace OpsConsole.Tests.Integration;
@@ -214,5 +216,90 @@ public sealed class AlertEvaluatorTests(AlertEvaluatorTests.Fixture fixture) : I
 
         Assert.Empty(Of(sink, rule));
         Assert.Contains("minimum volume", (await Service<AlertRuleService>().GetAsync(rule)).LastSummary);
+    }
+
+    /// <summary>A target row of its own, straight into the store: these rules read the store and the lock monitor, never the target.</summary>
+    private async Task<(Guid Id, string Name)> TargetAsync(TargetEnvironment environment)
+    {
+        var name = $"t{Guid.NewGuid():N}"[..12];
+        await using var db = await Service<IDbContextFactory<OpsDbContext>>().CreateDbContextAsync();
+        var target = new Target(name, environment, Service<TargetConnections>().Protect("Host=127.0.0.1;Port=1;Database=none;Username=none"),
+            DateTimeOffset.UtcNow);
+        db.Targets.Add(target);
+        await db.SaveChangesAsync();
+        return (target.Id, name);
+    }
+
+    private async Task<Guid> RuleAsync(AlertRuleKind kind, AlertRuleSettings settings) =>
+        await Service<AlertRuleService>().CreateAsync(OpsConsole.Domain.Access.Actor.System, kind, settings);
+
+    [Fact]
+    public async Task ALockWaitRule_FiresOnTheMonitorsLatestSample_NamingItsTarget()
+    {
+        var (targetId, target) = await TargetAsync(TargetEnvironment.Production);
+        var rule = await RuleAsync(AlertRuleKind.LockWait, new AlertRuleSettings($"Lock wait on {target}", AlertLevel.Ticket, 30, 5, TimeSpan.Zero,
+            TimeSpan.Zero, TimeSpan.FromMinutes(1), Target: target));
+        var sink = new RecordingSink();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var evaluator = Evaluator(sink, clock);
+
+        Service<LockMonitor>().Record(LockSample.Empty(targetId, clock.GetUtcNow()) with { Waiting = 1, LongestWait = TimeSpan.FromSeconds(12) });
+        await evaluator.EvaluateOnceAsync();
+        Assert.Empty(Of(sink, rule));
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Service<LockMonitor>().Record(LockSample.Empty(targetId, clock.GetUtcNow()) with { Waiting = 1, LongestWait = TimeSpan.FromSeconds(45) });
+        await evaluator.EvaluateOnceAsync();
+
+        var fired = Assert.Single(Of(sink, rule));
+        Assert.Equal(("database", target, AlertLevel.Ticket), (fired.Service, fired.Target, fired.Level));
+        Assert.Contains("45 s", fired.Summary);
+    }
+
+    [Fact]
+    public async Task ADeadlocksRule_CountsTheMonitorsDeadlocksOverItsWindow()
+    {
+        var (targetId, target) = await TargetAsync(TargetEnvironment.Production);
+        var rule = await RuleAsync(AlertRuleKind.DeadlocksPerMinute, new AlertRuleSettings($"Deadlocks on {target}", AlertLevel.Page, 2, 0.5,
+            TimeSpan.FromMinutes(5), TimeSpan.Zero, TimeSpan.FromMinutes(5), Target: target));
+        var sink = new RecordingSink();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var evaluator = Evaluator(sink, clock);
+
+        Service<LockMonitor>().Record(LockSample.Empty(targetId, clock.GetUtcNow().AddSeconds(-1)) with { Deadlocks = 4 });
+        await evaluator.EvaluateOnceAsync();
+        Assert.Empty(Of(sink, rule)); // 4 in 5 minutes: 0.8 a minute
+        Service<LockMonitor>().Record(LockSample.Empty(targetId, clock.GetUtcNow()) with { Deadlocks = 8 });
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await evaluator.EvaluateOnceAsync();
+
+        var fired = Assert.Single(Of(sink, rule));
+        Assert.Equal((target, AlertLevel.Page), (fired.Target, fired.Level));
+        Assert.Contains("12 deadlocks", fired.Summary);
+    }
+
+    [Fact]
+    public async Task ADetectedChangeRule_FiresForAProductionTarget_NotForAStagingOne()
+    {
+        var (production, productionName) = await TargetAsync(TargetEnvironment.Production);
+        var (staging, stagingName) = await TargetAsync(TargetEnvironment.Staging);
+        var onProduction = await RuleAsync(AlertRuleKind.DetectedChange, new AlertRuleSettings($"Detected on {productionName}", AlertLevel.Ticket, 1, 1,
+            TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, Target: productionName));
+        var onStaging = await RuleAsync(AlertRuleKind.DetectedChange, new AlertRuleSettings($"Detected on {stagingName}", AlertLevel.Ticket, 1, 1,
+            TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, Target: stagingName));
+        SettingInfo Setting(string value) => new("deadlock_timeout", value, "ms", "integer", "1", "2147483647", [], "superuser", "configuration file", "", false);
+        await using (var db = await Service<IDbContextFactory<OpsDbContext>>().CreateDbContextAsync())
+        {
+            db.Changes.Add(ConfigChange.Detected(production, Setting("1000"), Setting("30000"), DateTimeOffset.UtcNow));
+            db.Changes.Add(ConfigChange.Detected(staging, Setting("1000"), Setting("30000"), DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync();
+        }
+        var sink = new RecordingSink();
+
+        await Evaluator(sink, new FakeTimeProvider(DateTimeOffset.UtcNow)).EvaluateOnceAsync();
+
+        var fired = Assert.Single(Of(sink, onProduction));
+        Assert.Equal(productionName, fired.Target);
+        Assert.Contains("deadlock_timeout", fired.Summary);
+        Assert.Empty(Of(sink, onStaging));
     }
 }

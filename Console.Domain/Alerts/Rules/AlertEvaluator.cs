@@ -27,6 +27,7 @@ public sealed class AlertEvaluator(IDbContextFactory<OpsDbContext> dbFactory, St
 {
     public const string LockName = "alert-evaluator";
     public const string Source = "rule";
+    private const string Disabled = "disabled";
 
     /// <summary>A lock sample older than this says nothing about now (its sampler stopped or lost the target).</summary>
     private static readonly TimeSpan FreshSample = TimeSpan.FromSeconds(30);
@@ -77,8 +78,8 @@ public sealed class AlertEvaluator(IDbContextFactory<OpsDbContext> dbFactory, St
             {
                 if (rule.State.IsFiring && await SendAsync(Signal(rule, rule.AlertTarget, "the rule was disabled", now), sent, ct) is false)
                     continue;
-                if (rule.Status != AlertRuleStatus.Ok || rule.LastEvaluatedAt is not null)
-                    rule.Reset(now, "disabled");
+                if (rule.Status != AlertRuleStatus.Ok || rule.LastSummary != Disabled)
+                    rule.Reset(now, Disabled);
                 continue;
             }
             RuleReading reading;
