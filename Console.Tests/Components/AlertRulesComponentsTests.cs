@@ -16,12 +16,12 @@ namespace OpsConsole.Tests.Components;
 /// /admin/alert-rules over a real store: the page lists the rules, the edit dialog shows a refusal on the field it names and
 /// saves nothing, a good edit is saved and audited under the admin, and the switch disables a rule.
 /// </summary>
-public sealed class AlertRulesPageTests : ConsoleComponentContext, IClassFixture<ConsoleAppFixture>
+public sealed class AlertRulesComponentsTests : ConsoleComponentContext, IClassFixture<ConsoleAppFixture>
 {
     private static int counter;
     private readonly ConsoleAppFixture fixture;
 
-    public AlertRulesPageTests(ConsoleAppFixture fixture)
+    public AlertRulesComponentsTests(ConsoleAppFixture fixture)
     {
         this.fixture = fixture;
         Services.AddSingleton(fixture.App.Service<AlertRuleService>());
