@@ -23,6 +23,7 @@ public sealed class AccessDeniedException(Actor actor, Permission permission) : 
         Permission.ManageUsers => "manage users",
         Permission.ManageApiKeys => "manage API keys",
         Permission.SendAlerts => "send alerts",
+        Permission.ManageAlertRules => "edit alert rules",
         _ => permission.ToString(),
     };
 }

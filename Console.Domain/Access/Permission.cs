@@ -15,4 +15,5 @@ public enum Permission
     ManageApiKeys,
     /// <summary>Sending alerts from outside (Alertmanager, scripts): a page opens an incident.</summary>
     SendAlerts,
+    ManageAlertRules,
 }

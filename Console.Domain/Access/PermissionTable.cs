@@ -19,6 +19,7 @@ public static class PermissionTable
         [Permission.ManageUsers] = [Roles.Admin],
         [Permission.ManageApiKeys] = [Roles.Admin],
         [Permission.SendAlerts] = [Roles.OnCall, Roles.Dba, Roles.Admin],
+        [Permission.ManageAlertRules] = [Roles.Admin],
     };
 
     public static IReadOnlyList<string> RolesFor(Permission permission) => RolesByPermission[permission];
@@ -38,5 +39,6 @@ public static class PermissionTable
         public const string ManageApiKeys = PolicyPrefix + nameof(Permission.ManageApiKeys);
         public const string ManageTargets = PolicyPrefix + nameof(Permission.ManageTargets);
         public const string ManageDemoShop = PolicyPrefix + nameof(Permission.ManageDemoShop);
+        public const string ManageAlertRules = PolicyPrefix + nameof(Permission.ManageAlertRules);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpsConsole.Domain.Alerts.Rules;
 
 namespace OpsConsole.Domain.Alerts;
 
@@ -10,6 +11,10 @@ public static class AlertsRegistration
     {
         services.TryAddSingleton<IAlertSink, UnhandledAlerts>();
         services.AddSingleton<AlertIntake>();
+        services.AddValidatedOptions<AlertsOptions>(AlertsOptions.Section);
+        services.AddSingleton<AlertRuleService>();
+        services.AddSingleton<AlertEvaluator>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertEvaluator>());
         return services;
     }
 }

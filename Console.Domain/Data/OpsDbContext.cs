@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using OpsConsole.Domain.Alerts.Rules;
 using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
@@ -33,6 +34,7 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : Ident
     public DbSet<Postmortem> Postmortems => Set<Postmortem>();
     public DbSet<PostmortemVersion> PostmortemVersions => Set<PostmortemVersion>();
     public DbSet<ActionItem> ActionItems => Set<ActionItem>();
+    public DbSet<AlertRule> AlertRules => Set<AlertRule>();
 
     /// <summary>Data Protection keys live in the store, so every console instance can decrypt target secrets.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

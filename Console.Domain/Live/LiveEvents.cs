@@ -21,6 +21,8 @@ public sealed record TargetUpdated(Guid TargetId) : OpsEvent;
 
 /// <summary>An incident's postmortem changed: a new version, or an action item added, edited or closed.</summary>
 public sealed record PostmortemUpdated(Guid IncidentId, int LatestVersion) : OpsEvent;
+/// <summary>An alert rule was edited, or fired or resolved (this instance only: the rules page re-reads the store).</summary>
+public sealed record AlertRuleUpdated(Guid RuleId) : OpsEvent;
 
 /// <summary>A lock sampler tick: sessions waiting now and deadlocks counted since the previous tick.</summary>
 public sealed record LocksSampled(Guid TargetId, DateTimeOffset At, int Waiting, long Deadlocks) : OpsEvent

@@ -19,6 +19,7 @@ public sealed class PermissionTableTests
         [Permission.ManageUsers] = [Roles.Admin],
         [Permission.ManageApiKeys] = [Roles.Admin],
         [Permission.SendAlerts] = [Roles.OnCall, Roles.Dba, Roles.Admin],
+        [Permission.ManageAlertRules] = [Roles.Admin],
     };
 
     public static TheoryData<Permission, string, bool> EveryPermissionForEveryRole()

@@ -35,6 +35,8 @@ public sealed class OptionsAtStartTests
         { "Ingest:RetryAfter", "Ingest:RetryAfter=00:00:00" },
         { "Ingest:MaxConcurrentBatches", "Ingest:MaxConcurrentBatches=0" },
         { "Ingest:MaxEventAge", "Ingest:MaxEventAge=30.00:00:00" },
+        { "Alerts:EvaluationInterval", "Alerts:EvaluationInterval=00:00:00" },
+        { "Alerts:Rules:0:ClearThreshold", "Alerts:Rules:0:Kind=CheckoutFailureRate|Alerts:Rules:0:Name=Failures|Alerts:Rules:0:Threshold=0.05|Alerts:Rules:0:ClearThreshold=0.5|Alerts:Rules:0:Window=00:05:00" },
         { "DemoShop:PeakEvery", "DemoShop:PeakEvery=00:00:00" },
         { "DemoShop:Target", "DemoShop:Target= " },
         { "Shop:Workload", "Shop:Workload:RatePerSecond=10" },

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Alerts;
+using OpsConsole.Domain.Alerts.Rules;
 using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
@@ -25,7 +26,8 @@ namespace OpsConsole.Tests.Integration;
 /// Rows (one per method; a method added later is one more row, and <see cref="EveryGuardedMethod_HasARow"/> fails until
 /// it has one): ChangeRegistry RegisterSetting, RegisterSql, RegisterExternal, Submit, Approve, Reject, Comment,
 /// MarkAppliedOutside; ChangeApplier Apply; RollbackProcedure Run; SessionActions CancelQuery, Terminate, Run;
-/// UserAdministration Create, SetRoles, SetDisabled; ApiKeyService Create, Revoke; AlertIntake Receive; DemoShopControl Start, Stop, Tune;
+/// UserAdministration Create, SetRoles, SetDisabled; AlertRuleService Create, Update, SetEnabled; ApiKeyService Create, Revoke;
+/// AlertIntake Receive; DemoShopControl Start, Stop, Tune;
 /// TargetRegistry Register, RotateConnection, ChangeEnvironment, Pause, Resume, Retire, SetScriptRole,
 /// SetAllowDangerousSettings; PostmortemService Draft, Save, AddActionItem, UpdateActionItem, CloseActionItem.
 /// </summary>
@@ -139,6 +141,18 @@ public sealed class PermissionMatrixTests(PermissionMatrixFixture fixture) : ICl
             settings.RatePerSecond = 2;
             return Task.FromResult(new MatrixCall(f.WorkloadSubject, Done(() => workload.TuneAsync(actor, settings))));
         }),
+        ["AlertRuleService.CreateAsync"] = new(Permission.ManageAlertRules, (f, actor, u) => Task.FromResult(new MatrixCall(
+            AlertRuleService.Subject(u), Done(() => f.App.Service<AlertRuleService>().CreateAsync(actor, AlertRuleKind.LockWait, LockWaitRule(u)))))),
+        ["AlertRuleService.UpdateAsync"] = new(Permission.ManageAlertRules, async (f, actor, u) =>
+        {
+            var id = await f.App.Service<AlertRuleService>().CreateAsync(Actor.System, AlertRuleKind.LockWait, LockWaitRule(u));
+            return new MatrixCall(AlertRuleService.Subject(u), Done(() => f.App.Service<AlertRuleService>().UpdateAsync(actor, id, LockWaitRule(u) with { Threshold = 60 })));
+        }),
+        ["AlertRuleService.SetEnabledAsync"] = new(Permission.ManageAlertRules, async (f, actor, u) =>
+        {
+            var id = await f.App.Service<AlertRuleService>().CreateAsync(Actor.System, AlertRuleKind.LockWait, LockWaitRule(u));
+            return new MatrixCall(AlertRuleService.Subject(u), Done(() => f.App.Service<AlertRuleService>().SetEnabledAsync(actor, id, enabled: false)));
+        }),
         ["TargetRegistry.RegisterAsync"] = new(Permission.ManageTargets, (f, actor, u) => Task.FromResult(new MatrixCall(
             AuditSubjects.Target(u), Done(() => f.App.Service<TargetRegistry>().RegisterAsync(actor, u, TargetEnvironment.Staging, f.TargetConnectionString))))),
         ["TargetRegistry.RotateConnectionAsync"] = new(Permission.ManageTargets, (f, actor, u) =>
@@ -168,6 +182,9 @@ public sealed class PermissionMatrixTests(PermissionMatrixFixture fixture) : ICl
     };
 
     private const int NoSuchPid = 999_999;
+
+    private static AlertRuleSettings LockWaitRule(string name) =>
+        new(name, AlertLevel.Ticket, 30, 5, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromMinutes(1));
 
     private static MatrixCall Call(ConfigChange change, Func<Task> act) => new(AuditSubjects.Change(change.Number), Done(act));
 
