@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Incidents;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Instances;
@@ -29,6 +30,9 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : Ident
     public DbSet<CheckoutMinute> CheckoutMinutes => Set<CheckoutMinute>();
     public DbSet<CheckoutMinuteDelta> CheckoutMinuteDeltas => Set<CheckoutMinuteDelta>();
     public DbSet<RunningInstance> Instances => Set<RunningInstance>();
+    public DbSet<Incident> Incidents => Set<Incident>();
+    public DbSet<IncidentTimelineEntry> IncidentTimeline => Set<IncidentTimelineEntry>();
+    public DbSet<IncidentSuspect> IncidentSuspects => Set<IncidentSuspect>();
 
     /// <summary>Data Protection keys live in the store, so every console instance can decrypt target secrets.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

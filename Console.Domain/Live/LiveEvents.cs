@@ -19,6 +19,9 @@ public sealed record ChangeUpdated(Guid ChangeId, int Number, Guid TargetId, str
 
 public sealed record TargetUpdated(Guid TargetId) : OpsEvent;
 
+/// <summary>An incident was opened or changed (<paramref name="What"/>: "opened", "status", "timeline", "suspects", …); re-read it by id.</summary>
+public sealed record IncidentUpdated(Guid IncidentId, int Number, string Status, string Severity, string What) : OpsEvent;
+
 /// <summary>A lock sampler tick: sessions waiting now and deadlocks counted since the previous tick.</summary>
 public sealed record LocksSampled(Guid TargetId, DateTimeOffset At, int Waiting, long Deadlocks) : OpsEvent
 {
