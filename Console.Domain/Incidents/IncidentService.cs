@@ -204,6 +204,26 @@ public sealed class IncidentService(IDbContextFactory<OpsDbContext> dbFactory, A
         Publish(incident, what);
     }
 
+    /// <summary>
+    /// What the console itself writes on an incident (lock events, health, proposals): no person acts, so no permission is
+    /// asked; state changes (recovered, degraded, proposed) are audited as the console's. <paramref name="mutate"/> returns
+    /// false when, on the locked row, there is nothing to write after all.
+    /// </summary>
+    internal async Task RecordByConsoleAsync(Guid incidentId, Func<Incident, DateTimeOffset, bool> mutate, string what, string? auditAction,
+        object? details, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var incident = await LockAsync(db, incidentId, ct);
+        if (!mutate(incident, time.GetUtcNow()))
+            return;
+        if (auditAction is not null)
+            audit.Record(db, Actor.System, auditAction, Subject(incident.Number), details);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        Publish(incident, what);
+    }
+
     internal static async Task<Incident> LockAsync(OpsDbContext db, Guid incidentId, CancellationToken ct) =>
         await db.Incidents.FromSql($"SELECT * FROM incidents WHERE \"Id\" = {incidentId} FOR UPDATE").FirstOrDefaultAsync(ct)
         ?? throw new DomainRuleException("That incident does not exist.");

@@ -19,6 +19,8 @@ public static class IncidentsRegistration
         services.AddSingleton<IncidentQueries>();
         services.AddSingleton<IncidentAlertSink>();
         services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<IncidentAlertSink>());
+        services.AddSingleton<IncidentWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<IncidentWatcher>());
         return services;
     }
 }
