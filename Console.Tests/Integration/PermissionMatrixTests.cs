@@ -25,7 +25,7 @@ namespace OpsConsole.Tests.Integration;
 /// MarkAppliedOutside; ChangeApplier Apply; RollbackProcedure Run; SessionActions CancelQuery, Terminate, Run;
 /// UserAdministration Create, SetRoles, SetDisabled; ApiKeyService Create, Revoke; DemoShopControl Start, Stop, Tune;
 /// TargetRegistry Register, RotateConnection, ChangeEnvironment, Pause, Resume, Retire, SetScriptRole,
-/// SetAllowDangerousSettings.
+/// SetAllowDangerousSettings; IncidentService (<see cref="IncidentMatrixRows"/>).
 /// </summary>
 public sealed class PermissionMatrixTests(PermissionMatrixFixture fixture) : IClassFixture<PermissionMatrixFixture>
 {
@@ -150,7 +150,7 @@ public sealed class PermissionMatrixTests(PermissionMatrixFixture fixture) : ICl
             f.TargetEditAsync(u, (targets, id) => targets.SetScriptRoleAsync(actor, id, null))),
         ["TargetRegistry.SetAllowDangerousSettingsAsync"] = new(Permission.ManageTargets, (f, actor, u) =>
             f.TargetEditAsync(u, (targets, id) => targets.SetAllowDangerousSettingsAsync(actor, id, true))),
-    };
+    }.Concat(IncidentMatrixRows.All).ToDictionary();
 
     private const int NoSuchPid = 999_999;
 
