@@ -131,7 +131,7 @@ public sealed class IncidentService(IDbContextFactory<OpsDbContext> dbFactory, A
         }
         catch (Exception refused) when (refused is AccessDeniedException or RollbackRefusedException or DomainRuleException)
         {
-            await RecordRollbackEndAsync(actor, incidentId, request.ChangeId, number, succeeded: false, $"refused: {refused.Message}", ct);
+            await RecordRollbackEndAsync(actor, incidentId, request.ChangeId, number, succeeded: false, $"refused: {refused.Message}", ct, ran: false);
             throw;
         }
         await RecordRollbackEndAsync(actor, incidentId, request.ChangeId, number, outcome.Succeeded,
@@ -139,13 +139,16 @@ public sealed class IncidentService(IDbContextFactory<OpsDbContext> dbFactory, A
         return outcome;
     }
 
-    private async Task RecordRollbackEndAsync(Actor actor, Guid incidentId, Guid changeId, int number, bool succeeded, string message, CancellationToken ct)
+    private async Task RecordRollbackEndAsync(Actor actor, Guid incidentId, Guid changeId, int number, bool succeeded, string message, CancellationToken ct,
+        bool ran = true)
     {
         // Not the caller's token: the rollback ran (or was refused), and the timeline must say so even if the caller gave up.
-        Guid? runId;
-        await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
-            runId = await db.RollbackRuns.Where(r => r.ChangeId == changeId).OrderByDescending(r => r.StartedAt).Select(r => (Guid?)r.Id)
-                .FirstOrDefaultAsync(CancellationToken.None);
+        Guid? runId = null;
+        // A refused rollback never claimed a run: the latest one is someone else's.
+        if (ran)
+            await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
+                runId = await db.RollbackRuns.Where(r => r.ChangeId == changeId).OrderByDescending(r => r.StartedAt).Select(r => (Guid?)r.Id)
+                    .FirstOrDefaultAsync(CancellationToken.None);
         await MutateAsync(actor, incidentId, succeeded ? "incident.rollback_finished" : "incident.rollback_failed", (i, now) =>
         {
             if (succeeded)

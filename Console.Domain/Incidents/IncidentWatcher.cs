@@ -26,6 +26,7 @@ public sealed class IncidentWatcher(IDbContextFactory<OpsDbContext> dbFactory, I
     public const string CheckoutService = "checkout";
     private static readonly TimeSpan LockEventSpacing = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan FirstFailureSearch = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan RecordedElsewhereAfter = TimeSpan.FromSeconds(10);
 
     // Per incident, in memory: after a restart or a takeover, the worst that happens is one repeated lock entry.
     private readonly Dictionary<Guid, WatchState> states = [];
@@ -74,6 +75,7 @@ public sealed class IncidentWatcher(IDbContextFactory<OpsDbContext> dbFactory, I
             try
             {
                 await suspects.RefreshAsync(incident.Id, ct);
+                await RollbacksElsewhereAsync(incident, ct);
                 await FirstFailureAsync(incident, state, ct);
                 if (incident.TargetId is { } targetId)
                     await LockEventsAsync(incident, targetId, state, ct);
@@ -116,6 +118,43 @@ public sealed class IncidentWatcher(IDbContextFactory<OpsDbContext> dbFactory, I
             i.RecordFirstFailure(text, first.OccurredAt);
             return true;
         }, "timeline", null, null, ct);
+    }
+
+    /// <summary>
+    /// A suspect rolled back from its change page or the API, not from the incident, counts the same: the run is written on
+    /// the timeline and a finished one moves the incident to Monitoring. Runs the incident recorded itself carry their id
+    /// on its entries; a run is looked at only once <see cref="RecordedElsewhereAfter"/> has passed, so that the incident's
+    /// own rollback has written its entries first.
+    /// </summary>
+    private async Task RollbacksElsewhereAsync(Incident incident, CancellationToken ct)
+    {
+        var settled = time.GetUtcNow() - RecordedElsewhereAfter;
+        List<(Rollbacks.RollbackRun Run, int Number)> runs;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var recorded = db.IncidentTimeline.Where(e => e.IncidentId == incident.Id && e.RollbackRunId != null).Select(e => e.RollbackRunId);
+            runs = (await (from run in db.RollbackRuns.AsNoTracking()
+                           join suspect in db.IncidentSuspects on run.ChangeId equals suspect.ChangeId
+                           where suspect.IncidentId == incident.Id && run.StartedAt >= incident.OpenedAt && run.FinishedAt != null
+                                 && run.FinishedAt <= settled && !recorded.Contains(run.Id)
+                           orderby run.StartedAt
+                           select new { run, suspect.ChangeNumber }).ToListAsync(ct))
+                .Select(x => (x.run, x.ChangeNumber)).ToList();
+        }
+        foreach (var (run, number) in runs)
+        {
+            var by = new Access.Actor(run.StartedBy, run.StartedBy, []);
+            await incidents.RecordByConsoleAsync(incident.Id, (i, _) =>
+            {
+                if (!i.IsOpen) return false;
+                i.RecordRollbackStarted(run.ChangeId, number, $"{run.Reason} (from outside the incident)", by, run.StartedAt);
+                if (run.Status == Rollbacks.RollbackRunStatus.Succeeded)
+                    i.RecordRollbackFinished(run.ChangeId, number, run.Id, "Rolled back.", by, run.FinishedAt!.Value);
+                else
+                    i.RecordRollbackFailed(run.ChangeId, number, run.Id, run.Error ?? run.Status.ToString(), by, run.FinishedAt!.Value);
+                return true;
+            }, "rollback", "incident.rollback_recorded", new { change = number, run = run.Id, run.Status }, ct);
+        }
     }
 
     private async Task LockEventsAsync(Incident incident, Guid targetId, WatchState state, CancellationToken ct)

@@ -183,7 +183,10 @@ public sealed class IncidentTests(TargetFixture fixture) : IClassFixture<TargetF
         // A second try is refused by the procedure, and the timeline says so.
         await Assert.ThrowsAsync<RollbackRefusedException>(() =>
             Incidents.RollBackSuspectAsync(fixture.OnCall, opened.Incident.Id, new RollbackRequest(suspect.ChangeId, "again")));
-        Assert.Equal(TimelineKind.RollbackFailed, (await Queries.GetByNumberAsync(number))!.Timeline.Last(e => e.ActorId is not null).Kind);
+        var refused = (await Queries.GetByNumberAsync(number))!.Timeline.Last(e => e.ActorId is not null);
+        Assert.Equal(TimelineKind.RollbackFailed, refused.Kind);
+        Assert.Null(refused.RollbackRunId); // refused before it claimed a run: the finished run is not this attempt's
+        Assert.Contains("already rolled back", refused.Text);
     }
 
     [Fact]

@@ -1,5 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Audit;
+using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Incidents;
 using OpsConsole.Domain.Locks;
@@ -10,7 +13,7 @@ namespace OpsConsole.Tests.Integration;
 /// <summary>The watcher writes what the console sees on open incidents: the first failure, health, lock events, a proposal to resolve.</summary>
 public sealed class IncidentWatcherTests(IncidentWatchFixture fixture) : IClassFixture<IncidentWatchFixture>
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(45);
     private IncidentQueries Queries => fixture.App.Service<IncidentQueries>();
 
     [Fact]
@@ -75,6 +78,33 @@ public sealed class IncidentWatcherTests(IncidentWatchFixture fixture) : IClassF
         await holder.RollbackAsync();
         Assert.Equal("ok", await LockContention.OutcomeOf(waiting));
         Assert.Matches(@"Lock wait of \d+ s on shop: 1 session waiting", wait.Text);
+    }
+
+    [Fact]
+    public async Task ASuspectRolledBackFromItsChangePage_IsWrittenOnTheIncident_WhichMovesToMonitoring()
+    {
+        var author = new Actor("dba-a", "dba-a", [Roles.Dba]);
+        var reviewer = new Actor("dba-b", "dba-b", [Roles.Dba]);
+        var registry = fixture.App.Service<ChangeRegistry>();
+        var change = await registry.RegisterSettingAsync(author, new SettingChangeRequest(fixture.TargetId, "deadlock_timeout", "20s",
+            new ChangeDetails("Raise deadlock_timeout", "Batch jobs", null, ChangeRisk.Medium, null), SubmitForReview: true));
+        await registry.ApproveAsync(reviewer, change.Id, "");
+        Assert.True((await fixture.App.Service<ChangeApplier>().ApplyAsync(reviewer, change.Id)).Succeeded);
+        var incident = await fixture.App.Service<IncidentService>().OpenAsync(fixture.OnCall,
+            new NewIncident("Deadlocks at peak", IncidentSeverity.Sev1, "elsewhere", fixture.TargetId));
+        Assert.Contains((await Queries.GetAsync(incident.Id))!.Suspects, s => s.ChangeId == change.Id);
+
+        var outcome = await fixture.App.Service<RollbackProcedure>().RunAsync(fixture.OnCall, new RollbackRequest(change.Id, "From the change page"));
+        Assert.True(outcome.Succeeded, outcome.Message);
+
+        var finished = await EntryAsync(incident.Id, TimelineKind.RollbackFinished);
+        var detail = (await Queries.GetAsync(incident.Id))!;
+        Assert.Equal((IncidentStatus.Monitoring, change.Id), (detail.Incident.Status, detail.Incident.CauseChangeId));
+        Assert.Equal([TimelineKind.RollbackStarted, TimelineKind.RollbackFinished, TimelineKind.StatusChanged],
+            detail.Timeline.SkipWhile(e => e.Kind != TimelineKind.RollbackStarted).Where(e => e.Kind is TimelineKind.RollbackStarted
+                or TimelineKind.RollbackFinished or TimelineKind.StatusChanged).Select(e => e.Kind));
+        Assert.Equal("oncall", finished.ActorName);
+        Assert.Single(detail.Timeline, e => e.Kind == TimelineKind.RollbackFinished);
     }
 
     private async Task<IncidentTimelineEntry> EntryAsync(Guid incidentId, TimelineKind kind) =>
