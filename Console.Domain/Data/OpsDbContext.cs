@@ -5,6 +5,7 @@ using OpsConsole.Domain.Alerts.Rules;
 using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Incidents;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Incidents.Postmortems;
@@ -35,6 +36,9 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : Ident
     public DbSet<PostmortemVersion> PostmortemVersions => Set<PostmortemVersion>();
     public DbSet<ActionItem> ActionItems => Set<ActionItem>();
     public DbSet<AlertRule> AlertRules => Set<AlertRule>();
+    public DbSet<Incident> Incidents => Set<Incident>();
+    public DbSet<IncidentTimelineEntry> IncidentTimeline => Set<IncidentTimelineEntry>();
+    public DbSet<IncidentSuspect> IncidentSuspects => Set<IncidentSuspect>();
 
     /// <summary>Data Protection keys live in the store, so every console instance can decrypt target secrets.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -23,6 +23,17 @@ public sealed record TargetUpdated(Guid TargetId) : OpsEvent;
 public sealed record PostmortemUpdated(Guid IncidentId, int LatestVersion) : OpsEvent;
 /// <summary>An alert rule was edited, or fired or resolved (this instance only: the rules page re-reads the store).</summary>
 public sealed record AlertRuleUpdated(Guid RuleId) : OpsEvent;
+/// <summary>
+/// An incident was opened or changed (<paramref name="What"/>: "opened", "status", "timeline", "suspects", …); re-read it by
+/// id. The title rides along for the snackbar that announces an opening.
+/// </summary>
+public sealed record IncidentUpdated(Guid IncidentId, int Number, string Status, string Severity, string What, string Title = "") : OpsEvent
+{
+    public const string OpenedWhat = "opened";
+
+    [JsonIgnore]
+    public bool Opened => What == OpenedWhat;
+}
 
 /// <summary>A lock sampler tick: sessions waiting now and deadlocks counted since the previous tick.</summary>
 public sealed record LocksSampled(Guid TargetId, DateTimeOffset At, int Waiting, long Deadlocks) : OpsEvent
@@ -38,8 +49,6 @@ public sealed record LocksSampled(Guid TargetId, DateTimeOffset At, int Waiting,
 
 /// <summary>A target's lock sampler started or stopped reaching it (told to the other instances, whose pages show it too).</summary>
 public sealed record LockSamplerStatusChanged(Guid TargetId, bool Reachable, string? Error, DateTimeOffset Since) : OpsEvent;
-/// <summary>An incident was opened (<paramref name="Opened"/>) or changed; severity and status in the incident's own words (SEV1, Investigating).</summary>
-public sealed record IncidentUpdated(Guid IncidentId, int Number, string Title, string Severity, string Status, bool Opened) : OpsEvent;
 
 /// <summary>A batch of checkout events was committed: <paramref name="Count"/> new ones, the latest occurring at <paramref name="Latest"/>.</summary>
 public sealed record CheckoutEventsStored(int Count, DateTimeOffset Latest) : OpsEvent;

@@ -11,7 +11,7 @@ namespace OpsConsole.Domain.Live;
 /// Carries the live bus between console instances on one store through PostgreSQL LISTEN/NOTIFY on
 /// <see cref="Channel"/>. What crosses, and why:
 /// <list type="bullet">
-/// <item><see cref="ChangeUpdated"/>, <see cref="TargetUpdated"/>: sent by this bridge after the publisher's commit.</item>
+/// <item><see cref="ChangeUpdated"/>, <see cref="TargetUpdated"/>, <see cref="IncidentUpdated"/>: sent by this bridge after the publisher's commit.</item>
 /// <item><see cref="CheckoutEventsStored"/>: sent by the ingest inside its own transaction (<see cref="CheckoutNotifications"/>), so that
 /// it is delivered exactly when the batch commits; the receiver also folds the batch's figures into its <see cref="CheckoutLive"/>.</item>
 /// <item><see cref="CheckoutHealthTick"/> does not cross: every instance makes its own from its own and the others' batches; a forwarded
@@ -93,7 +93,7 @@ public sealed class PostgresLiveBridge : BackgroundService
 
     private Task OnLocalEvent(OpsEvent e)
     {
-        if (!e.Remote && e is ChangeUpdated or TargetUpdated or LocksSampled { Sample: not null } or LockSamplerStatusChanged)
+        if (!e.Remote && e is ChangeUpdated or TargetUpdated or IncidentUpdated or LocksSampled { Sample: not null } or LockSamplerStatusChanged)
             outbox.Writer.TryWrite(e);
         return Task.CompletedTask;
     }
@@ -111,6 +111,7 @@ public sealed class PostgresLiveBridge : BackgroundService
                     {
                         ChangeUpdated c => LiveEnvelope.Payload(Origin, LiveEnvelope.ChangeUpdatedType, c),
                         TargetUpdated t => LiveEnvelope.Payload(Origin, LiveEnvelope.TargetUpdatedType, t),
+                        IncidentUpdated i => LiveEnvelope.Payload(Origin, LiveEnvelope.IncidentUpdatedType, i),
                         LocksSampled l => LiveEnvelope.Payload(Origin, LiveEnvelope.LocksSampledType, LockTickNotice.Of(l.Sample!, l.SnapshotId)),
                         LockSamplerStatusChanged c => LiveEnvelope.Payload(Origin, LiveEnvelope.LockStatusType, LockStatusNotice.Of(c)),
                         _ => throw new InvalidOperationException($"{e.GetType().Name} does not cross instances."),
@@ -176,6 +177,9 @@ public sealed class PostgresLiveBridge : BackgroundService
                     break;
                 case LiveEnvelope.TargetUpdatedType when envelope.DataAs<TargetUpdated>() is { } target:
                     live.Publish(target with { Remote = true });
+                    break;
+                case LiveEnvelope.IncidentUpdatedType when envelope.DataAs<IncidentUpdated>() is { } incident:
+                    live.Publish(incident with { Remote = true });
                     break;
                 case LiveEnvelope.LocksSampledType when envelope.DataAs<LockTickNotice>() is { } tick:
                     _ = remoteLocks.ReceiveAsync(tick);

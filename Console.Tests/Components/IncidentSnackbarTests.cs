@@ -13,7 +13,7 @@ public sealed class IncidentSnackbarTests : ConsoleComponentContext
     public IncidentSnackbarTests() => Services.AddSingleton(live);
 
     private static IncidentUpdated Opened(int number = 12, string severity = "SEV1") =>
-        new(Guid.NewGuid(), number, "Checkout failures above 5 %", severity, "Investigating", Opened: true);
+        new(Guid.NewGuid(), number, "Investigating", severity, IncidentUpdated.OpenedWhat, "Checkout failures above 5 %");
 
     private (IRenderedComponent<MudSnackbarProvider> Provider, IRenderedComponent<IncidentSnackbar> Listener) RenderSignedIn(bool signedIn = true)
     {
@@ -59,7 +59,7 @@ public sealed class IncidentSnackbarTests : ConsoleComponentContext
     {
         var (provider, _) = RenderSignedIn();
 
-        live.Publish(Opened(3) with { Status = "Identified", Opened = false });
+        live.Publish(Opened(3) with { Status = "Identified", What = "status" });
         live.Publish(new TargetUpdated(Guid.NewGuid()));
         live.Publish(Opened(4));
 

@@ -14,7 +14,7 @@ public sealed class IncidentNoticeTests(ConsoleAppFixture fixture, BrowserFixtur
     public async Task AnOpenedIncident_PopsUpOnAnOpenPage_AndItsLinkLeadsToTheIncident()
     {
         var page = await browser.SignedInPageAsync(app.BaseUrl, "admin", ConsoleApp.AdminPassword, "/changes");
-        var opened = new IncidentUpdated(Guid.NewGuid(), 12, "Checkout failures above 5 %", "SEV1", "Investigating", Opened: true);
+        var opened = new IncidentUpdated(Guid.NewGuid(), 12, "Investigating", "SEV1", IncidentUpdated.OpenedWhat, "Checkout failures above 5 %");
         var link = page.GetByRole(AriaRole.Link, new() { Name = "Open incident #12" });
 
         // The circuit subscribes just after its first render; publishing again is harmless (one snackbar per incident).

@@ -29,7 +29,8 @@ namespace OpsConsole.Tests.Integration;
 /// UserAdministration Create, SetRoles, SetDisabled; AlertRuleService Create, Update, SetEnabled; ApiKeyService Create, Revoke;
 /// AlertIntake Receive; DemoShopControl Start, Stop, Tune;
 /// TargetRegistry Register, RotateConnection, ChangeEnvironment, Pause, Resume, Retire, SetScriptRole,
-/// SetAllowDangerousSettings; PostmortemService Draft, Save, AddActionItem, UpdateActionItem, CloseActionItem.
+/// SetAllowDangerousSettings; PostmortemService Draft, Save, AddActionItem, UpdateActionItem, CloseActionItem; IncidentService
+/// (<see cref="IncidentMatrixRows"/>).
 /// </summary>
 public sealed class PermissionMatrixTests(PermissionMatrixFixture fixture) : IClassFixture<PermissionMatrixFixture>
 {
@@ -179,7 +180,7 @@ public sealed class PermissionMatrixTests(PermissionMatrixFixture fixture) : ICl
             postmortems.UpdateActionItemAsync(actor, item, new ActionItemRequest($"Item {u}", "bob", new DateOnly(2026, 4, 2)), ActionItemStatus.InProgress))),
         ["PostmortemService.CloseActionItemAsync"] = new(Permission.ManageIncidents, (f, actor, u) => f.ActionItemCall(u, (postmortems, item) =>
             postmortems.CloseActionItemAsync(actor, item))),
-    };
+    }.Concat(IncidentMatrixRows.All).ToDictionary();
 
     private const int NoSuchPid = 999_999;
 

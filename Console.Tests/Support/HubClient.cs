@@ -12,7 +12,7 @@ public sealed class HubClient : IAsyncDisposable
     private static readonly string[] Messages =
     [
         OpsHubForwarder.HealthTick, OpsHubForwarder.CheckoutEventsStored, OpsHubForwarder.ChangeUpdated,
-        OpsHubForwarder.TargetUpdated, OpsHubForwarder.LocksSampled,
+        OpsHubForwarder.TargetUpdated, OpsHubForwarder.LocksSampled, OpsHubForwarder.IncidentUpdated,
     ];
 
     private HubClient(HubConnection connection) => Connection = connection;

@@ -13,7 +13,7 @@ public sealed class OpsHub : Hub
     public const string Path = "/hubs/ops";
 
     /// <summary>Every connection starts on these; <see cref="OpsHubTopics.Locks"/> (one message a second per target) is asked for.</summary>
-    private static readonly string[] DefaultTopics = [OpsHubTopics.Health, OpsHubTopics.Changes];
+    private static readonly string[] DefaultTopics = [OpsHubTopics.Health, OpsHubTopics.Changes, OpsHubTopics.Incidents];
 
     public override async Task OnConnectedAsync()
     {
@@ -42,5 +42,8 @@ public static class OpsHubTopics
     /// <summary><c>locksSampled</c>: every lock sampler tick of every target.</summary>
     public const string Locks = "locks";
 
-    public static readonly IReadOnlyList<string> All = [Health, Changes, Locks];
+    /// <summary><c>incidentUpdated</c>: an incident was opened or changed (status, severity, commander, timeline, suspects).</summary>
+    public const string Incidents = "incidents";
+
+    public static readonly IReadOnlyList<string> All = [Health, Changes, Locks, Incidents];
 }

@@ -15,6 +15,7 @@ public sealed class OpsHubForwarder(LiveEvents live, IHubContext<OpsHub> hub) : 
     public const string ChangeUpdated = "changeUpdated";
     public const string TargetUpdated = "targetUpdated";
     public const string LocksSampled = "locksSampled";
+    public const string IncidentUpdated = "incidentUpdated";
 
     private IDisposable? subscription;
 
@@ -37,6 +38,7 @@ public sealed class OpsHubForwarder(LiveEvents live, IHubContext<OpsHub> hub) : 
         Domain.Live.ChangeUpdated change => Send(OpsHubTopics.Changes, ChangeUpdated, change),
         Domain.Live.TargetUpdated target => Send(OpsHubTopics.Changes, TargetUpdated, target),
         Domain.Live.LocksSampled locks => Send(OpsHubTopics.Locks, LocksSampled, locks),
+        Domain.Live.IncidentUpdated incident => Send(OpsHubTopics.Incidents, IncidentUpdated, incident),
         _ => Task.CompletedTask,
     };
 

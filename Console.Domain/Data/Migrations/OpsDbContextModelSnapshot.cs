@@ -849,6 +849,223 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.ToTable("checkout_events", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Domain.Incidents.Incident", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CauseChangeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("CauseChangeNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("CommanderId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("CommanderName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("FailureSummary")
+                        .HasColumnType("text");
+
+                    b.PrimitiveCollection<List<string>>("Fingerprints")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<DateTimeOffset?>("IdentifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<int>("Number"));
+
+                    b.Property<DateTimeOffset>("OnsetAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("OpenedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("RecoveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ResolveProposedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid?>("TargetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("TargetName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CauseChangeId");
+
+                    b.HasIndex("Fingerprints");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Fingerprints"), "gin");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("OnsetAt");
+
+                    b.HasIndex("TargetId");
+
+                    b.HasIndex("Status", "Service");
+
+                    b.ToTable("incidents", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Incidents.IncidentSuspect", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("ChangeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("ChangeNumber")
+                        .HasColumnType("integer");
+
+                    b.PrimitiveCollection<List<string>>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Parameter")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("RankedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Strength")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChangeId");
+
+                    b.HasIndex("IncidentId", "Rank");
+
+                    b.ToTable("incident_suspects", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Incidents.IncidentTimelineEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActorId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ChangeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("ChangeNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Fingerprint")
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("PreviousText")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("RefersTo")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("RollbackRunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId", "At");
+
+                    b.ToTable("incident_timeline", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Domain.Incidents.Postmortems.ActionItem", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1319,6 +1536,43 @@ namespace OpsConsole.Domain.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("OpsConsole.Domain.Incidents.Incident", b =>
+                {
+                    b.HasOne("OpsConsole.Domain.Changes.ConfigChange", null)
+                        .WithMany()
+                        .HasForeignKey("CauseChangeId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("OpsConsole.Domain.Targets.Target", null)
+                        .WithMany()
+                        .HasForeignKey("TargetId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Incidents.IncidentSuspect", b =>
+                {
+                    b.HasOne("OpsConsole.Domain.Changes.ConfigChange", null)
+                        .WithMany()
+                        .HasForeignKey("ChangeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("OpsConsole.Domain.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Incidents.IncidentTimelineEntry", b =>
+                {
+                    b.HasOne("OpsConsole.Domain.Incidents.Incident", null)
+                        .WithMany("Timeline")
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("OpsConsole.Domain.Incidents.Postmortems.ActionItem", b =>
                 {
                     b.HasOne("OpsConsole.Domain.Incidents.Postmortems.Postmortem", null)
@@ -1369,6 +1623,11 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.Navigation("Reviews");
 
                     b.Navigation("Transitions");
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Incidents.Incident", b =>
+                {
+                    b.Navigation("Timeline");
                 });
 
             modelBuilder.Entity("OpsConsole.Domain.Incidents.Postmortems.Postmortem", b =>
