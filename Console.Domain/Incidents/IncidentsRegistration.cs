@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Domain.Alerts;
+using OpsConsole.Domain.Incidents.Reports;
 using OpsConsole.Domain.Incidents.Suspects;
 
 namespace OpsConsole.Domain.Incidents;
@@ -19,6 +20,7 @@ public static class IncidentsRegistration
         services.AddSingleton<IncidentQueries>();
         services.AddSingleton<IncidentAlertSink>();
         services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<IncidentAlertSink>());
+        services.AddSingleton<MonthlySummaryQuery>();
         return services;
     }
 }

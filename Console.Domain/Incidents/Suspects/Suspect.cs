@@ -5,7 +5,11 @@ public enum SuspectStrength { Weak, Possible, Strong }
 
 /// <summary>A change that may have caused an incident, with its score (0 to 1) and the evidence for it in words.</summary>
 public sealed record Suspect(Guid ChangeId, int ChangeNumber, string Title, string? Parameter, double Score, SuspectStrength Strength,
-    IReadOnlyList<string> Evidence);
+    IReadOnlyList<string> Evidence)
+{
+    /// <summary>When the change was applied or detected on the target (null only for suspects made before the ranker set it).</summary>
+    public DateTimeOffset? TookEffectAt { get; init; }
+}
 
 /// <summary>
 /// The suspects of an incident, best first, and where the failures are: <see cref="FailureSummary"/> says it in words

@@ -1,0 +1,49 @@
+using OpsConsole.Domain;
+using OpsConsole.Domain.Incidents.Reports;
+using OpsConsole.Tests.Support;
+
+namespace OpsConsole.Tests.Integration;
+
+/// <summary>The monthly summary's change side, read from a real store: which changes count as applied, and which as failed.</summary>
+public sealed class MonthlySummaryQueryTests(PostgresClusterFixture postgres)
+{
+    private static DateTimeOffset At(int month, int day) => new(2026, month, day, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Summarize_CountsRegisteredChangesAppliedInEachMonth_AndThoseRolledBackOrLinkedToAnIncidentAsFailed()
+    {
+        var seeds = new StoreSeeds(await postgres.CreateStoreAsync("monthly"));
+        var shop = await seeds.TargetAsync("shop", At(1, 1));
+        await seeds.AppliedSettingAsync(shop, "deadlock_timeout", At(3, 5), rolledBackAt: At(3, 6));
+        var linked = await seeds.AppliedSettingAsync(shop, "lock_timeout", At(3, 10));
+        await seeds.AppliedSettingAsync(shop, "work_mem", At(3, 12), rollbackFailedAt: At(4, 2));
+        await seeds.AppliedSettingAsync(shop, "random_page_cost", At(3, 20));
+        await seeds.AppliedSettingAsync(shop, "statement_timeout", At(4, 2));
+        await seeds.AppliedSettingAsync(shop, "max_connections", At(2, 27), rolledBackAt: At(3, 1));
+        await seeds.DetectedAsync(shop, "deadlock_timeout", At(3, 8));
+        await seeds.DraftAsync(shop, "lock_timeout", At(3, 9));
+        var query = new MonthlySummaryQuery(seeds.Factory);
+        IncidentFacts[] incidents = [new(At(3, 10), At(3, 10).AddMinutes(1), At(3, 10).AddMinutes(20))];
+
+        var months = await query.SummarizeAsync(incidents, new HashSet<Guid> { linked.Id }, new ReportMonth(2026, 3), new ReportMonth(2026, 4),
+            TimeZoneInfo.Utc);
+
+        Assert.Equal([
+            new MonthFigures(new ReportMonth(2026, 3), 1, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(20), 4, 3, 0.75),
+            new MonthFigures(new ReportMonth(2026, 4), 0, null, null, 1, 0, 0.0),
+        ], months);
+    }
+
+    [Fact]
+    public async Task Summarize_RefusesARangeThatRunsBackwards_OrIsTooLong_NamingTheField()
+    {
+        var query = new MonthlySummaryQuery(new StoreContextFactory(await postgres.CreateStoreAsync("monthlybad")));
+
+        var backwards = await Assert.ThrowsAsync<DomainRuleException>(() =>
+            query.SummarizeAsync([], new HashSet<Guid>(), new ReportMonth(2026, 4), new ReportMonth(2026, 3), TimeZoneInfo.Utc));
+        var tooLong = await Assert.ThrowsAsync<DomainRuleException>(() =>
+            query.SummarizeAsync([], new HashSet<Guid>(), new ReportMonth(2020, 1), new ReportMonth(2026, 3), TimeZoneInfo.Utc));
+
+        Assert.Equal(("to", "to"), (backwards.Field, tooLong.Field));
+    }
+}
