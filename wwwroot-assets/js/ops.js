@@ -8,6 +8,14 @@ window.opsConsole = {
     },
 };
 
+// The browser's time zone, for the server to render times in it (Components/ViewerTimeZone.cs); written only when it changed.
+(() => {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zone || document.cookie.split("; ").includes(`ops-tz=${encodeURIComponent(zone)}`)) return;
+    const secure = location.protocol === "https:" ? "; secure" : "";
+    document.cookie = `ops-tz=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax${secure}`;
+})();
+
 // Blazor reports circuit trouble on #components-reconnect-modal; mirror it on <body> for the app bar indicator.
 document.addEventListener("DOMContentLoaded", () => {
     const banner = document.getElementById("components-reconnect-modal");
