@@ -18,6 +18,13 @@ public partial class RollbackDialog : ActorComponentBase
     [CascadingParameter] public required IMudDialogInstance Dialog { get; init; }
     [Parameter, EditorRequired] public required ConfigChange Change { get; set; }
     [Parameter, EditorRequired] public required Actor Actor { get; set; }
+    /// <summary>
+    /// How the rollback runs, when not straight through the procedure: an incident runs it through its own service, which
+    /// writes the start and the end on its timeline around the same procedure.
+    /// </summary>
+    [Parameter] public Func<Actor, RollbackRequest, IProgress<RollbackStepResult>, Task<RollbackOutcome>>? Run { get; set; }
+    /// <summary>What happens besides the rollback (an incident's timeline and status), said under "What will happen".</summary>
+    [Parameter] public string? Aftermath { get; set; }
 
     internal static readonly RollbackStep[] AllSteps = Enum.GetValues<RollbackStep>();
 
@@ -29,9 +36,13 @@ public partial class RollbackDialog : ActorComponentBase
     private bool running, started;
 
     /// <summary>Opens the dialog for a change; true when a rollback completed.</summary>
-    public static async Task<bool> ShowAsync(IDialogService dialogs, ConfigChange change, Actor actor)
+    public static async Task<bool> ShowAsync(IDialogService dialogs, ConfigChange change, Actor actor,
+        Func<Actor, RollbackRequest, IProgress<RollbackStepResult>, Task<RollbackOutcome>>? run = null, string? aftermath = null)
     {
-        var parameters = new DialogParameters<RollbackDialog> { { d => d.Change, change }, { d => d.Actor, actor } };
+        var parameters = new DialogParameters<RollbackDialog>
+        {
+            { d => d.Change, change }, { d => d.Actor, actor }, { d => d.Run, run }, { d => d.Aftermath, aftermath },
+        };
         // A running rollback must be watched to its end: no closing by a stray click or Escape.
         var options = new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, BackdropClick = false, CloseOnEscapeKey = false };
         var reference = await dialogs.ShowAsync<RollbackDialog>($"Roll back change #{change.Number}", parameters, options);
@@ -81,8 +92,8 @@ public partial class RollbackDialog : ActorComponentBase
             // Not the circuit's token: a closed browser must not abandon a rollback half way.
             var done = await RunAsync(async actor =>
             {
-                outcome = await Procedure.RunAsync(actor, new RollbackRequest(Change.Id, why.Trim(), anyway, NeedsChecklist ? confirmed : null),
-                    progress, CancellationToken.None);
+                var request = new RollbackRequest(Change.Id, why.Trim(), anyway, NeedsChecklist ? confirmed : null);
+                outcome = Run is { } run ? await run(actor, request, progress) : await Procedure.RunAsync(actor, request, progress, CancellationToken.None);
                 steps = [.. outcome.Steps];
             });
             if (!done && Errors.Has("Reason"))

@@ -1,0 +1,121 @@
+using Microsoft.Playwright;
+using OpsConsole.Domain.Incidents;
+using OpsConsole.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace OpsConsole.Tests.E2E;
+
+public sealed class IncidentPagesTests(TargetFixture fixture, BrowserFixture browser) : IClassFixture<TargetFixture>
+{
+    private IncidentService Incidents => fixture.App.Service<IncidentService>();
+
+    private Task<IPage> SignedInAsync(string user, string path) => browser.SignedInPageAsync(fixture.App.BaseUrl, user, TargetFixture.Password, path);
+
+    private static string Unique(string text) => $"{text} {Guid.NewGuid().ToString("N")[..8]}";
+
+    private Task<Incident> OpenOnTargetAsync(string title) =>
+        Incidents.OpenAsync(fixture.OnCall, new NewIncident(title, IncidentSeverity.Sev2, "checkout", fixture.TargetId));
+
+    private static ILocator Button(IPage page, string name) => page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+
+    [Fact]
+    public async Task AViewer_ReadsTheTimelineAndSuspects_ButHasNoActionButton()
+    {
+        var change = await fixture.AppliedSettingChangeAsync("lock_timeout", "3s");
+        var incident = await OpenOnTargetAsync(Unique("Checkout failing"));
+        await Incidents.AddNoteAsync(fixture.OnCall, incident.Id, "Paged the **payments** team.");
+
+        var page = await SignedInAsync("viewer", $"/incidents/{incident.Number}");
+
+        var timeline = page.GetByTestId("incident-timeline");
+        await Expect(timeline.Locator("[data-kind=Opened]")).ToContainTextAsync("Opened by oncall as SEV2");
+        await Expect(timeline.GetByTestId("note-text").Locator("strong")).ToHaveTextAsync("payments");
+        await Expect(page.Locator($"[data-testid=suspect][data-change='{change.Number}']")).ToBeVisibleAsync();
+        foreach (var name in new[] { "Roll back", "Mark as cause", "Add note", "Set status", "Take command", "Edit", "Delete" })
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = name })).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("incident-controls")).ToHaveCountAsync(0);
+
+        await page.GotoAsync("/incidents");
+        await page.WaitForInteractiveAsync();
+        await Expect(page.GetByTestId("incidents-table")).ToContainTextAsync(incident.Title);
+        await Expect(Button(page, "Open incident")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task ANoteWithScriptAndJavascriptLinks_RendersInert()
+    {
+        var incident = await OpenOnTargetAsync(Unique("Notes render safely"));
+        var page = await SignedInAsync("oncall", $"/incidents/{incident.Number}");
+        var dialogs = 0;
+        page.Dialog += (_, d) => { dialogs++; _ = d.DismissAsync(); };
+
+        const string note = "Look **here** <script>window.__pwned = 1; alert(1)</script> [click me](javascript:window.__pwned=2) "
+                            + "<img src=x onerror=\"window.__pwned=3\"> [data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)";
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Add a note (Markdown)" }).FillAsync(note);
+        await Button(page, "Add note").ClickAsync();
+
+        var rendered = page.GetByTestId("incident-timeline").GetByTestId("note-text");
+        await Expect(rendered.Locator("strong")).ToHaveTextAsync("here");
+        await Expect(rendered.Locator("script")).ToHaveCountAsync(0);
+        await Expect(rendered.Locator("img[onerror]")).ToHaveCountAsync(0);
+        foreach (var href in await rendered.Locator("a").EvaluateAllAsync<string?[]>("as => as.map(a => a.getAttribute('href'))"))
+            Assert.True(href is null || !(href.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase) || href.StartsWith("data:", StringComparison.OrdinalIgnoreCase)),
+                $"a link kept a dangerous href: {href}");
+        var link = rendered.GetByText("click me");
+        if (await link.CountAsync() > 0)
+            await link.First.ClickAsync();
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.__pwned ?? null"));
+        Assert.Equal(0, dialogs);
+        // The text is kept raw in the store: the page made it safe, the timeline did not lose it.
+        var stored = await fixture.App.Service<IncidentQueries>().GetByNumberAsync(incident.Number);
+        Assert.Contains("<script>", stored!.Timeline.Single(e => e.Kind == TimelineKind.Note).Text);
+    }
+
+    [Fact]
+    public async Task OnCall_OpensAnIncidentByHand_WithTheKeyboard_AndAnotherOpenListShowsItLive()
+    {
+        var watcher = await SignedInAsync("viewer", "/incidents");
+        var page = await SignedInAsync("oncall", "/incidents");
+        var title = Unique("Checkout slow for card payments");
+
+        await Button(page, "Open incident").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        var titleBox = dialog.GetByRole(AriaRole.Textbox, new() { Name = "Title" });
+        await titleBox.FillAsync("  ");
+        await titleBox.PressAsync("Enter");
+        await Expect(dialog).ToContainTextAsync("Give a title.");
+
+        await titleBox.FillAsync(title);
+        await titleBox.PressAsync("Enter");
+
+        await Expect(page.GetByTestId("incident-title")).ToContainTextAsync(title);
+        await Expect(page.GetByTestId("incident-commander")).ToHaveTextAsync("oncall");
+        await Expect(watcher.GetByTestId("incidents-table")).ToContainTextAsync(title);
+        await Expect(watcher.GetByTestId("open-incidents-count")).Not.ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task OnCall_RollsBackTheTopSuspectFromTheIncident_AndItMovesToMonitoringWithTheTimelineInOrder()
+    {
+        var change = await fixture.AppliedSettingChangeAsync("deadlock_timeout", "25s");
+        var incident = await OpenOnTargetAsync(Unique("Deadlocks at checkout"));
+        var page = await SignedInAsync("oncall", $"/incidents/{incident.Number}");
+
+        var suspect = page.Locator($"[data-testid=suspect][data-change='{change.Number}']");
+        await suspect.GetByRole(AriaRole.Button, new() { Name = $"Roll back change {change.Number}" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog.GetByTestId("rollback-aftermath")).ToContainTextAsync("moves to Monitoring");
+        await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Reason*", Exact = true }).FillAsync("Deadlock detection came too late.");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm rollback" }).ClickAsync();
+        await Expect(dialog.GetByTestId("rollback-outcome")).ToHaveTextAsync("Rolled back and verified.");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+
+        await Expect(page.GetByTestId("incident-status")).ToHaveTextAsync("Monitoring");
+        await Expect(suspect.GetByTestId("suspect-cause")).ToBeVisibleAsync();
+        var kinds = await page.GetByTestId("timeline-entry").EvaluateAllAsync<string[]>("es => es.map(e => e.dataset.kind)");
+        var started = Array.IndexOf(kinds, "RollbackStarted");
+        Assert.True(started >= 0 && started < Array.IndexOf(kinds, "RollbackFinished") && Array.IndexOf(kinds, "RollbackFinished") < Array.LastIndexOf(kinds, "StatusChanged"),
+            string.Join(", ", kinds));
+        Assert.Equal("1s", await fixture.ShowAsync("deadlock_timeout"));
+    }
+}
