@@ -8,7 +8,7 @@ namespace OpsConsole.Web.Components.Shared;
 /// HTML turned into text, then HtmlSanitizer over the result. Two layers, because Markdown alone still makes links
 /// (<c>[x](javascript:…)</c>, <c>![x](data:…)</c>), and a sanitizer alone would silently drop what someone typed between
 /// angle brackets (<c>&lt;pid 4711&gt;</c> in a pasted log). Only the tags Markdig's chosen extensions emit are allowed,
-/// only http(s) and mailto links, no classes, ids or styles: a note cannot dress up as the console (docs/decisions/0020).
+/// only http(s) and mailto links, no classes, ids or styles: a note cannot dress up as the console (docs/decisions/0023).
 /// </summary>
 public static class SafeMarkdown
 {
