@@ -24,11 +24,24 @@ public sealed class IncidentOptions : IValidatedOptions
     /// <summary>The fewest checkout attempts in the last minute to judge health by (fewer: health is unknown, nothing is written).</summary>
     public int HealthMinimumAttempts { get; set; } = 10;
 
+    /// <summary>The console's address as people reach it (<c>https://ops.example.com</c>), for links in notices; empty: links are relative (<c>/incidents/12</c>).</summary>
+    public string PublicBaseUrl { get; set; } = "";
+
+    /// <summary>The incident's page: <c>{PublicBaseUrl}/incidents/{number}</c>, or relative when no base is set.</summary>
+    public string LinkTo(int number) => $"{PublicBaseUrl.Trim().TrimEnd('/')}/incidents/{number}";
+
     public string? Problem() => First(
         AtLeast("Incidents:LookBack", LookBack, TimeSpan.FromMinutes(1)),
         AtLeast("Incidents:QuietPeriod", QuietPeriod, TimeSpan.FromSeconds(1)),
         AtLeast("Incidents:WatchInterval", WatchInterval, TimeSpan.FromMilliseconds(100)),
         AtLeast("Incidents:LongLockWait", LongLockWait, TimeSpan.FromMilliseconds(100)),
         HealthyFailureRate is >= 0 and < 1 ? null : $"Incidents:HealthyFailureRate is a share from 0 to 1 (0.05 is 5 %); it is {HealthyFailureRate}.",
-        AtLeast("Incidents:HealthMinimumAttempts", HealthMinimumAttempts, 1));
+        AtLeast("Incidents:HealthMinimumAttempts", HealthMinimumAttempts, 1),
+        PublicBaseUrlProblem());
+
+    private string? PublicBaseUrlProblem() =>
+        string.IsNullOrWhiteSpace(PublicBaseUrl)
+        || Uri.TryCreate(PublicBaseUrl.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && uri.Query.Length == 0 && uri.Fragment.Length == 0
+            ? null
+            : $"{Section}:PublicBaseUrl must be an absolute http(s) URL without a query, such as https://ops.example.com.";
 }

@@ -5,6 +5,8 @@ using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Rollbacks;
 
+using OpsConsole.Domain.Incidents.Notifications;
+
 namespace OpsConsole.Domain.Incidents;
 
 /// <summary>
@@ -13,7 +15,7 @@ namespace OpsConsole.Domain.Incidents;
 /// is audited), runs in one transaction with its audit entry, and publishes <see cref="IncidentUpdated"/> after the commit.
 /// </summary>
 public sealed class IncidentService(IDbContextFactory<OpsDbContext> dbFactory, AccessGuard guard, AuditLog audit, LiveEvents live,
-    IncidentSuspects suspects, RollbackProcedure rollbacks, TimeProvider time)
+    IncidentSuspects suspects, RollbackProcedure rollbacks, IncidentNotifications notifications, TimeProvider time)
 {
     public const int MaxServiceLength = 100;
 
@@ -231,8 +233,21 @@ public sealed class IncidentService(IDbContextFactory<OpsDbContext> dbFactory, A
         await db.Incidents.FromSql($"SELECT * FROM incidents WHERE \"Id\" = {incidentId} FOR UPDATE").FirstOrDefaultAsync(ct)
         ?? throw new DomainRuleException("That incident does not exist.");
 
-    internal void Publish(Incident incident, string what) =>
+    /// <summary>After the commit: open consoles hear every change; the outside (the incident webhook) hears openings and status moves.</summary>
+    internal void Publish(Incident incident, string what)
+    {
         live.Publish(new IncidentUpdated(incident.Id, incident.Number, incident.Status.ToString(), IncidentText.Of(incident.Severity), what, incident.Title));
+        IncidentHappening? happening = what switch
+        {
+            IncidentUpdated.OpenedWhat => IncidentHappening.Opened,
+            "status" when incident.Status == IncidentStatus.Resolved => IncidentHappening.Resolved,
+            "status" => IncidentHappening.StatusChanged,
+            _ => null,
+        };
+        if (happening is { } told)
+            notifications.Enqueue(new IncidentNotice(incident.Id, incident.Number, incident.Title, IncidentText.Of(incident.Severity),
+                incident.Status.ToString(), incident.Service, incident.TargetName, told, time.GetUtcNow()));
+    }
 
     /// <summary>The audit subject of an incident: <c>incident:7</c>, for successes and refusals alike.</summary>
     public static string Subject(int number) => $"incident:{number}";

@@ -20,6 +20,7 @@ public static class IncidentsRegistration
         services.AddSingleton<MonthlySummaryQuery>();
         services.AddSingleton<IncidentImpactQuery>();
         services.AddSingleton<PostmortemService>();
+        services.AddSingleton<IncidentPostmortemFacts>();
         services.AddSingleton<IncidentSuspects>();
         services.AddSingleton<IncidentService>();
         services.AddSingleton<IncidentQueries>();

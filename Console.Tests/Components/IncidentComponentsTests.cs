@@ -18,7 +18,7 @@ public sealed class IncidentComponentsTests : ConsoleComponentContext
     public IncidentComponentsTests()
     {
         // Rendering never calls the service (clicks are the browser tests' business), so it gets no store.
-        Services.AddSingleton(new IncidentService(null!, null!, null!, null!, null!, null!, TimeProvider.System));
+        Services.AddSingleton(new IncidentService(null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
     }
 
     /// <summary>An incident opened by on-call at onset, with one note of theirs five minutes later.</summary>

@@ -40,6 +40,16 @@ public sealed class PostmortemComponentsTests : ConsoleComponentContext, IClassF
         return panel.FindAll("button").First(b => b.TextContent.Trim() == name);
     }
 
+    /// <summary>
+    /// Finds the button and clicks it, again if a live reload re-rendered in between (bUnit then knows the old handler no
+    /// more): the panel reloads whenever the service publishes, which may land between the find and the click.
+    /// </summary>
+    private static void Click(IRenderedComponent<PostmortemPanel> panel, string name)
+    {
+        Button(panel, name);
+        panel.WaitForAssertion(() => panel.FindAll("button").First(b => b.TextContent.Trim() == name).Click());
+    }
+
     private static IElement Editor(IRenderedComponent<PostmortemPanel> panel) => panel.WaitForElement("[data-testid=postmortem-editor] textarea");
 
     private static bool HasButton(IRenderedComponent<PostmortemPanel> panel, string name) => panel.FindAll("button").Any(b => b.TextContent.Trim() == name);
@@ -69,12 +79,12 @@ public sealed class PostmortemComponentsTests : ConsoleComponentContext, IClassF
         var panel = Panel(incident, OnCall);
         panel.WaitForElement("[data-testid=postmortem-empty]");
 
-        Button(panel, "Draft from incident").Click();
+        Click(panel, "Draft from incident");
         panel.WaitForAssertion(() => Assert.Contains("Version 1, drafted by olive", panel.Find("[data-testid=postmortem-version]").TextContent));
-        Button(panel, "Edit").Click();
-        Editor(panel).Input("# Postmortem\n\n## Summary\n\n**Root cause:** change #7");
+        Click(panel, "Edit");
+        panel.WaitForAssertion(() => Editor(panel).Input("# Postmortem\n\n## Summary\n\n**Root cause:** change #7"));
         Assert.Equal("change #7", panel.Find("[data-testid=postmortem-preview]").TextContent.Split("Root cause:")[1].Trim());
-        Button(panel, "Save as version 2").Click();
+        Click(panel, "Save as version 2");
 
         panel.WaitForAssertion(() => Assert.Contains("Version 2, edited by olive", panel.Find("[data-testid=postmortem-version]").TextContent));
         Assert.Equal("Root cause:", panel.Find("[data-testid=postmortem-text] strong").TextContent);
@@ -88,11 +98,11 @@ public sealed class PostmortemComponentsTests : ConsoleComponentContext, IClassF
         var drafted = await postmortems.DraftAsync(OnCall, incident, PostmortemDrafterTests.CheckoutOutage());
         var panel = Panel(incident, OnCall);
         panel.WaitForElement("[data-testid=postmortem-text]");
-        Button(panel, "Edit").Click();
-        Editor(panel).Input(drafted.Markdown + "\nOlive's words.");
+        Click(panel, "Edit");
+        panel.WaitForAssertion(() => Editor(panel).Input(drafted.Markdown + "\nOlive's words."));
 
         await postmortems.SaveAsync(Dba, incident, drafted.Markdown + "\nDora's words.", basedOnVersion: 1);
-        Button(panel, "Save as version 2").Click();
+        Click(panel, "Save as version 2");
 
         panel.WaitForAssertion(() => Assert.Contains("dora saved version 2", panel.Find("[data-testid=postmortem-error]").TextContent));
         Assert.EndsWith("Olive's words.", panel.Find("[data-testid=postmortem-editor] textarea").GetAttribute("value") ?? panel.Find("[data-testid=postmortem-editor] textarea").TextContent);
@@ -108,8 +118,8 @@ public sealed class PostmortemComponentsTests : ConsoleComponentContext, IClassF
         var panel = Panel(incident, Viewer);
         panel.WaitForElement("[data-testid=postmortem-text]");
 
-        Button(panel, "Versions (2)").Click();
-        Button(panel, "Compare").Click();
+        Click(panel, "Versions (2)");
+        Click(panel, "Compare");
 
         panel.WaitForAssertion(() => Assert.Contains("Version 1 → version 2: 1 added, 0 removed", panel.Find("[data-testid=postmortem-diff]").TextContent));
         var added = panel.FindAll("tr.ops-diff-added");
@@ -125,17 +135,17 @@ public sealed class PostmortemComponentsTests : ConsoleComponentContext, IClassF
         panel.WaitForElement("[data-testid=action-item-form]");
         IElement Field(int i) => panel.FindAll("[data-testid=action-item-form] input")[i];
 
-        Field(0).Change("Alert on lock waits over 2 s");
-        Field(2).Change("2026-03-21");
-        Button(panel, "Add").Click();
+        panel.WaitForAssertion(() => Field(0).Change("Alert on lock waits over 2 s"));
+        panel.WaitForAssertion(() => Field(2).Change("2026-03-21"));
+        Click(panel, "Add");
         panel.WaitForAssertion(() => Assert.Contains("Name who owns it", panel.Find("[data-testid=action-item-form]").TextContent));
         Assert.Empty(panel.FindAll("[data-testid=action-item]"));
 
-        Field(1).Change("dora");
-        Button(panel, "Add").Click();
+        panel.WaitForAssertion(() => Field(1).Change("dora"));
+        Click(panel, "Add");
         panel.WaitForAssertion(() => Assert.Contains("Open", panel.Find("[data-testid=action-item]").TextContent));
         Assert.Contains("2026-03-21", panel.Find("[data-testid=action-item]").TextContent);
-        Button(panel, "Close").Click();
+        Click(panel, "Close");
 
         panel.WaitForAssertion(() => Assert.Contains("Done (olive)", panel.Find("[data-testid=action-item]").TextContent));
         Assert.True(HasButton(panel, "Reopen"));

@@ -1,3 +1,4 @@
+using OpsConsole.Domain.Incidents;
 using System.Net;
 using System.Net.Http;
 using System.Text.Json;
@@ -73,7 +74,7 @@ public sealed class IncidentWebhookMessageTests
     [InlineData("https://ops.example.com", "https://ops.example.com/incidents/7")]
     [InlineData("https://ops.example.com/console/", "https://ops.example.com/console/incidents/7")]
     public void TheLink_IsBuiltFromThePublicBaseUrl(string baseUrl, string link) =>
-        Assert.Equal(link, new IncidentLinkOptions { PublicBaseUrl = baseUrl }.LinkTo(7));
+        Assert.Equal(link, new IncidentOptions { PublicBaseUrl = baseUrl }.LinkTo(7));
 
     [Theory]
     [InlineData(HttpStatusCode.InternalServerError, true)]

@@ -1,3 +1,4 @@
+using OpsConsole.Domain.Incidents;
 using OpsConsole.Domain.Incidents.Notifications;
 
 namespace OpsConsole.Tests.Domain;
@@ -53,5 +54,5 @@ public sealed class IncidentWebhookOptionsTests
     [InlineData("https://ops.example.com?x=1")]
     [InlineData("ftp://ops.example.com")]
     public void APublicBaseUrl_ThatIsNotAnAbsoluteHttpUrl_IsRefused(string url) =>
-        Assert.StartsWith("Incidents:PublicBaseUrl", new IncidentLinkOptions { PublicBaseUrl = url }.Problem());
+        Assert.StartsWith("Incidents:PublicBaseUrl", new IncidentOptions { PublicBaseUrl = url }.Problem());
 }

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OpsConsole.Domain;
+using OpsConsole.Domain.Incidents;
 using OpsConsole.Domain.Incidents.Notifications;
 using OpsConsole.Tests.Support;
 
@@ -36,7 +38,8 @@ public sealed class IncidentWebhookTests : IAsyncDisposable
             ["Incidents:Webhook:Timeout"] = timeout,
             ["Incidents:Webhook:RetryDelay"] = "00:00:00.050",
         });
-        builder.Services.AddSingleton(TimeProvider.System).AddLogging().AddIncidentNotifications();
+        builder.Services.AddSingleton(TimeProvider.System).AddLogging().AddIncidentNotifications()
+            .AddValidatedOptions<IncidentOptions>(IncidentOptions.Section); // the link base is AddIncidents' option
         host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
         return host.Services;

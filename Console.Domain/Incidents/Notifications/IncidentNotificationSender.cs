@@ -1,3 +1,4 @@
+using OpsConsole.Domain.Incidents;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,12 +10,12 @@ namespace OpsConsole.Domain.Incidents.Notifications;
 /// is needed. A failure is logged and the next notice goes on: nothing a receiver does stops this loop.
 /// </summary>
 public sealed class IncidentNotificationSender(IncidentNotifications notifications, IncidentWebhook webhook, IOptions<IncidentWebhookOptions> options,
-    IOptions<IncidentLinkOptions> links, ILogger<IncidentNotificationSender> logger) : BackgroundService
+    IOptions<IncidentOptions> links, ILogger<IncidentNotificationSender> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.Value.Enabled && string.IsNullOrWhiteSpace(links.Value.PublicBaseUrl))
-            logger.LogWarning("Incident notices carry relative links: set {Setting} to the console's public address", $"{IncidentLinkOptions.Section}:PublicBaseUrl");
+            logger.LogWarning("Incident notices carry relative links: set {Setting} to the console's public address", $"{IncidentOptions.Section}:PublicBaseUrl");
         try
         {
             await foreach (var notice in notifications.Reader.ReadAllAsync(stoppingToken))

@@ -15,7 +15,6 @@ public static class IncidentNotificationsRegistration
     public static IServiceCollection AddIncidentNotifications(this IServiceCollection services)
     {
         services.AddValidatedOptions<IncidentWebhookOptions>(IncidentWebhookOptions.Section);
-        services.AddValidatedOptions<IncidentLinkOptions>(IncidentLinkOptions.Section);
         services.AddTransient<IncidentWebhookSigning>();
         // As for rollback webhooks (decisions/0013): no proxy, no redirects, the address checked as the socket connects.
         services.AddHttpClient(IncidentWebhook.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)

@@ -1,3 +1,4 @@
+using OpsConsole.Domain.Incidents;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -29,7 +30,7 @@ public sealed record IncidentWebhookOutcome(IncidentWebhookResult Result, int? S
 /// client's resilience pipeline (<see cref="IncidentNotificationsRegistration"/>); the signature is made per try, by
 /// <see cref="IncidentWebhookSigning"/>. Only the status of an answer is read, never its body.
 /// </summary>
-public sealed class IncidentWebhook(IHttpClientFactory clients, IOptions<IncidentWebhookOptions> options, IOptions<IncidentLinkOptions> links,
+public sealed class IncidentWebhook(IHttpClientFactory clients, IOptions<IncidentWebhookOptions> options, IOptions<IncidentOptions> links,
     ILogger<IncidentWebhook> logger)
 {
     public const string ClientName = nameof(IncidentWebhook);

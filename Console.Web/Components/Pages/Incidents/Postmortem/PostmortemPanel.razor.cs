@@ -38,6 +38,7 @@ public partial class PostmortemPanel : ActorComponentBase, IDisposable
     private Mode mode;
     private string text = "";
     private IDisposable? subscription;
+    private int editingBase;
 
     protected override Task<Actor> ActorAsync() => Actor is not null ? Task.FromResult(Actor) : base.ActorAsync();
 
@@ -69,13 +70,17 @@ public partial class PostmortemPanel : ActorComponentBase, IDisposable
     private void StartEditing()
     {
         text = view?.Latest?.Markdown ?? "";
+        editingBase = view?.Latest?.Number ?? 0;
         mode = Mode.Edit;
     }
 
+    /// <summary>
+    /// Saved as based on the version the editing began from, not the latest a live reload brought meanwhile: someone else's
+    /// save in between must be refused (and the text kept), never silently overwritten.
+    /// </summary>
     private async Task SaveAsync()
     {
-        var basedOn = view?.Latest?.Number ?? 0;
-        if (await RunAsync(a => Postmortems.SaveAsync(a, IncidentId, text, basedOn)))
+        if (await RunAsync(a => Postmortems.SaveAsync(a, IncidentId, text, editingBase)))
         {
             mode = Mode.Read;
             await ReloadAsync();
