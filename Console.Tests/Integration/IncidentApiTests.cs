@@ -2,8 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Alerts;
 using OpsConsole.Domain.ApiKeys;
+using OpsConsole.Domain.Audit;
+using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Incidents;
 using OpsConsole.Tests.Support;
 using static OpsConsole.Tests.Support.ConsoleApi;
@@ -12,7 +16,8 @@ namespace OpsConsole.Tests.Integration;
 
 /// <summary>
 /// The incidents API over real HTTP on a real store and target: a read key lists and reads incidents with their
-/// suspects, timeline, impact and durations. Each test uses a service of its own, as an alert joins any open incident
+/// suspects, timeline, impact and durations; a personal token opens one, writes a note and rolls a suspect back, as its
+/// owner, audited; a Viewer's token and a service key are refused; bad input stores nothing. Each test uses a service of its own, as an alert joins any open incident
 /// for the same service and target.
 /// </summary>
 public sealed class IncidentApiTests(TargetFixture fixture) : IClassFixture<TargetFixture>
@@ -124,6 +129,220 @@ public sealed class IncidentApiTests(TargetFixture fixture) : IClassFixture<Targ
 
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, wrongScope.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnOnCallToken_OpensAnIncident_AsItsOwner_WhoCommandsIt_AndTheOpeningIsAudited()
+    {
+        var service = NewService();
+        using var client = await TokenClientAsync(fixture.OnCall, ApiScopes.IncidentsWrite);
+
+        using var response = await client.PostAsync("/api/v1/incidents", Json(JsonSerializer.Serialize(new
+        {
+            title = "Checkout failing at peak", severity = "sev2", service, targetName = "shop", summary = "Deadlocks in the **orders** table",
+        })));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var opened = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var number = opened.GetProperty("number").GetInt32();
+        Assert.Equal($"/api/v1/incidents/{number}", response.Headers.Location!.OriginalString);
+        Assert.Equal(("SEV2", "investigating", "shop", "manual"), (opened.GetProperty("severity").GetString(), opened.GetProperty("status").GetString(),
+            opened.GetProperty("target").GetString(), opened.GetProperty("source").GetString()));
+        Assert.StartsWith("oncall", opened.GetProperty("commander").GetString());
+        Assert.Contains("Deadlocks in the **orders** table", opened.GetProperty("timeline")[0].GetProperty("text").GetString());
+        var stored = (await fixture.App.Service<IncidentQueries>().GetByNumberAsync(number))!.Incident;
+        Assert.Equal((service, fixture.OnCall.Id, (Guid?)fixture.TargetId), (stored.Service, stored.CommanderId, stored.TargetId));
+        var audit = Assert.Single(await AuditAsync(IncidentService.Subject(number)), e => e.Action == "incident.opened");
+        Assert.Equal((fixture.OnCall.Id, AuditOutcome.Succeeded), (audit.ActorId, audit.Outcome));
+        Assert.StartsWith("oncall (token api-", audit.ActorName);
+    }
+
+    [Fact]
+    public async Task ANote_ThroughTheApi_IsOnTheTimelineAsWritten_AndAudited()
+    {
+        var incident = await Incidents.OpenAsync(fixture.OnCall, new NewIncident("Slow checkout", IncidentSeverity.Sev3, NewService()));
+        using var client = await TokenClientAsync(fixture.Dba1, ApiScopes.IncidentsWrite);
+        const string markdown = "Raised `deadlock_timeout` this morning:\n\n- check #12\n- <script>alert(1)</script> stays raw, rendered safely";
+
+        using var response = await client.PostAsync($"/api/v1/incidents/{incident.Number}/notes", Json(JsonSerializer.Serialize(new { markdown })));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var note = (await fixture.App.Service<IncidentQueries>().GetByNumberAsync(incident.Number))!.Timeline.Single(e => e.Id == id);
+        Assert.Equal((TimelineKind.Note, markdown, fixture.Dba1.Id), (note.Kind, note.Text, note.ActorId));
+        Assert.Contains(await AuditAsync(IncidentService.Subject(incident.Number)),
+            e => e.Action == "incident.note_added" && e.ActorId == fixture.Dba1.Id && e.Outcome == AuditOutcome.Succeeded);
+    }
+
+    [Fact]
+    public async Task AViewersToken_IsRefused_403_TheRefusalIsAudited_AndNothingIsStored()
+    {
+        var service = NewService();
+        var incident = await Incidents.OpenAsync(fixture.OnCall, new NewIncident("Slow checkout", IncidentSeverity.Sev3, service));
+        using var client = await TokenClientAsync(fixture.Viewer, ApiScopes.IncidentsWrite);
+
+        using var open = await client.PostAsync("/api/v1/incidents", Json(JsonSerializer.Serialize(new { title = "Mine", severity = "SEV4", service })));
+        using var note = await client.PostAsync($"/api/v1/incidents/{incident.Number}/notes", Json("{\"markdown\":\"a viewer's note\"}"));
+
+        Assert.Contains("manage incidents", (await AssertProblemAsync(open, HttpStatusCode.Forbidden)).GetProperty("detail").GetString());
+        await AssertProblemAsync(note, HttpStatusCode.Forbidden);
+        Assert.Equal([incident.Number], await NumbersOfServiceAsync(service));
+        Assert.DoesNotContain((await fixture.App.Service<IncidentQueries>().GetByNumberAsync(incident.Number))!.Timeline, e => e.Kind == TimelineKind.Note);
+        await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
+        var refusals = await db.AuditEntries.Where(e => e.ActorId == fixture.Viewer.Id && e.Outcome == AuditOutcome.Refused).ToListAsync();
+        Assert.Contains(refusals, e => e.Action == "incident.opened");
+        Assert.Contains(refusals, e => e.Action == "incident.note_added" && e.Subject == IncidentService.Subject(incident.Number));
+    }
+
+    [Fact]
+    public async Task AServiceKey_IsRefused_IncidentsAreRunAsAPerson()
+    {
+        using var client = await fixture.App.ApiClientAsync("svc", ApiScopes.Read, ApiScopes.AlertsWrite, ApiScopes.ChangesWrite);
+
+        using var open = await client.PostAsync("/api/v1/incidents", Json("{\"title\":\"x\",\"severity\":\"SEV1\",\"service\":\"x\"}"));
+        using var note = await client.PostAsync("/api/v1/incidents/1/notes", Json("{\"markdown\":\"x\"}"));
+        using var rollback = await client.PostAsync("/api/v1/incidents/1/suspects/1/rollback", Json("{\"reason\":\"x\"}"));
+
+        foreach (var response in new[] { open, note, rollback })
+        {
+            var problem = await AssertProblemAsync(response, HttpStatusCode.Forbidden);
+            Assert.Contains("as a person", problem.GetProperty("detail").GetString());
+        }
+    }
+
+    public static TheoryData<string, string, string> BadIncidents() => new()
+    {
+        { "not JSON at all", "{\"title\": ", "" },
+        { "an unknown severity", "{\"title\":\"t\",\"severity\":\"SEV5\",\"service\":\"S\"}", "severity" },
+        { "no severity", "{\"title\":\"t\",\"service\":\"S\"}", "severity" },
+        { "no title", "{\"severity\":\"SEV2\",\"service\":\"S\"}", "title" },
+        { "a blank service", "{\"title\":\"t\",\"severity\":\"SEV2\",\"service\":\" \"}", "service" },
+        { "an unknown target", "{\"title\":\"t\",\"severity\":\"SEV2\",\"service\":\"S\",\"targetName\":\"nowhere\"}", "targetName" },
+        { "an unknown field", "{\"title\":\"t\",\"severity\":\"SEV2\",\"service\":\"S\",\"priority\":1}", "priority" },
+        { "a NUL in the title", "{\"title\":\"a\\u0000b\",\"severity\":\"SEV2\",\"service\":\"S\"}", "title" },
+        { "a title too long", "{\"title\":\"" + new string('t', 201) + "\",\"severity\":\"SEV2\",\"service\":\"S\"}", "title" },
+        { "an onset in the future", "{\"title\":\"t\",\"severity\":\"SEV2\",\"service\":\"S\",\"onsetAt\":\"2999-01-01T00:00:00Z\"}", "onsetAt" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadIncidents))]
+    public async Task ABadIncident_IsAProblemNamingTheField_AndOpensNothing(string what, string body, string field)
+    {
+        var service = NewService();
+        using var client = await TokenClientAsync(fixture.OnCall, ApiScopes.IncidentsWrite);
+
+        using var response = await client.PostAsync("/api/v1/incidents", Json(body.Replace("\"S\"", $"\"{service}\"")));
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        if (field != "")
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{what}: {problem}");
+        Assert.Empty(await NumbersOfServiceAsync(service));
+    }
+
+    [Fact]
+    public async Task ABadNote_IsAProblemNamingTheField_AndStoresNothing()
+    {
+        var incident = await Incidents.OpenAsync(fixture.OnCall, new NewIncident("Slow checkout", IncidentSeverity.Sev3, NewService()));
+        using var client = await TokenClientAsync(fixture.OnCall, ApiScopes.IncidentsWrite);
+        var path = $"/api/v1/incidents/{incident.Number}/notes";
+
+        foreach (var (body, field) in new[]
+                 {
+                     (JsonSerializer.Serialize(new { markdown = new string('x', Incident.MaxNoteLength + 1) }), "markdown"),
+                     ("{\"markdown\":\"  \"}", "markdown"), ("{}", "markdown"), ("{\"markdown\":\"a\\u0000b\"}", "markdown"),
+                     ("{\"markdown\":\"x\",\"pinned\":true}", "pinned"), ("{\"markdown\":42}", "markdown"),
+                 })
+        {
+            using var response = await client.PostAsync(path, Json(body));
+            var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{body[..Math.Min(40, body.Length)]}: {problem}");
+        }
+        using var noIncident = await client.PostAsync("/api/v1/incidents/999999/notes", Json("{\"markdown\":\"x\"}"));
+        await AssertProblemAsync(noIncident, HttpStatusCode.NotFound);
+        Assert.DoesNotContain((await fixture.App.Service<IncidentQueries>().GetByNumberAsync(incident.Number))!.Timeline, e => e.Kind == TimelineKind.Note);
+    }
+
+    [Fact]
+    public async Task ASuspectRolledBackThroughTheApi_MovesTheIncidentToMonitoring_WithTheRollbackOnItsTimeline()
+    {
+        var before = await fixture.ShowAsync("deadlock_timeout");
+        var change = await fixture.AppliedSettingChangeAsync("deadlock_timeout", "35s", "Raise deadlock_timeout for the nightly batch");
+        var number = await PageAsync(NewService());
+        using var client = await TokenClientAsync(fixture.OnCall, ApiScopes.RollbacksWrite, ApiScopes.IncidentsWrite);
+        var path = $"/api/v1/incidents/{number}/suspects/{change.Number}/rollback";
+
+        using var response = await client.PostAsync(path, Json("{\"reason\":\"Deadlocks at peak since this change\"}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var outcome = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(outcome.GetProperty("succeeded").GetBoolean(), outcome.ToString());
+        Assert.Equal("monitoring", outcome.GetProperty("incidentStatus").GetString());
+        var run = outcome.GetProperty("run").GetGuid();
+        Assert.Equal("succeeded", (await client.GetFromJsonAsync<JsonElement>($"/api/v1/rollbacks/{run}")).GetProperty("status").GetString());
+        Assert.Equal(before, await fixture.ShowAsync("deadlock_timeout"));
+        Assert.Equal(ChangeStatus.RolledBack, (await fixture.App.Service<ChangeRegistry>().GetAsync(change.Id))!.Status);
+
+        using var reader = await ReaderAsync();
+        var incident = await reader.GetFromJsonAsync<JsonElement>($"/api/v1/incidents/{number}");
+        Assert.Equal(("monitoring", change.Number), (incident.GetProperty("status").GetString(), incident.GetProperty("causeChange").GetInt32()));
+        var tail = incident.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString())
+            .SkipWhile(k => k != "rollback_started").Where(k => k is "rollback_started" or "rollback_finished" or "status_changed").ToList();
+        Assert.Equal(["rollback_started", "rollback_finished", "status_changed"], tail);
+        var finished = incident.GetProperty("timeline").EnumerateArray().Single(e => e.GetProperty("kind").GetString() == "rollback_finished");
+        Assert.Equal((run, change.Number), (finished.GetProperty("rollbackRun").GetGuid(), finished.GetProperty("change").GetInt32()));
+        Assert.True(incident.GetProperty("durations").GetProperty("timeToIdentifySeconds").GetDouble() >= 0);
+        Assert.StartsWith("oncall (token api-", finished.GetProperty("actor").GetString());
+
+        // Again: the procedure refuses (409), and the timeline says so.
+        using var again = await client.PostAsync(path, Json("{\"reason\":\"again\"}"));
+        Assert.Contains("already rolled back", (await AssertProblemAsync(again, HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task ARollbackFromAnIncident_NeedsBothScopes_AndAKnownSuspect_AndAReason()
+    {
+        var change = await fixture.AppliedSettingChangeAsync("lock_timeout", "7s", "Shorter lock waits");
+        var number = await PageAsync(NewService());
+        var path = $"/api/v1/incidents/{number}/suspects/{change.Number}/rollback";
+        using var rollbacksOnly = await TokenClientAsync(fixture.OnCall, ApiScopes.RollbacksWrite);
+        using var viewer = await TokenClientAsync(fixture.Viewer, ApiScopes.RollbacksWrite, ApiScopes.IncidentsWrite);
+        using var both = await TokenClientAsync(fixture.OnCall, ApiScopes.RollbacksWrite, ApiScopes.IncidentsWrite);
+
+        using var narrowed = await rollbacksOnly.PostAsync(path, Json("{\"reason\":\"x\"}"));
+        using var refused = await viewer.PostAsync(path, Json("{\"reason\":\"x\"}"));
+        using var noReason = await both.PostAsync(path, Json("{\"reason\":\" \"}"));
+        using var notSuspect = await both.PostAsync($"/api/v1/incidents/{number}/suspects/999999/rollback", Json("{\"reason\":\"x\"}"));
+
+        await AssertProblemAsync(narrowed, HttpStatusCode.Forbidden);
+        await AssertProblemAsync(refused, HttpStatusCode.Forbidden);
+        Assert.True((await AssertProblemAsync(noReason, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("reason", out _));
+        await AssertProblemAsync(notSuspect, HttpStatusCode.NotFound);
+        Assert.Equal("7s", await fixture.ShowAsync("lock_timeout"));
+        Assert.Equal(ChangeStatus.Applied, (await fixture.App.Service<ChangeRegistry>().GetAsync(change.Id))!.Status);
+        var detail = (await fixture.App.Service<IncidentQueries>().GetByNumberAsync(number))!;
+        Assert.Equal(IncidentStatus.Investigating, detail.Incident.Status);
+        Assert.DoesNotContain(detail.Timeline, e => e.Kind == TimelineKind.RollbackStarted);
+        Assert.Contains(await AuditAsync(IncidentService.Subject(number)),
+            e => e.Action == "incident.rollback_started" && e.ActorId == fixture.Viewer.Id && e.Outcome == AuditOutcome.Refused);
+    }
+
+    private async Task<int> PageAsync(string service) =>
+        (await fixture.App.Service<IAlertSink>().ReceiveAsync(new AlertSignal("rule", $"api-{Guid.NewGuid():N}", "Checkout failure rate", AlertLevel.Page,
+            service, "shop", "12 % of checkouts failed over 1 min (threshold 5 %)", DateTimeOffset.UtcNow.AddMinutes(-2)), CancellationToken.None))!.Value;
+
+    private async Task<HttpClient> TokenClientAsync(Actor owner, params string[] scopes) =>
+        fixture.App.ApiClient((await fixture.App.Service<PersonalTokens>().CreateAsync(owner, $"api-{Guid.NewGuid():N}"[..12], scopes)).Key);
+
+    private async Task<List<int>> NumbersOfServiceAsync(string service)
+    {
+        await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
+        return await db.Incidents.Where(i => i.Service == service).Select(i => i.Number).ToListAsync();
+    }
+
+    private async Task<List<AuditEntry>> AuditAsync(string subject)
+    {
+        await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
+        return await db.AuditEntries.Where(e => e.Subject == subject).OrderBy(e => e.Sequence).ToListAsync();
     }
 
     private static int[] Numbers(JsonElement list) => list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("number").GetInt32()).ToArray();
