@@ -326,6 +326,30 @@ public sealed class IncidentApiTests(TargetFixture fixture) : IClassFixture<Targ
             e => e.Action == "incident.rollback_started" && e.ActorId == fixture.Viewer.Id && e.Outcome == AuditOutcome.Refused);
     }
 
+    [Fact]
+    public async Task TheIncidentEndpoints_AreInOpenApi_WithSummariesAndBodies()
+    {
+        using var client = new HttpClient { BaseAddress = fixture.App.BaseUrl };
+
+        var paths = (await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths");
+
+        foreach (var (path, method, operation) in new[]
+                 {
+                     ("/api/v1/incidents", "get", "ListIncidents"), ("/api/v1/incidents/{number}", "get", "GetIncident"),
+                     ("/api/v1/incidents", "post", "OpenIncident"), ("/api/v1/incidents/{number}/notes", "post", "AddIncidentNote"),
+                     ("/api/v1/incidents/{number}/suspects/{changeNumber}/rollback", "post", "RollBackIncidentSuspect"),
+                 })
+        {
+            Assert.True(paths.TryGetProperty(path, out var item), $"{path} is missing from {paths}");
+            var described = item.GetProperty(method);
+            Assert.Equal(operation, described.GetProperty("operationId").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(described.GetProperty("summary").GetString()));
+            Assert.True(described.GetProperty("responses").TryGetProperty("403", out _), $"{method} {path}");
+            if (method == "post")
+                Assert.True(described.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _), path);
+        }
+    }
+
     private async Task<int> PageAsync(string service) =>
         (await fixture.App.Service<IAlertSink>().ReceiveAsync(new AlertSignal("rule", $"api-{Guid.NewGuid():N}", "Checkout failure rate", AlertLevel.Page,
             service, "shop", "12 % of checkouts failed over 1 min (threshold 5 %)", DateTimeOffset.UtcNow.AddMinutes(-2)), CancellationToken.None))!.Value;
