@@ -48,6 +48,7 @@ public static class DependencyInjection
         endpoints.MapChangeEndpoints();
         endpoints.MapRollbackEndpoints();
         endpoints.MapAlertEndpoints();
+        endpoints.MapIncidentEndpoints();
         endpoints.MapCheckoutEndpoints();
         endpoints.MapAuditEndpoints();
         endpoints.MapPostmortemEndpoints();

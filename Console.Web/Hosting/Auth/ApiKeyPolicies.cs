@@ -21,6 +21,9 @@ public static class ApiKeyPolicies
     /// <summary>Sending alerts (Alertmanager, scripts).</summary>
     public const string AlertsWrite = Prefix + ApiScopes.AlertsWrite;
 
+    /// <summary>Running incidents (open, notes): personal tokens only hold this scope.</summary>
+    public const string IncidentsWrite = Prefix + ApiScopes.IncidentsWrite;
+
     /// <summary>Rolling changes back: personal tokens only hold this scope.</summary>
     public const string RollbacksWrite = Prefix + ApiScopes.RollbacksWrite;
 
@@ -35,7 +38,7 @@ public static class ApiKeyPolicies
     {
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         var authorization = services.AddAuthorizationBuilder();
-        foreach (var policy in new[] { ChangesWrite, EventsWrite, Read, AlertsWrite, RollbacksWrite, RollbacksRead })
+        foreach (var policy in new[] { ChangesWrite, EventsWrite, Read, AlertsWrite, IncidentsWrite, RollbacksWrite, RollbacksRead })
             authorization.AddPolicy(policy, p => p
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()
