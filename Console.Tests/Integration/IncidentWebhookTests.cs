@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -161,8 +163,25 @@ public sealed class IncidentWebhookTests : IAsyncDisposable
         var services = await StartAsync($"http://127.0.0.1:{port}/notices/", attempts: 3);
         var notifications = services.GetRequiredService<IncidentNotifications>();
 
-        // Nobody listens: the sender retries, gives up and goes on, and no caller waits for any of it.
+        // A dead receiver hangs up on every connection without a word: the sender retries, gives up and goes on, and no
+        // caller waits for any of it. The HTTP receiver starts only once all three tries are over: an HttpListener that
+        // takes a connection while it starts can crash (ArgumentNullException in HttpEndPointListener), as it once did here.
+        var dead = new TcpListener(IPAddress.Loopback, port);
+        dead.Start();
+        var hungUp = 0;
+        var hangingUp = Task.Run(async () =>
+        {
+            while (true)
+            {
+                try { using var client = await dead.AcceptTcpClientAsync(); client.Client.LingerState = new LingerOption(true, 0); }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException) { return; }
+                Interlocked.Increment(ref hungUp);
+            }
+        });
         Assert.True(notifications.Enqueue(Notice(1)));
+        await Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref hungUp)), n => n >= 3, TimeSpan.FromSeconds(30), "the first notice's three tries");
+        dead.Stop();
+        await hangingUp;
         using var receiver = new NoticeReceiver(port: port);
         Assert.True(notifications.Enqueue(Notice(2)));
 
