@@ -1,0 +1,102 @@
+using Microsoft.AspNetCore.Components;
+using OpsConsole.Domain;
+using OpsConsole.Domain.Incidents.Reports;
+using OpsConsole.Domain.Live;
+
+namespace OpsConsole.Web.Components.Pages.Incidents;
+
+/// <summary>
+/// The managers' page: per calendar month in the viewer's zone, incidents, mean time to detect and to recover, and the
+/// change failure rate, as a chart and a table. The range comes from the address (<c>?from=2026-06&amp;to=2026-11</c>) or
+/// defaults to the last six months; it re-reads when incidents or changes move, since this month is still being written.
+/// </summary>
+public partial class MonthlySummaryPage
+{
+    public const int DefaultMonths = 6;
+
+    [Inject] public required MonthlySummaryQuery Summary { get; init; }
+
+    [CascadingParameter(Name = ViewerTimeZone.CascadeName)] public TimeZoneInfo? ViewerZone { get; set; }
+
+    [SupplyParameterFromQuery(Name = "from")] public string? From { get; set; }
+    [SupplyParameterFromQuery(Name = "to")] public string? To { get; set; }
+
+    private ReportMonth first, last;
+    private int? quick;
+    private IReadOnlyList<ReportMonth> choices = [];
+    private IReadOnlyList<MonthFigures>? months;
+    private bool loading = true;
+    private string? error;
+
+    private TimeZoneInfo Zone => ViewerZone ?? TimeZoneInfo.Utc;
+
+    /// <summary>A summary moves slowly: one re-read every few seconds at most, however busy the incident.</summary>
+    protected override TimeSpan RenderGap => TimeSpan.FromSeconds(2);
+
+    protected override bool Notice(OpsEvent e) => e is IncidentUpdated or ChangeUpdated;
+
+    protected override async Task OnLiveAsync()
+    {
+        await ReadAsync();
+        StateHasChanged();
+    }
+
+    protected override async Task OnInitializedAsync()
+    {
+        var now = ReportMonth.Of(Now, Zone);
+        // Every month a summary may reach back to, newest first: the pickers offer nothing the query would refuse as too long.
+        var list = new List<ReportMonth>();
+        for (var (month, i) = (now, 0); i < MonthlySummaryQuery.MaxMonths; (month, i) = (month.Previous(), i + 1))
+            list.Add(month);
+        choices = list;
+        (first, last, quick) = (Last(DefaultMonths, now), now, DefaultMonths);
+        if (ReportMonth.TryParse(From, out var from) && ReportMonth.TryParse(To, out var to))
+            (first, last, quick) = (from, to, null);
+        await ReadAsync();
+    }
+
+    private async Task PickQuickAsync(int? count)
+    {
+        if (count is not { } n)
+            return;
+        var now = ReportMonth.Of(Now, Zone);
+        (first, last, quick) = (Last(n, now), now, n);
+        await ReadAsync();
+    }
+
+    private async Task PickedAsync()
+    {
+        quick = null;
+        await ReadAsync();
+    }
+
+    private async Task ReadAsync()
+    {
+        loading = true;
+        try
+        {
+            months = await Summary.ReadAsync(first, last, Zone);
+            error = null;
+        }
+        catch (DomainRuleException refused)
+        {
+            (months, error) = (null, refused.Message);
+        }
+        finally
+        {
+            loading = false;
+        }
+    }
+
+    private static ReportMonth Last(int count, ReportMonth now)
+    {
+        var month = now;
+        for (var i = 1; i < count; i++)
+            month = month.Previous();
+        return month;
+    }
+
+    private static bool IsEmpty(IReadOnlyList<MonthFigures> figures) => figures.All(m => m.Incidents == 0 && m.ChangesApplied == 0);
+
+    internal static string MonthText(ReportMonth month) => MonthlySummaryFormat.MonthName(month);
+}
