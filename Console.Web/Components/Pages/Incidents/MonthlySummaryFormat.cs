@@ -1,6 +1,6 @@
 using System.Globalization;
 using OpsConsole.Domain.Incidents.Reports;
-using OpsConsole.Web.Components.Shared;
+using OpsConsole.Domain.Incidents.Impact;
 
 namespace OpsConsole.Web.Components.Pages.Incidents;
 
@@ -15,8 +15,17 @@ public static class MonthlySummaryFormat
     public static string AxisLabel(ReportMonth month) =>
         new DateTime(month.Year, month.Month, 1).ToString("MMM yy", CultureInfo.InvariantCulture);
 
-    /// <summary>"4 min 10 s"; "—" for a month with nothing to average.</summary>
-    public static string Mean(TimeSpan? mean) => DurationText.Of(mean);
+    /// <summary>
+    /// "45 s", "4 min 10 s", "1 h 18 min", "2 d 3 h"; "—" for a month with nothing to average. Seconds count while a
+    /// mean is under an hour: detection is often that quick, and a manager compares months by it.
+    /// </summary>
+    public static string Mean(TimeSpan? mean) => mean switch
+    {
+        null => "—",
+        { TotalMinutes: < 1 } m => $"{(int)m.TotalSeconds} s",
+        { TotalHours: < 1 } m => $"{(int)m.TotalMinutes} min {m.Seconds} s",
+        { } m => IncidentDurations.Words(m),
+    };
 
     /// <summary>"33.3 %"; "—" for a month with no change applied (a rate of nothing is not zero).</summary>
     public static string Rate(double? rate) => IncidentFormat.Share(rate);
