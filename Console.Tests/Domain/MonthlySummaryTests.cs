@@ -90,5 +90,8 @@ public sealed class MonthlySummaryTests
         Assert.Equal(13, new ReportMonth(2026, 1).MonthsSince(new ReportMonth(2024, 12)));
         Assert.Equal(-1, new ReportMonth(2025, 12).MonthsSince(new ReportMonth(2026, 1)));
         Assert.Equal(new ReportMonth(2025, 12), new ReportMonth(2026, 1).Previous());
+        Assert.Equal(new ReportMonth(2025, 8), new ReportMonth(2026, 1).Back(5));
+        Assert.Equal(new ReportMonth(2024, 12), new ReportMonth(2026, 12).Back(24));
+        Assert.Equal(new ReportMonth(2026, 1), new ReportMonth(2026, 1).Back(0));
     }
 }

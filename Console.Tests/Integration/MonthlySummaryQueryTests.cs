@@ -58,6 +58,21 @@ public sealed class MonthlySummaryQueryTests(PostgresClusterFixture postgres)
     }
 
     [Fact]
+    public async Task Read_InAZoneAheadOfUtc_CountsByItsCalendar()
+    {
+        var seeds = new StoreSeeds(await postgres.CreateStoreAsync("monthlyzone"));
+        var shop = await seeds.TargetAsync("shop", At(1, 1));
+        var lateOnMarch31 = new DateTimeOffset(2026, 3, 31, 23, 0, 0, TimeSpan.Zero);
+        await seeds.AppliedSettingAsync(shop, "deadlock_timeout", lateOnMarch31);
+        await seeds.IncidentAsync(lateOnMarch31, lateOnMarch31.AddMinutes(2));
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+
+        var months = await new MonthlySummaryQuery(seeds.Factory).ReadAsync(new ReportMonth(2026, 3), new ReportMonth(2026, 4), berlin);
+
+        Assert.Equal([(0, 0), (1, 1)], months.Select(m => (m.Incidents, m.ChangesApplied)));
+    }
+
+    [Fact]
     public async Task Summarize_RefusesARangeThatRunsBackwards_OrIsTooLong_NamingTheField()
     {
         var query = new MonthlySummaryQuery(new StoreContextFactory(await postgres.CreateStoreAsync("monthlybad")));

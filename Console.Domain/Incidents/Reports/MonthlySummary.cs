@@ -16,6 +16,13 @@ public readonly record struct ReportMonth(int Year, int Month) : IComparable<Rep
 
     public ReportMonth Previous() => Month == 1 ? new(Year - 1, 12) : new(Year, Month - 1);
 
+    /// <summary>The month <paramref name="months"/> before this one: the first of "the last N months" is <c>now.Back(N - 1)</c>.</summary>
+    public ReportMonth Back(int months)
+    {
+        var index = Year * 12 + Month - 1 - months;
+        return new(index / 12, index % 12 + 1);
+    }
+
     /// <summary>How many months from <paramref name="first"/> to this one (0 for the same month, negative before it).</summary>
     public int MonthsSince(ReportMonth first) => (Year - first.Year) * 12 + Month - first.Month;
 

@@ -22,7 +22,7 @@ public sealed class MonthlySummaryQuery(IDbContextFactory<OpsDbContext> dbFactor
     public async Task<IReadOnlyList<MonthFigures>> ReadAsync(ReportMonth first, ReportMonth last, TimeZoneInfo zone, CancellationToken ct = default)
     {
         DemandRange(first, last);
-        var (from, to) = (first.StartIn(zone), last.Next().StartIn(zone));
+        var (from, to) = Bounds(first, last, zone);
         List<IncidentFacts> incidents;
         HashSet<Guid> linked;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
@@ -40,9 +40,14 @@ public sealed class MonthlySummaryQuery(IDbContextFactory<OpsDbContext> dbFactor
         ReportMonth first, ReportMonth last, TimeZoneInfo zone, CancellationToken ct = default)
     {
         DemandRange(first, last);
-        var changes = await AppliedChangesAsync(first.StartIn(zone), last.Next().StartIn(zone), changesLinkedToIncidents, ct);
+        var (from, to) = Bounds(first, last, zone);
+        var changes = await AppliedChangesAsync(from, to, changesLinkedToIncidents, ct);
         return MonthlySummary.Of(incidents, changes, first, last, zone);
     }
+
+    /// <summary>The range's instants in UTC: Npgsql writes only UTC to a timestamptz, and a month begins at +01:00 in Berlin.</summary>
+    private static (DateTimeOffset From, DateTimeOffset To) Bounds(ReportMonth first, ReportMonth last, TimeZoneInfo zone) =>
+        (first.StartIn(zone).ToUniversalTime(), last.Next().StartIn(zone).ToUniversalTime());
 
     /// <summary>The range a page or the API may ask for; a refusal names <c>to</c>, the end that is wrong.</summary>
     public static void DemandRange(ReportMonth first, ReportMonth last)
@@ -57,6 +62,7 @@ public sealed class MonthlySummaryQuery(IDbContextFactory<OpsDbContext> dbFactor
     public async Task<IReadOnlyList<ChangeFacts>> AppliedChangesAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlySet<Guid> linkedToIncidents,
         CancellationToken ct = default)
     {
+        (from, to) = (from.ToUniversalTime(), to.ToUniversalTime());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.Changes.AsNoTracking()
             .Where(c => c.DetectedAt == null && c.AppliedAt != null && c.AppliedAt >= from && c.AppliedAt < to)

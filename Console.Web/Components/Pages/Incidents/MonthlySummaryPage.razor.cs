@@ -45,11 +45,8 @@ public partial class MonthlySummaryPage
     {
         var now = ReportMonth.Of(Now, Zone);
         // Every month a summary may reach back to, newest first: the pickers offer nothing the query would refuse as too long.
-        var list = new List<ReportMonth>();
-        for (var (month, i) = (now, 0); i < MonthlySummaryQuery.MaxMonths; (month, i) = (month.Previous(), i + 1))
-            list.Add(month);
-        choices = list;
-        (first, last, quick) = (Last(DefaultMonths, now), now, DefaultMonths);
+        choices = Enumerable.Range(0, MonthlySummaryQuery.MaxMonths).Select(now.Back).ToList();
+        (first, last, quick) = (now.Back(DefaultMonths - 1), now, DefaultMonths);
         if (ReportMonth.TryParse(From, out var from) && ReportMonth.TryParse(To, out var to))
             (first, last, quick) = (from, to, null);
         await ReadAsync();
@@ -60,7 +57,7 @@ public partial class MonthlySummaryPage
         if (count is not { } n)
             return;
         var now = ReportMonth.Of(Now, Zone);
-        (first, last, quick) = (Last(n, now), now, n);
+        (first, last, quick) = (now.Back(n - 1), now, n);
         await ReadAsync();
     }
 
@@ -86,14 +83,6 @@ public partial class MonthlySummaryPage
         {
             loading = false;
         }
-    }
-
-    private static ReportMonth Last(int count, ReportMonth now)
-    {
-        var month = now;
-        for (var i = 1; i < count; i++)
-            month = month.Previous();
-        return month;
     }
 
     private static bool IsEmpty(IReadOnlyList<MonthFigures> figures) => figures.All(m => m.Incidents == 0 && m.ChangesApplied == 0);
