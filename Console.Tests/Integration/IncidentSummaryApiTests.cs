@@ -84,6 +84,8 @@ public sealed class IncidentSummaryApiTests(ConsoleAppFixture fixture) : IClassF
     [InlineData("from=2025-04&to=2025-03", "to")]
     [InlineData("from=2015-01&to=2025-03", "to")]
     [InlineData("from=2025-03&to=2025-04&timeZone=Mars/Olympus", "timeZone")]
+    [InlineData("from=2025-03&to=2025-04&timeZone=/etc/passwd", "timeZone")]
+    [InlineData("from=2025-03&to=2025-04&timeZone=../zoneinfo/UTC", "timeZone")]
     [InlineData("from=2025-03%00&to=2025-04", "from")]
     public async Task ABadRange_IsAProblemNamingTheField(string query, string field)
     {

@@ -4,6 +4,7 @@ using OpsConsole.Domain.Incidents.Impact;
 using OpsConsole.Domain.Incidents.Reports;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
+using OpsConsole.Web.Components;
 using OpsConsole.Web.Hosting.Auth;
 
 namespace OpsConsole.Web.Api;
@@ -256,7 +257,7 @@ public static class IncidentEndpoints
         if (errors.Count > 0)
             return Invalid(errors, "Invalid summary");
         var zone = TimeZoneInfo.Utc;
-        if (!string.IsNullOrWhiteSpace(timeZone) && !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone.Trim(), out zone))
+        if (!string.IsNullOrWhiteSpace(timeZone) && !ViewerTimeZone.TryFind(timeZone.Trim(), out zone))
             errors["timeZone"] = ["'timeZone' is an IANA time zone id (Europe/Berlin, America/New_York, UTC)."];
         var (first, last) = (ParseMonth(from, "from", errors), ParseMonth(to, "to", errors));
         if ((first is null) != (last is null) && errors.Count == 0)
