@@ -59,5 +59,6 @@ public sealed class MonthlySummaryPageTests(TargetFixture fixture, BrowserFixtur
         await page.Keyboard.PressAsync("Enter");
         await Expect(twelve).ToBeCheckedAsync();
         await Expect(page.Locator("[data-testid=monthly-summary-table] tr[data-month]")).ToHaveCountAsync(12);
+        await Expect(page).ToHaveURLAsync(new Regex($"/incidents/summary\\?from={month.Back(11)}&to={month}$"));
     }
 }

@@ -15,6 +15,7 @@ public partial class MonthlySummaryPage
     public const int DefaultMonths = 6;
 
     [Inject] public required MonthlySummaryQuery Summary { get; init; }
+    [Inject] public required NavigationManager Navigation { get; init; }
 
     [CascadingParameter(Name = ViewerTimeZone.CascadeName)] public TimeZoneInfo? ViewerZone { get; set; }
 
@@ -58,12 +59,20 @@ public partial class MonthlySummaryPage
             return;
         var now = ReportMonth.Of(Now, Zone);
         (first, last, quick) = (now.Back(n - 1), now, n);
-        await ReadAsync();
+        await ShowPickedAsync();
     }
 
     private async Task PickedAsync()
     {
         quick = null;
+        await ShowPickedAsync();
+    }
+
+    /// <summary>The address follows the pick, so a link or a bookmark shows the same months.</summary>
+    private async Task ShowPickedAsync()
+    {
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?> { ["from"] = first.ToString(), ["to"] = last.ToString() }),
+            new NavigationOptions { ReplaceHistoryEntry = true });
         await ReadAsync();
     }
 
