@@ -61,4 +61,37 @@ public sealed class MonthlySummaryTests
         Assert.Equal(["2025-11", "2025-12", "2026-01", "2026-02"], months.Select(m => m.Month.ToString()));
         Assert.All(months, m => Assert.Equal((0, (TimeSpan?)null, (double?)null), (m.Incidents, m.MeanTimeToRecover, m.ChangeFailureRate)));
     }
+
+    [Theory]
+    [InlineData("2026-03", 2026, 3)]
+    [InlineData("1999-12", 1999, 12)]
+    public void AMonth_ParsesFromHowItIsWritten(string text, int year, int month)
+    {
+        Assert.True(ReportMonth.TryParse(text, out var parsed));
+        Assert.Equal(new ReportMonth(year, month), parsed);
+        Assert.Equal(text, parsed.ToString());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("2026-13")]
+    [InlineData("2026-00")]
+    [InlineData("2026-3")]
+    [InlineData("2026/03")]
+    [InlineData("26-03-01")]
+    [InlineData("+026-03")]
+    [InlineData("0000-01")]
+    public void AnythingElse_IsNotAMonth(string? text) => Assert.False(ReportMonth.TryParse(text, out _));
+
+    [Fact]
+    public void Months_CountAcrossAYear_BothWays()
+    {
+        Assert.Equal(13, new ReportMonth(2026, 1).MonthsSince(new ReportMonth(2024, 12)));
+        Assert.Equal(-1, new ReportMonth(2025, 12).MonthsSince(new ReportMonth(2026, 1)));
+        Assert.Equal(new ReportMonth(2025, 12), new ReportMonth(2026, 1).Previous());
+        Assert.Equal(new ReportMonth(2025, 8), new ReportMonth(2026, 1).Back(5));
+        Assert.Equal(new ReportMonth(2024, 12), new ReportMonth(2026, 12).Back(24));
+        Assert.Equal(new ReportMonth(2026, 1), new ReportMonth(2026, 1).Back(0));
+    }
 }

@@ -3,6 +3,7 @@ using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Data;
+using OpsConsole.Domain.Incidents;
 using OpsConsole.Domain.Targets;
 
 namespace OpsConsole.Tests.Support;
@@ -21,6 +22,7 @@ public sealed class StoreSeeds(string store)
 {
     public static readonly Actor Author = new("u-ann", "ann", [Roles.Dba]);
     public static readonly Actor Reviewer = new("u-bob", "bob", [Roles.Dba]);
+    public static readonly Actor OnCall = new("u-olga", "olga", [Roles.OnCall]);
 
     public StoreContextFactory Factory { get; } = new(store);
 
@@ -63,6 +65,23 @@ public sealed class StoreSeeds(string store)
         var info = new SettingInfo(parameter, "1000", "ms", "integer", "0", "2147483647", [], "superuser", "default", "", false);
         return await SaveAsync(ConfigChange.ForSetting(targetId, new ChangeDetails($"Draft {parameter}", "Later", null, ChangeRisk.Low, null),
             new ValidatedSetting(info, "2s", "2000"), Author, at));
+    }
+
+    /// <summary>
+    /// An incident olga opened by hand at <paramref name="openedAt"/> for one that began at <paramref name="onset"/>; health
+    /// came back at <paramref name="recoveredAt"/>, and she named <paramref name="cause"/> as its cause, if given.
+    /// </summary>
+    public async Task<Incident> IncidentAsync(DateTimeOffset onset, DateTimeOffset openedAt, DateTimeOffset? recoveredAt = null, ConfigChange? cause = null)
+    {
+        var incident = Incident.OpenByHand("Checkout failing", IncidentSeverity.Sev2, "checkout", null, null, onset, null, OnCall, openedAt);
+        if (cause is not null)
+            incident.MarkCause(cause.Id, cause.Number, OnCall, openedAt.AddMinutes(1));
+        if (recoveredAt is { } at)
+            incident.RecordHealthRecovered("Checkout is healthy again", at);
+        await using var db = Factory.CreateDbContext();
+        db.Incidents.Add(incident);
+        await db.SaveChangesAsync();
+        return incident;
     }
 
     /// <summary>One service's minute: <paramref name="successes"/> of <paramref name="amount"/> each, and failures by class.</summary>

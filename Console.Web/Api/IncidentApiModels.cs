@@ -1,5 +1,6 @@
 using OpsConsole.Domain.Incidents;
 using OpsConsole.Domain.Incidents.Impact;
+using OpsConsole.Domain.Incidents.Reports;
 using OpsConsole.Domain.Rollbacks;
 
 namespace OpsConsole.Web.Api;
@@ -117,3 +118,19 @@ public sealed record NoteAddedView(int Incident, long Id, DateTimeOffset At);
 /// found the value changed again). run is the rollback run, followed at <c>/api/v1/rollbacks/{run}</c>.
 /// </summary>
 public sealed record SuspectRollbackView(int Incident, int Change, bool Succeeded, bool NeedsAnyway, string Message, Guid? Run, string IncidentStatus);
+
+/// <summary>The monthly summary: its range as asked (or defaulted), the zone whose months they are, one entry per month, oldest first.</summary>
+public sealed record MonthlySummaryView(string From, string To, string TimeZone, IReadOnlyList<MonthFiguresView> Months)
+{
+    public static MonthlySummaryView Of(ReportMonth from, ReportMonth to, TimeZoneInfo zone, IReadOnlyList<MonthFigures> months) =>
+        new(from.ToString(), to.ToString(), zone.Id, months.Select(MonthFiguresView.Of).ToList());
+}
+
+/// <summary>One month: means in seconds from onset and the rate as a fraction (0.25), both null when there was nothing to measure.</summary>
+public sealed record MonthFiguresView(string Month, int Incidents, double? MeanTimeToDetectSeconds, double? MeanTimeToRecoverSeconds, int ChangesApplied,
+    int ChangesFailed, double? ChangeFailureRate)
+{
+    public static MonthFiguresView Of(MonthFigures m) =>
+        new(m.Month.ToString(), m.Incidents, m.MeanTimeToDetect?.TotalSeconds, m.MeanTimeToRecover?.TotalSeconds, m.ChangesApplied, m.FailedChanges,
+            m.ChangeFailureRate);
+}

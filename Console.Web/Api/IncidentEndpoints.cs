@@ -1,8 +1,10 @@
 using OpsConsole.Domain;
 using OpsConsole.Domain.Incidents;
 using OpsConsole.Domain.Incidents.Impact;
+using OpsConsole.Domain.Incidents.Reports;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
+using OpsConsole.Web.Components;
 using OpsConsole.Web.Hosting.Auth;
 
 namespace OpsConsole.Web.Api;
@@ -15,6 +17,7 @@ namespace OpsConsole.Web.Api;
 public static class IncidentEndpoints
 {
     public const string BasePath = "/api/v1/incidents";
+    public const int DefaultSummaryMonths = 6;
 
     public static IEndpointRouteBuilder MapIncidentEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -27,6 +30,21 @@ public static class IncidentEndpoints
             .WithDescription("Filters: from and to (ISO 8601, on the onset time), service, status (investigating, identified, monitoring, " +
                              "resolved), skip, take (1-500, default 50). Needs the scope read or changes:write.")
             .Produces<IncidentListView>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        incidents.MapGet("/summary", SummaryAsync)
+            .RequireAuthorization(ApiKeyPolicies.Read)
+            .WithName("IncidentMonthlySummary")
+            .WithSummary("The managers' figures per calendar month: incidents, mean time to detect and to recover, change failure rate")
+            .WithDescription($"Months as yyyy-MM: from and to (both or neither; default the last {DefaultSummaryMonths} months, this one " +
+                             $"included), at most {MonthlySummaryQuery.MaxMonths} months. timeZone (an IANA id such as Europe/Berlin, " +
+                             "default UTC) says whose calendar months they are. Incidents count by onset; means are in seconds from onset, " +
+                             "null when no incident got there; the change failure rate is the registered changes applied in the month that " +
+                             "were rolled back or named as an incident's cause, over those applied (null when none was). Needs the scope read " +
+                             "or changes:write.")
+            .Produces<MonthlySummaryView>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
@@ -231,6 +249,37 @@ public static class IncidentEndpoints
     private static async Task<IResult> GetAsync(int number, IncidentQueries queries, IncidentImpactQuery impacts, TimeProvider time,
         CancellationToken ct) =>
         await queries.GetByNumberAsync(number, ct) is { } detail ? Results.Ok(await ViewAsync(detail, impacts, time, ct)) : NoIncident(number);
+
+    private static async Task<IResult> SummaryAsync(MonthlySummaryQuery summary, TimeProvider time, string? from, string? to, string? timeZone,
+        CancellationToken ct)
+    {
+        var errors = QueryText.Check(("from", from), ("to", to), ("timeZone", timeZone));
+        if (errors.Count > 0)
+            return Invalid(errors, "Invalid summary");
+        var zone = TimeZoneInfo.Utc;
+        if (!string.IsNullOrWhiteSpace(timeZone) && !ViewerTimeZone.TryFind(timeZone.Trim(), out zone))
+            errors["timeZone"] = ["'timeZone' is an IANA time zone id (Europe/Berlin, America/New_York, UTC)."];
+        var (first, last) = (ParseMonth(from, "from", errors), ParseMonth(to, "to", errors));
+        if ((first is null) != (last is null) && errors.Count == 0)
+            errors[first is null ? "from" : "to"] = ["Give both 'from' and 'to', or neither for the last months."];
+        if (errors.Count > 0)
+            return Invalid(errors, "Invalid summary");
+        var now = ReportMonth.Of(time.GetUtcNow(), zone!);
+        var (start, end) = (first ?? now.Back(DefaultSummaryMonths - 1), last ?? now);
+        // A range that runs backwards or is too long is the query's refusal, named on 'to' by RefusalProblemFilter.
+        var months = await summary.ReadAsync(start, end, zone!, ct);
+        return Results.Ok(MonthlySummaryView.Of(start, end, zone!, months));
+    }
+
+    private static ReportMonth? ParseMonth(string? text, string field, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        if (ReportMonth.TryParse(text.Trim(), out var month))
+            return month;
+        errors[field] = [$"'{field}' is a month as yyyy-MM (2026-11)."];
+        return null;
+    }
 
     internal static IResult NoIncident(int number) =>
         Results.Problem($"There is no incident #{number}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");

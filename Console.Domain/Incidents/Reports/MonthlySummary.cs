@@ -14,6 +14,31 @@ public readonly record struct ReportMonth(int Year, int Month) : IComparable<Rep
 
     public ReportMonth Next() => Month == 12 ? new(Year + 1, 1) : new(Year, Month + 1);
 
+    public ReportMonth Previous() => Month == 1 ? new(Year - 1, 12) : new(Year, Month - 1);
+
+    /// <summary>The month <paramref name="months"/> before this one: the first of "the last N months" is <c>now.Back(N - 1)</c>.</summary>
+    public ReportMonth Back(int months)
+    {
+        var index = Year * 12 + Month - 1 - months;
+        return new(index / 12, index % 12 + 1);
+    }
+
+    /// <summary>How many months from <paramref name="first"/> to this one (0 for the same month, negative before it).</summary>
+    public int MonthsSince(ReportMonth first) => (Year - first.Year) * 12 + Month - first.Month;
+
+    /// <summary>"2026-03", as <see cref="ToString"/> writes it and as addresses and the API take it; nothing else parses.</summary>
+    public static bool TryParse(string? text, out ReportMonth month)
+    {
+        month = default;
+        if (text is not { Length: 7 } || text[4] != '-'
+            || !int.TryParse(text.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year)
+            || !int.TryParse(text.AsSpan(5, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var m)
+            || year < 1 || m is < 1 or > 12)
+            return false;
+        month = new ReportMonth(year, m);
+        return true;
+    }
+
     /// <summary>The instant the month begins in <paramref name="zone"/>.</summary>
     public DateTimeOffset StartIn(TimeZoneInfo zone)
     {
