@@ -57,6 +57,17 @@ public sealed class CheckoutHealth(IDbContextFactory<OpsDbContext> dbFactory)
         return points;
     }
 
+    /// <summary>The first minute with checkouts in the window (of the service, or of any), or null when there are none.</summary>
+    public async Task<DateTimeOffset?> FirstMinuteAsync(DateTimeOffset from, DateTimeOffset to, string? service = null, CancellationToken ct = default)
+    {
+        var start = CheckoutMinute.MinuteOf(from);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.CheckoutMinutes.Where(m => m.Minute >= start && m.Minute < to && m.Attempts > 0);
+        if (service is not null)
+            query = query.Where(m => m.Service == service);
+        return await query.MinAsync(m => (DateTimeOffset?)m.Minute, ct);
+    }
+
     /// <summary>The services with buckets in the window, for pickers.</summary>
     public async Task<IReadOnlyList<string>> ServicesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {

@@ -93,6 +93,19 @@ public sealed class BurnRateTests
         Assert.InRange(steps[1].At - Start.AddMinutes(110), TimeSpan.Zero, TimeSpan.FromMinutes(6));
     }
 
+    [Fact]
+    public void ABurn_OverNoMoreHistoryThanTheShortWindow_IsNoDataYet_AndPagesOnceTheHistoryReachesPastIt()
+    {
+        // A fresh console: three minutes of checkouts, 6 % failing at startup. Both windows read the same three minutes.
+        var young = AlertReadings.SloBurn(Slow, Objective, Figures(1000, 60, H6), Figures(1000, 60, M30), history: TimeSpan.FromMinutes(3));
+        var grown = AlertReadings.SloBurn(Slow, Objective, Figures(1000, 60, H6), Figures(1000, 60, M30), history: TimeSpan.FromMinutes(31));
+
+        Assert.False(young.Breaching);
+        Assert.Null(young.Value);
+        Assert.Contains("needs more history than its short window of 30 min", young.Summary);
+        Assert.True(grown.Breaching);
+    }
+
     private static OpsConsole.Domain.Checkout.CheckoutFigures Figures(long attempts, long failures, TimeSpan span) =>
         new(Start, Start + span, attempts, attempts - failures, failures, null, 0, 0, 0, 0, 0, new Dictionary<string, long>());
 }

@@ -146,8 +146,9 @@ public sealed class AlertEvaluator(IDbContextFactory<OpsDbContext> dbFactory, St
             case AlertRuleKind.LatencyP95:
                 return AlertReadings.LatencyP95(thresholds, await CheckoutWindowAsync(rule, rule.Window, now, ct));
             case AlertRuleKind.SloBurnRate:
+                var first = await health.FirstMinuteAsync(now - rule.Window, now, rule.Service, ct);
                 return AlertReadings.SloBurn(thresholds, rule.Objective!.Value, await CheckoutWindowAsync(rule, rule.Window, now, ct),
-                    await CheckoutWindowAsync(rule, rule.ShortWindow!.Value, now, ct));
+                    await CheckoutWindowAsync(rule, rule.ShortWindow!.Value, now, ct), first is null ? null : now - first.Value);
             case AlertRuleKind.LockWait:
                 var waits = new List<(string, TimeSpan)>();
                 foreach (var (id, name) in await WatchedTargetsAsync(db, rule, ct))

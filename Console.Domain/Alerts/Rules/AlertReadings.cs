@@ -26,11 +26,18 @@ public static class AlertReadings
     /// Multiwindow burn: fires only when both the long and the short window burn at or above the threshold (the long one says
     /// the budget really is going, the short one that it still is), and clears as soon as the short window drops below the
     /// clear threshold, so a fixed incident stops paging within the short window rather than the long one.
+    /// A service whose checkouts go back no further than the short window (<paramref name="history"/>, a fresh console or
+    /// a new service) has no long window yet: both would read the same few minutes, and a startup blip would page as a
+    /// six-hour burn. The rule waits (no data) until the history reaches past the short window.
     /// </summary>
-    public static RuleReading SloBurn(RuleThresholds rule, double objective, CheckoutFigures longWindow, CheckoutFigures shortWindow)
+    public static RuleReading SloBurn(RuleThresholds rule, double objective, CheckoutFigures longWindow, CheckoutFigures shortWindow,
+        TimeSpan? history = null)
     {
         if (TooFew(rule, longWindow) is { } few)
             return few;
+        if (history is { } reported && reported <= shortWindow.To - shortWindow.From)
+            return RuleReading.NoData($"checkouts reported for {Span(reported)} only: a burn over {Span(longWindow)} needs more history than its " +
+                                      $"short window of {Span(shortWindow)}");
         var slow = BurnRate.Of(longWindow.Failures, longWindow.Attempts, objective)!.Value;
         var fast = shortWindow.Attempts < Math.Max(1, rule.MinimumVolume) ? 0 : BurnRate.Of(shortWindow.Failures, shortWindow.Attempts, objective)!.Value;
         var value = Math.Min(slow, fast);
