@@ -9,6 +9,31 @@ namespace OpsConsole.Domain.DemoShop;
 /// </summary>
 public static class CheckoutTransaction
 {
+    /// <summary>
+    /// Completes the checkout or throws, trying it again (up to <see cref="Tries"/> in all) when the server chose it as
+    /// a deadlock victim or aborted it on a serialization failure, as PostgreSQL's manual advises and checkout services
+    /// do. So a deadlock the server breaks within <c>deadlock_timeout</c> costs the shopper a moment, not the sale; one
+    /// held longer than the shopper waits fails the pair and everyone queued behind them, which is the outage.
+    /// </summary>
+    public static async Task RunWithRetriesAsync(NpgsqlDataSource db, ShopCart cart, TimeSpan lineLatency, SimulatedPaymentGateway gateway,
+        TimeProvider time, CancellationToken ct)
+    {
+        for (var tried = 1; ; tried++)
+        {
+            try
+            {
+                await RunAsync(db, cart, lineLatency, gateway, time, ct);
+                return;
+            }
+            catch (PostgresException e) when (tried < Tries && !ct.IsCancellationRequested
+                                              && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+            }
+        }
+    }
+
+    public const int Tries = 3;
+
     /// <summary>Completes the checkout or throws: <see cref="ShopConnectException"/>, a driver exception, or a decline.</summary>
     public static async Task RunAsync(NpgsqlDataSource db, ShopCart cart, TimeSpan lineLatency, SimulatedPaymentGateway gateway,
         TimeProvider time, CancellationToken ct)

@@ -45,7 +45,7 @@ public sealed class DemoShopOptions : IValidatedOptions
     public TimeSpan PaymentLatencyMax { get; set; } = TimeSpan.FromMilliseconds(30);
 
     /// <summary>The share of payments the simulated gateway declines.</summary>
-    public double DeclineRate { get; set; } = 0.02;
+    public double DeclineRate { get; set; } = 0.001;
 
     /// <summary>Peaks start on the clock every this long (every 10 minutes: at :00, :10, :20 …).</summary>
     public TimeSpan PeakEvery { get; set; } = TimeSpan.FromMinutes(10);

@@ -108,7 +108,7 @@ public sealed class DemoShopTraffic(DemoShopControl control, DemoShopCounters co
             string? errorClass = null, errorCode = null;
             try
             {
-                await CheckoutTransaction.RunAsync(db, cart, o.LineLatency, gateway, time, ct);
+                await CheckoutTransaction.RunWithRetriesAsync(db, cart, o.LineLatency, gateway, time, ct);
             }
             catch (Exception) when (ct.IsCancellationRequested)
             {
