@@ -105,7 +105,10 @@ public sealed class IncidentPagesTests(TargetFixture fixture, BrowserFixture bro
         await suspect.GetByRole(AriaRole.Button, new() { Name = $"Roll back change {change.Number}" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
         await Expect(dialog.GetByTestId("rollback-aftermath")).ToContainTextAsync("moves to Monitoring");
-        await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Reason*", Exact = true }).FillAsync("Deadlock detection came too late.");
+        // The incident is the reason already; the responder may say more.
+        var reason = dialog.GetByRole(AriaRole.Textbox, new() { Name = "Reason*", Exact = true });
+        await Expect(reason).ToHaveValueAsync($"Incident #{incident.Number}: {incident.Title}");
+        await reason.FillAsync("Deadlock detection came too late.");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm rollback" }).ClickAsync();
         await Expect(dialog.GetByTestId("rollback-outcome")).ToHaveTextAsync("Rolled back and verified.");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
