@@ -1,5 +1,7 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using OpsConsole.Domain.Incidents;
+using OpsConsole.Domain.Incidents.Postmortems;
 using OpsConsole.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -39,6 +41,40 @@ public sealed class IncidentPagesTests(TargetFixture fixture, BrowserFixture bro
         await page.WaitForInteractiveAsync();
         await Expect(page.GetByTestId("incidents-table")).ToContainTextAsync(incident.Title);
         await Expect(Button(page, "Open incident")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task AViewer_ReadsTheTimelineAndDownloadsThePostmortem_ButHasNoButtonToChangeIt()
+    {
+        var incident = await OpenOnTargetAsync(Unique("Checkout deadlocks"));
+        await Incidents.AddNoteAsync(fixture.OnCall, incident.Id, "Paged the payments team.");
+        var postmortems = fixture.App.Service<PostmortemService>();
+        await postmortems.AddActionItemAsync(fixture.OnCall, incident.Id, new ActionItemRequest("Alert on deadlock_timeout changes", "dba1", DateOnly.FromDateTime(DateTime.UtcNow.AddDays(14))));
+        await postmortems.DraftAsync(fixture.OnCall, incident.Id, await fixture.App.Service<IncidentPostmortemFacts>().ReadAsync(incident.Id));
+
+        var page = await SignedInAsync("viewer", $"/incidents/{incident.Number}");
+        await Expect(page.GetByTestId("incident-timeline").GetByTestId("note-text")).ToContainTextAsync("Paged the payments team.");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Postmortem", Exact = true }).ClickAsync();
+
+        var text = page.GetByTestId("postmortem-text");
+        foreach (var heading in new[] { "Summary", "Timeline", "Root cause and resolution", "Corrective and preventive measures" })
+            await Expect(text.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true })).ToBeVisibleAsync();
+        await Expect(text.Locator("table")).ToContainTextAsync("Paged the payments team.");
+        await Expect(page.GetByTestId("action-item")).ToContainTextAsync("Alert on deadlock_timeout changes");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download .md" }).ClickAsync());
+        Assert.EndsWith(".md", download.SuggestedFilename);
+        var markdown = await File.ReadAllTextAsync((await download.PathAsync())!, TestContext.Current.CancellationToken);
+        foreach (var heading in new[] { "## Summary", "## Timeline", "## Root cause and resolution", "## Corrective and preventive measures" })
+            Assert.Contains(heading + "\n", markdown.ReplaceLineEndings("\n"));
+        Assert.Matches(new Regex(@"(?m)^\| [0-9: -]+ \| .+ \| oncall \| Paged the payments team\. \|\r?$"), markdown);
+        Assert.Contains("Alert on deadlock_timeout changes", markdown);
+
+        foreach (var name in new[] { "Draft from incident", "Redraft from incident", "Edit", "Add", "Start", "Close", "Reopen" })
+            await Expect(Button(page, name)).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save as version" })).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("action-item-form")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("postmortem-editor")).ToHaveCountAsync(0);
     }
 
     [Fact]
