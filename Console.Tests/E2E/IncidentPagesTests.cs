@@ -72,9 +72,42 @@ public sealed class IncidentPagesTests(TargetFixture fixture, BrowserFixture bro
 
         foreach (var name in new[] { "Draft from incident", "Redraft from incident", "Edit", "Add", "Start", "Close", "Reopen" })
             await Expect(Button(page, name)).ToHaveCountAsync(0);
+        // The postmortem's Read, Edit and Versions are tabs: Versions is there for a Viewer, Edit is not.
+        await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Versions (1)", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Edit", Exact = true })).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save as version" })).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("action-item-form")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("postmortem-editor")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task ThePrintedPostmortem_LeavesOutTheConsoleAndItsButtons()
+    {
+        var incident = await OpenOnTargetAsync(Unique("Checkout slow"));
+        await fixture.App.Service<PostmortemService>().DraftAsync(fixture.OnCall, incident.Id,
+            await fixture.App.Service<IncidentPostmortemFacts>().ReadAsync(incident.Id));
+        var page = await SignedInAsync("oncall", $"/incidents/{incident.Number}");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Postmortem", Exact = true }).ClickAsync();
+        var text = page.GetByTestId("postmortem-text");
+        await Expect(text.GetByRole(AriaRole.Heading, new() { Name = "Summary", Exact = true })).ToBeVisibleAsync();
+        var chrome = new[]
+        {
+            page.Locator(".mud-appbar"), page.Locator(".mud-drawer"), page.GetByTestId("incident-controls"),
+            page.GetByRole(AriaRole.Tab, new() { Name = "Postmortem", Exact = true }), Button(page, "Print"),
+            page.GetByRole(AriaRole.Link, new() { Name = "Download .md" }), Button(page, "Redraft from incident"),
+            page.GetByRole(AriaRole.Tab, new() { Name = "Edit", Exact = true }),
+            page.GetByTestId("action-item-form"),
+        };
+        foreach (var part in chrome)
+            await Expect(part).ToBeVisibleAsync();
+
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+
+        foreach (var part in chrome)
+            await Expect(part).ToBeHiddenAsync();
+        await Expect(page.GetByTestId("incident-title")).ToBeVisibleAsync();
+        foreach (var heading in new[] { "Summary", "Timeline", "Root cause and resolution", "Corrective and preventive measures" })
+            await Expect(text.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true })).ToBeVisibleAsync();
     }
 
     [Fact]
