@@ -111,6 +111,33 @@ public sealed class IncidentPagesTests(TargetFixture fixture, BrowserFixture bro
     }
 
     [Fact]
+    public async Task OnCall_EditsThePostmortem_SavesItAsANewVersion_AndTheDiffShowsTheAddedLine()
+    {
+        var incident = await OpenOnTargetAsync(Unique("Checkout timeouts"));
+        var postmortems = fixture.App.Service<PostmortemService>();
+        await postmortems.DraftAsync(fixture.OnCall, incident.Id, await fixture.App.Service<IncidentPostmortemFacts>().ReadAsync(incident.Id));
+        var page = await SignedInAsync("oncall", $"/incidents/{incident.Number}");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Postmortem", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("postmortem-version")).ToContainTextAsync("Version 1, drafted by oncall");
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Edit", Exact = true }).ClickAsync();
+        var source = page.GetByRole(AriaRole.Textbox, new() { Name = "Markdown" });
+        const string added = "- Page the DBA on call for any deadlock_timeout change.";
+        await source.FillAsync((await source.InputValueAsync()).TrimEnd() + "\n" + added + "\n");
+        await Expect(page.GetByTestId("postmortem-preview")).ToContainTextAsync("Page the DBA on call for any deadlock_timeout change.");
+        await Button(page, "Save as version 2").ClickAsync();
+
+        await Expect(page.GetByTestId("postmortem-version")).ToContainTextAsync("Version 2, edited by oncall");
+        await Expect(page.GetByTestId("postmortem-text")).ToContainTextAsync("Page the DBA on call for any deadlock_timeout change.");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Versions (2)", Exact = true }).ClickAsync();
+        await Button(page, "Compare").ClickAsync();
+        var diff = page.GetByTestId("postmortem-diff");
+        await Expect(diff.Locator("tr.ops-diff-added")).ToContainTextAsync(added);
+        await Expect(diff.Locator("tr.ops-diff-removed")).ToHaveCountAsync(0);
+        Assert.Equal(2, (await postmortems.GetAsync(incident.Id, TestContext.Current.CancellationToken))!.Latest!.Number);
+    }
+
+    [Fact]
     public async Task ANoteWithScriptAndJavascriptLinks_RendersInert()
     {
         var incident = await OpenOnTargetAsync(Unique("Notes render safely"));
