@@ -56,4 +56,25 @@ public sealed class RollbackComponentsTests : ChangeActionsContext
         provider.FindAll("[data-testid=rollback-checklist] input[type=checkbox]")[1].Change(true);
         provider.WaitForAssertion(() => Assert.False(confirm().HasAttribute("disabled")));
     }
+
+    [Fact]
+    public async Task FromAnIncident_TheReasonIsFilledIn_EditableAndStillRequired()
+    {
+        var change = AppliedExternal("Set default_pool_size back to 20");
+        var provider = Render<MudDialogProvider>();
+        var parameters = new DialogParameters<RollbackDialog>
+        {
+            { d => d.Change, change }, { d => d.Actor, OnCall }, { d => d.SuggestedReason, "Incident #7: Checkout failing" },
+        };
+        await provider.InvokeAsync(() => Services.GetRequiredService<IDialogService>().ShowAsync<RollbackDialog>("Roll back", parameters));
+
+        var reason = () => provider.WaitForElement("textarea");
+        Assert.Equal("Incident #7: Checkout failing", reason().GetAttribute("value") ?? reason().TextContent);
+        provider.Find("[data-testid=rollback-checklist] input[type=checkbox]").Change(true);
+        reason().Input("   ");
+        provider.WaitForElement("button:contains('Confirm rollback')").Click();
+
+        provider.WaitForAssertion(() => Assert.Contains("Say why the change is rolled back.", provider.Markup));
+        Assert.Empty(provider.FindAll("[data-testid=rollback-steps]"));
+    }
 }

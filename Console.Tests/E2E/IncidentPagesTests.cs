@@ -1,5 +1,7 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using OpsConsole.Domain.Incidents;
+using OpsConsole.Domain.Incidents.Postmortems;
 using OpsConsole.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -39,6 +41,100 @@ public sealed class IncidentPagesTests(TargetFixture fixture, BrowserFixture bro
         await page.WaitForInteractiveAsync();
         await Expect(page.GetByTestId("incidents-table")).ToContainTextAsync(incident.Title);
         await Expect(Button(page, "Open incident")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task AViewer_ReadsTheTimelineAndDownloadsThePostmortem_ButHasNoButtonToChangeIt()
+    {
+        var incident = await OpenOnTargetAsync(Unique("Checkout deadlocks"));
+        await Incidents.AddNoteAsync(fixture.OnCall, incident.Id, "Paged the payments team.");
+        var postmortems = fixture.App.Service<PostmortemService>();
+        await postmortems.AddActionItemAsync(fixture.OnCall, incident.Id, new ActionItemRequest("Alert on deadlock_timeout changes", "dba1", DateOnly.FromDateTime(DateTime.UtcNow.AddDays(14))));
+        await postmortems.DraftAsync(fixture.OnCall, incident.Id, await fixture.App.Service<IncidentPostmortemFacts>().ReadAsync(incident.Id));
+
+        var page = await SignedInAsync("viewer", $"/incidents/{incident.Number}");
+        await Expect(page.GetByTestId("incident-timeline").GetByTestId("note-text")).ToContainTextAsync("Paged the payments team.");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Postmortem", Exact = true }).ClickAsync();
+
+        var text = page.GetByTestId("postmortem-text");
+        foreach (var heading in new[] { "Summary", "Timeline", "Root cause and resolution", "Corrective and preventive measures" })
+            await Expect(text.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true })).ToBeVisibleAsync();
+        await Expect(text.Locator("table")).ToContainTextAsync("Paged the payments team.");
+        await Expect(page.GetByTestId("action-item")).ToContainTextAsync("Alert on deadlock_timeout changes");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download .md" }).ClickAsync());
+        Assert.EndsWith(".md", download.SuggestedFilename);
+        var markdown = await File.ReadAllTextAsync((await download.PathAsync())!, TestContext.Current.CancellationToken);
+        foreach (var heading in new[] { "## Summary", "## Timeline", "## Root cause and resolution", "## Corrective and preventive measures" })
+            Assert.Contains(heading + "\n", markdown.ReplaceLineEndings("\n"));
+        Assert.Matches(new Regex(@"(?m)^\| [0-9: -]+ \| .+ \| oncall \| Paged the payments team\. \|\r?$"), markdown);
+        Assert.Contains("Alert on deadlock_timeout changes", markdown);
+
+        foreach (var name in new[] { "Draft from incident", "Redraft from incident", "Edit", "Add", "Start", "Close", "Reopen" })
+            await Expect(Button(page, name)).ToHaveCountAsync(0);
+        // The postmortem's Read, Edit and Versions are tabs: Versions is there for a Viewer, Edit is not.
+        await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Versions (1)", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Edit", Exact = true })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save as version" })).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("action-item-form")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("postmortem-editor")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task ThePrintedPostmortem_LeavesOutTheConsoleAndItsButtons()
+    {
+        var incident = await OpenOnTargetAsync(Unique("Checkout slow"));
+        await fixture.App.Service<PostmortemService>().DraftAsync(fixture.OnCall, incident.Id,
+            await fixture.App.Service<IncidentPostmortemFacts>().ReadAsync(incident.Id));
+        var page = await SignedInAsync("oncall", $"/incidents/{incident.Number}");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Postmortem", Exact = true }).ClickAsync();
+        var text = page.GetByTestId("postmortem-text");
+        await Expect(text.GetByRole(AriaRole.Heading, new() { Name = "Summary", Exact = true })).ToBeVisibleAsync();
+        var chrome = new[]
+        {
+            page.Locator(".mud-appbar"), page.Locator(".mud-drawer"), page.GetByTestId("incident-controls"),
+            page.GetByRole(AriaRole.Tab, new() { Name = "Postmortem", Exact = true }), Button(page, "Print"),
+            page.GetByRole(AriaRole.Link, new() { Name = "Download .md" }), Button(page, "Redraft from incident"),
+            page.GetByRole(AriaRole.Tab, new() { Name = "Edit", Exact = true }),
+            page.GetByTestId("action-item-form"),
+        };
+        foreach (var part in chrome)
+            await Expect(part).ToBeVisibleAsync();
+
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+
+        foreach (var part in chrome)
+            await Expect(part).ToBeHiddenAsync();
+        await Expect(page.GetByTestId("incident-title")).ToBeVisibleAsync();
+        foreach (var heading in new[] { "Summary", "Timeline", "Root cause and resolution", "Corrective and preventive measures" })
+            await Expect(text.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task OnCall_EditsThePostmortem_SavesItAsANewVersion_AndTheDiffShowsTheAddedLine()
+    {
+        var incident = await OpenOnTargetAsync(Unique("Checkout timeouts"));
+        var postmortems = fixture.App.Service<PostmortemService>();
+        await postmortems.DraftAsync(fixture.OnCall, incident.Id, await fixture.App.Service<IncidentPostmortemFacts>().ReadAsync(incident.Id));
+        var page = await SignedInAsync("oncall", $"/incidents/{incident.Number}");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Postmortem", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("postmortem-version")).ToContainTextAsync("Version 1, drafted by oncall");
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Edit", Exact = true }).ClickAsync();
+        var source = page.GetByRole(AriaRole.Textbox, new() { Name = "Markdown" });
+        const string added = "- Page the DBA on call for any deadlock_timeout change.";
+        await source.FillAsync((await source.InputValueAsync()).TrimEnd() + "\n" + added + "\n");
+        await Expect(page.GetByTestId("postmortem-preview")).ToContainTextAsync("Page the DBA on call for any deadlock_timeout change.");
+        await Button(page, "Save as version 2").ClickAsync();
+
+        await Expect(page.GetByTestId("postmortem-version")).ToContainTextAsync("Version 2, edited by oncall");
+        await Expect(page.GetByTestId("postmortem-text")).ToContainTextAsync("Page the DBA on call for any deadlock_timeout change.");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Versions (2)", Exact = true }).ClickAsync();
+        await Button(page, "Compare").ClickAsync();
+        var diff = page.GetByTestId("postmortem-diff");
+        await Expect(diff.Locator("tr.ops-diff-added")).ToContainTextAsync(added);
+        await Expect(diff.Locator("tr.ops-diff-removed")).ToHaveCountAsync(0);
+        Assert.Equal(2, (await postmortems.GetAsync(incident.Id, TestContext.Current.CancellationToken))!.Latest!.Number);
     }
 
     [Fact]
@@ -105,7 +201,10 @@ public sealed class IncidentPagesTests(TargetFixture fixture, BrowserFixture bro
         await suspect.GetByRole(AriaRole.Button, new() { Name = $"Roll back change {change.Number}" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
         await Expect(dialog.GetByTestId("rollback-aftermath")).ToContainTextAsync("moves to Monitoring");
-        await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Reason*", Exact = true }).FillAsync("Deadlock detection came too late.");
+        // The incident is the reason already; the responder may say more.
+        var reason = dialog.GetByRole(AriaRole.Textbox, new() { Name = "Reason*", Exact = true });
+        await Expect(reason).ToHaveValueAsync($"Incident #{incident.Number}: {incident.Title}");
+        await reason.FillAsync("Deadlock detection came too late.");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm rollback" }).ClickAsync();
         await Expect(dialog.GetByTestId("rollback-outcome")).ToHaveTextAsync("Rolled back and verified.");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();

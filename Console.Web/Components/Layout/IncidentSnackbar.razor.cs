@@ -13,6 +13,7 @@ namespace OpsConsole.Web.Components.Layout;
 public sealed partial class IncidentSnackbar : ComponentBase, IDisposable
 {
     private IDisposable? subscription;
+    private bool listening;
 
     [Inject] public required LiveEvents Live { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
@@ -24,8 +25,11 @@ public sealed partial class IncidentSnackbar : ComponentBase, IDisposable
     // After the first render: only a live circuit shows snackbars, never a prerendered page.
     protected override void OnAfterRender(bool firstRender)
     {
-        if (firstRender)
-            subscription = Live.Subscribe(OnEventAsync);
+        if (!firstRender)
+            return;
+        subscription = Live.Subscribe(OnEventAsync);
+        listening = true;
+        StateHasChanged();
     }
 
     private async Task OnEventAsync(OpsEvent e)

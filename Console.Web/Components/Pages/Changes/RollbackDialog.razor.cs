@@ -25,6 +25,11 @@ public partial class RollbackDialog : ActorComponentBase
     [Parameter] public Func<Actor, RollbackRequest, IProgress<RollbackStepResult>, Task<RollbackOutcome>>? Run { get; set; }
     /// <summary>What happens besides the rollback (an incident's timeline and status), said under "What will happen".</summary>
     [Parameter] public string? Aftermath { get; set; }
+    /// <summary>
+    /// A reason the caller already knows (an incident's number and title), put in the field ready to confirm: still editable,
+    /// still required. With one, the dialog opens with focus on Confirm, so a rollback is one click and Enter.
+    /// </summary>
+    [Parameter] public string? SuggestedReason { get; set; }
 
     internal static readonly RollbackStep[] AllSteps = Enum.GetValues<RollbackStep>();
 
@@ -37,11 +42,13 @@ public partial class RollbackDialog : ActorComponentBase
 
     /// <summary>Opens the dialog for a change; true when a rollback completed.</summary>
     public static async Task<bool> ShowAsync(IDialogService dialogs, ConfigChange change, Actor actor,
-        Func<Actor, RollbackRequest, IProgress<RollbackStepResult>, Task<RollbackOutcome>>? run = null, string? aftermath = null)
+        Func<Actor, RollbackRequest, IProgress<RollbackStepResult>, Task<RollbackOutcome>>? run = null, string? aftermath = null,
+        string? suggestedReason = null)
     {
         var parameters = new DialogParameters<RollbackDialog>
         {
             { d => d.Change, change }, { d => d.Actor, actor }, { d => d.Run, run }, { d => d.Aftermath, aftermath },
+            { d => d.SuggestedReason, suggestedReason },
         };
         // A running rollback must be watched to its end: no closing by a stray click or Escape.
         var options = new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, BackdropClick = false, CloseOnEscapeKey = false };
@@ -57,12 +64,31 @@ public partial class RollbackDialog : ActorComponentBase
     {
         checklist = Procedure.ManualSteps(Change);
         confirmed = new bool[checklist.Count];
+        reason = SuggestedReason;
     }
 
     internal bool NeedsChecklist => checklist.Count > 0;
     private bool ChecklistDone => confirmed.All(c => c);
     private bool Succeeded => outcome?.Succeeded == true;
     private bool CanConfirm => !running && !started && ChecklistDone;
+
+    private bool HasSuggestedReason => !string.IsNullOrWhiteSpace(SuggestedReason);
+
+    private MudButton? confirmButton;
+    private MudTextField<string?>? reasonField;
+
+    /// <summary>
+    /// With a reason given (MudBlazor's own focus is off then: it would come later and take focus away), and nothing to
+    /// tick, focus is on Confirm, so the Roll back click and Enter are the rollback.
+    /// While manual steps wait to be ticked, or after the reason was refused, it is on the reason instead.
+    /// </summary>
+    private async Task FocusFirstAsync()
+    {
+        if (!NeedsChecklist && reasonError is null && confirmButton is not null)
+            await confirmButton.FocusAsync();
+        else if (reasonField is not null)
+            await reasonField.FocusAsync();
+    }
 
     private Task ConfirmAsync()
     {

@@ -11,7 +11,8 @@ namespace OpsConsole.Web.Components.Pages.Incidents;
 
 /// <summary>
 /// The incident's suspects, best first, each with its evidence in words, and the two things a responder does with one:
-/// roll it back (the change page's rollback dialog, run through the incident so its timeline records it) or name it the cause.
+/// roll it back (the change page's rollback dialog with the incident as its reason, run through the incident so its timeline
+/// records it: the Roll back click and one confirm) or name it the cause.
 /// </summary>
 public partial class SuspectsPanel : ActorComponentBase
 {
@@ -47,7 +48,7 @@ public partial class SuspectsPanel : ActorComponentBase
         await RollbackDialog.ShowAsync(Dialogs, change, Actor,
             // Not the circuit's token: a closed browser must not abandon a rollback half way (nor its timeline entries).
             (actor, request, progress) => Incidents.RollBackSuspectAsync(actor, incidentId, request, progress, CancellationToken.None),
-            Aftermath(Incident, change.Number));
+            Aftermath(Incident, change.Number), SuggestedReason(Incident));
     }
 
     private Task MarkCauseAsync(IncidentSuspect suspect) => RunAsync(actor => Incidents.MarkCauseAsync(actor, Incident.Id, suspect.ChangeId));
@@ -55,6 +56,9 @@ public partial class SuspectsPanel : ActorComponentBase
     internal static string Aftermath(Incident incident, int changeNumber) =>
         $"Incident #{incident.Number}'s timeline records the rollback as it starts and ends. Once it is rolled back, change #{changeNumber} "
         + "is named as the cause and the incident moves to Monitoring" + (incident.Status is IncidentStatus.Monitoring ? " (it is there already)." : ".");
+
+    /// <summary>The reason a rollback from the incident starts with: the incident says why (the responder may say more).</summary>
+    internal static string SuggestedReason(Incident incident) => $"Incident #{incident.Number}: {incident.Title}";
 
     internal static string StrengthText(SuspectStrength strength) => strength switch
     {
