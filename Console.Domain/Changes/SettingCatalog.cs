@@ -3,9 +3,15 @@ using OpsConsole.Domain.Targets;
 
 namespace OpsConsole.Domain.Changes;
 
-/// <summary>Reads a target's pg_settings (catalog query, so Npgsql directly).</summary>
+/// <summary>
+/// Reads a target's pg_settings (catalog query, so Npgsql directly). A value that an earlier ALTER SYSTEM wrote into
+/// postgresql.auto.conf reads as source "configuration file" in pg_settings, like one from postgresql.conf; it is
+/// reported as <see cref="AlterSystemSource"/> instead, since only a postgresql.conf value comes back by RESET.
+/// </summary>
 public sealed class SettingCatalog(TargetConnections connections)
 {
+    public const string AlterSystemSource = "alter system";
+
     public Task<IReadOnlyList<SettingInfo>> ReadAsync(Target target, CancellationToken ct = default) =>
         connections.ReadAsync(target, (connection, c) => ReadAsync(connection, c), ct);
 
@@ -13,7 +19,9 @@ public sealed class SettingCatalog(TargetConnections connections)
     {
         await using var command = new NpgsqlCommand(
             """
-            SELECT name, setting, unit, vartype, min_val, max_val, enumvals, context, source, short_desc, pending_restart
+            SELECT name, setting, unit, vartype, min_val, max_val, enumvals, context,
+                   CASE WHEN source = 'configuration file' AND sourcefile LIKE '%postgresql.auto.conf' THEN 'alter system' ELSE source END,
+                   short_desc, pending_restart
             FROM pg_settings WHERE $1::text IS NULL OR name = $1 ORDER BY name
             """, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)onlyName ?? DBNull.Value, DataTypeName = "text" });

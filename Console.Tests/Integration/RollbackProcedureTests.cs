@@ -35,6 +35,21 @@ public sealed class RollbackProcedureTests(TargetFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task ASettingWhoseEarlierValueAnEarlierAlterSystemWrote_IsWrittenBack_NotReset()
+    {
+        // pg_settings reads such a value as "configuration file", like one from postgresql.conf; RESET would drop it.
+        await fixture.ExecuteOnTargetAsync("ALTER SYSTEM SET idle_in_transaction_session_timeout = '12min'", "SELECT pg_reload_conf()");
+        await Poll.UntilAsync(() => fixture.ShowAsync("idle_in_transaction_session_timeout"), v => v == "12min", TimeSpan.FromSeconds(10), "12min to show");
+        var change = await fixture.AppliedSettingChangeAsync("idle_in_transaction_session_timeout", "30s");
+
+        var outcome = await Rollbacks.RunAsync(fixture.OnCall, new RollbackRequest(change.Id, "Sessions cut off mid-transaction"));
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.Contains("ALTER SYSTEM SET idle_in_transaction_session_timeout", outcome.Steps[2].Message);
+        Assert.Equal("12min", await fixture.ShowAsync("idle_in_transaction_session_timeout"));
+    }
+
+    [Fact]
     public async Task ASettingChangedAgainAfterApplying_IsRefusedWithoutAnyway_AndDoneWithIt()
     {
         var change = await fixture.AppliedSettingChangeAsync("lock_timeout", "2s");

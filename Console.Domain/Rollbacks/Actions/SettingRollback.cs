@@ -46,7 +46,10 @@ public sealed class SettingRollback(SettingWriter settings, IOptions<SettingRoll
             : new($"{change.Parameter} shows {Display(change.ValueBefore, change.Unit)} again.");
     }
 
-    /// <summary>A value that came from the defaults or the configuration files is restored by RESET, not by writing a literal.</summary>
+    /// <summary>
+    /// A value that came from the defaults or postgresql.conf is restored by RESET, not by writing a literal; one that an
+    /// earlier ALTER SYSTEM wrote (<see cref="SettingCatalog.AlterSystemSource"/>) is written back, since RESET would drop it.
+    /// </summary>
     public static bool ResetsToDefault(ConfigChange change) => change.SourceBefore is "default" or "configuration file";
 
     private static string Display(string? setting, string? unit) => $"{setting}{(unit is null ? "" : " " + unit)}";
