@@ -126,7 +126,7 @@ public sealed partial class OutageReplayInBrowserTests(BrowserFixture browser, I
         await snackbarLink.WaitForAsync(new() { Timeout = (float)IncidentDeadline.TotalMilliseconds });
         var opened = total.Elapsed;
         Progress($"incident snackbar after {opened.TotalSeconds:0.0} s, {(opened - applied).TotalSeconds:0.0} s after the apply");
-        // A built-in checkout page: the failure rate (held 30 s), as a rule; an SLO burn rule waits until the console has
+        // A built-in checkout page: the failure rate (held 20 s), as a rule; an SLO burn rule waits until the console has
         // more checkout history than its short window (5 min for the fast one), which a slow machine may reach first.
         await Expect(onCall.GetByTestId("incident-snackbar")).ToContainTextAsync(BuiltInCheckoutPage());
         Progress($"snackbar: {await onCall.GetByTestId("incident-snackbar").InnerTextAsync()}");
