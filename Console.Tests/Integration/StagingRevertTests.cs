@@ -47,6 +47,59 @@ public sealed class StagingRevertTests(StagingFixture fixture)
     }
 
     [Fact]
+    public async Task Restore_OfASettingThatNeedsARestart_SaysSoAndDoesNotRestart()
+    {
+        var staging = await StagingAsync();
+        var restorer = fixture.App.Service<SettingsRestorer>();
+        var before = await fixture.PgSettingsAsync();
+        var snapshot = await restorer.SnapshotAsync(staging);
+        await fixture.AlterSystemAsync("ALTER SYSTEM SET max_connections = '120'");
+        await fixture.TargetCluster.RestartAsync();
+        var startedAt = await fixture.ScalarOnTargetAsync("SELECT pg_postmaster_start_time()");
+        Assert.Equal("120", await fixture.ShowAsync("max_connections"));
+
+        var result = await restorer.RestoreAsync(staging, snapshot);
+
+        var was = before.Single(s => s.Name == "max_connections").Setting;
+        Assert.False(result.Exact);
+        // shared_memory_size and its huge-page count are computed from max_connections at start, so they wait too.
+        Assert.All(result.Differences, d => Assert.True(d.NeedsRestart, result.Summary));
+        Assert.Equal(["max_connections", "shared_memory_size", "shared_memory_size_in_huge_pages"], result.Differences.Select(d => d.Name));
+        var waiting = result.Differences[0];
+        Assert.Equal((was, "120"), (waiting.Expected, waiting.Actual));
+        Assert.Empty(result.Failures);
+        Assert.StartsWith($"Back only after a restart of the staging cluster: max_connections (120, was {was}), shared_memory_size", result.Summary);
+        Assert.Equal(startedAt, await fixture.ScalarOnTargetAsync("SELECT pg_postmaster_start_time()"));
+        // The file is right already: the restart a DBA chooses to make brings everything back.
+        await fixture.TargetCluster.RestartAsync();
+        Assert.Equal(before, await fixture.PgSettingsAsync());
+    }
+
+    [Fact]
+    public async Task Snapshot_WithPgMonitorOnly_ReadsTheAlterSystemEntriesFromPgSettings()
+    {
+        await fixture.AlterSystemAsync("ALTER SYSTEM SET work_mem = '8MB'");
+        try
+        {
+            await fixture.TargetCluster.EnsureLoginRoleAsync("monitor_only");
+            await fixture.ExecuteOnTargetAsync("GRANT pg_monitor TO monitor_only");
+            await using var connection = new Npgsql.NpgsqlConnection(fixture.TargetCluster.ConnectionString("shop", "monitor_only") + ";Pooling=false");
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+
+            var snapshot = await SettingsSnapshot.TakeAsync(connection, DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+
+            Assert.Equal(SettingsSnapshot.FromSettings, snapshot.AutoConfSource);
+            // The value in effect, in the setting's base unit (kB): the same 8MB.
+            Assert.Contains(new AutoConfEntry("work_mem", "8192"), snapshot.AutoConf);
+            Assert.Contains(snapshot.Settings, s => s.Name == "work_mem" && s.Setting == "8192" && s.Unit == "kB");
+        }
+        finally
+        {
+            await fixture.AlterSystemAsync("ALTER SYSTEM RESET work_mem");
+        }
+    }
+
+    [Fact]
     public async Task APlanBegunButNotCompleted_IsRevertedByTheNextStart_AndAudited()
     {
         var staging = await StagingAsync();

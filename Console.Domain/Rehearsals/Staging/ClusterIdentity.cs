@@ -10,13 +10,12 @@ namespace OpsConsole.Domain.Rehearsals.Staging;
 /// plenty); where a role may not call it, a live probe: a session opened on one with a random application name is
 /// looked for in the other's pg_stat_activity, which lists every session of its cluster, names included, to any role.
 /// </summary>
-public sealed class ClusterIdentity(TargetConnections connections)
+public sealed class ClusterIdentity(StagingConnections connections)
 {
-    private const int TimeoutSeconds = 3;
 
     /// <summary>The system identifier of the target's cluster; null when its role may not call pg_control_system().</summary>
     public Task<long?> SystemIdentifierAsync(Target target, CancellationToken ct) =>
-        connections.ReadAsync(target, SystemIdentifierAsync, ct, TimeoutSeconds);
+        connections.ReadAsync(target, SystemIdentifierAsync, ct);
 
     public static async Task<long?> SystemIdentifierAsync(NpgsqlConnection connection, CancellationToken ct)
     {
@@ -38,12 +37,12 @@ public sealed class ClusterIdentity(TargetConnections connections)
         if (aIdentifier is { } x && bIdentifier is { } y)
             return x == y;
         var probe = $"OpsConsole cluster probe {Guid.NewGuid():N}";
-        await using var session = await connections.OpenDedicatedAsync(a, probe, TimeSpan.FromSeconds(TimeoutSeconds), ct);
+        await using var session = await connections.OpenAsync(a, probe, ct);
         return await connections.ReadAsync(b, async (connection, c) =>
         {
             await using var seen = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = $1)", connection)
                 { Parameters = { new() { Value = probe } } };
             return await seen.ExecuteScalarAsync(c) is true;
-        }, ct, TimeoutSeconds);
+        }, ct);
     }
 }

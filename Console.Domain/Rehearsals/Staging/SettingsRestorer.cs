@@ -34,7 +34,7 @@ public sealed record RestoreResult(IReadOnlyList<string> Statements, IReadOnlyLi
 /// pg_settings is compared with the snapshot, polling with fresh reads because the reload reaches sessions
 /// asynchronously. A setting that needs a restart is reported, never restarted: restarting is a person's decision.
 /// </summary>
-public sealed class SettingsRestorer(TargetConnections connections, TimeProvider time)
+public sealed class SettingsRestorer(StagingConnections connections, TimeProvider time)
 {
     /// <summary>How long a reload may take to show everywhere; generous, because staging may be under peak load.</summary>
     private static readonly TimeSpan VerifyDeadline = TimeSpan.FromSeconds(15);
@@ -46,6 +46,19 @@ public sealed class SettingsRestorer(TargetConnections connections, TimeProvider
     {
         var statements = new List<string>();
         var failures = new List<string>();
+        try
+        {
+            await WriteAsync(target, snapshot, statements, failures, ct);
+        }
+        catch (Exception e) when (TargetUnavailableException.IsNoAnswer(e) && !ct.IsCancellationRequested)
+        {
+            throw TargetUnavailableException.For(target.Name, e, 5);
+        }
+        return new RestoreResult(statements, failures, await VerifyAsync(target, snapshot, failures, ct));
+    }
+
+    private async Task WriteAsync(Target target, SettingsSnapshot snapshot, List<string> statements, List<string> failures, CancellationToken ct)
+    {
         await using (var connection = await connections.OpenAsync(target, ct))
         {
             var (_, current) = await SettingsSnapshot.ReadAutoConfAsync(connection, ct);
@@ -66,7 +79,6 @@ public sealed class SettingsRestorer(TargetConnections connections, TimeProvider
             await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection);
             await reload.ExecuteNonQueryAsync(ct);
         }
-        return new RestoreResult(statements, failures, await VerifyAsync(target, snapshot, failures, ct));
     }
 
     /// <summary>The statements that turn <paramref name="current"/> into <paramref name="wanted"/>.</summary>
@@ -103,9 +115,15 @@ public sealed class SettingsRestorer(TargetConnections connections, TimeProvider
                         string.Join(", ", autoConf.Except(snapshot.AutoConf).Concat(snapshot.AutoConf.Except(autoConf)).Select(e => e.Name).Distinct()));
                 return differences;
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(50), time, ct);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, ct);
         }
     }
+
+    /// <summary>
+    /// Settings fixed when the server starts: postmaster ones, and internal ones the server computes from them at start
+    /// (shared_memory_size follows max_connections).
+    /// </summary>
+    private static bool OnlyAtStart(string context) => context is "postmaster" or "internal";
 
     public static IReadOnlyList<SettingDifference> Compare(IReadOnlyList<SettingValue> before, IReadOnlyList<SettingValue> after)
     {
@@ -114,8 +132,8 @@ public sealed class SettingsRestorer(TargetConnections connections, TimeProvider
         return
         [
             .. before.Where(s => !now.TryGetValue(s.Name, out var a) || a.Setting != s.Setting)
-                .Select(s => new SettingDifference(s.Name, s.Setting, now.GetValueOrDefault(s.Name)?.Setting, s.Context == "postmaster")),
-            .. after.Where(s => !then.ContainsKey(s.Name)).Select(s => new SettingDifference(s.Name, null, s.Setting, s.Context == "postmaster")),
+                .Select(s => new SettingDifference(s.Name, s.Setting, now.GetValueOrDefault(s.Name)?.Setting, OnlyAtStart(s.Context))),
+            .. after.Where(s => !then.ContainsKey(s.Name)).Select(s => new SettingDifference(s.Name, null, s.Setting, OnlyAtStart(s.Context))),
         ];
     }
 }
