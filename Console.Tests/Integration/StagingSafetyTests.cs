@@ -84,6 +84,39 @@ public sealed class StagingSafetyTests(StagingFixture fixture)
     }
 
     [Fact]
+    public async Task DemandRehearsable_WhereTheSystemIdentifierIsRevoked_TellsClustersApartByAProbe()
+    {
+        var registry = fixture.App.Service<TargetRegistry>();
+        await fixture.TargetCluster.EnsureLoginRoleAsync("no_control");
+        await fixture.ExecuteOnTargetAsync("REVOKE EXECUTE ON FUNCTION pg_control_system() FROM PUBLIC");
+        var retire = new List<Guid>();
+        try
+        {
+            var stagingId = await registry.RegisterAsync(Actor.System, "staging-probe", TargetEnvironment.Staging,
+                fixture.TargetCluster.ConnectionString("shop", "no_control"));
+            retire.Add(stagingId);
+            await using (var connection = new NpgsqlConnection(fixture.TargetCluster.ConnectionString("shop", "no_control") + ";Pooling=false"))
+            {
+                await connection.OpenAsync(TestContext.Current.CancellationToken);
+                Assert.Null(await ClusterIdentity.SystemIdentifierAsync(connection, TestContext.Current.CancellationToken));
+            }
+
+            Assert.Equal("staging-probe", (await Guard.DemandRehearsableAsync(stagingId)).Name);
+
+            retire.Add(await registry.RegisterAsync(Actor.System, "prod-probe", TargetEnvironment.Production,
+                fixture.TargetCluster.ConnectionString("postgres")));
+            var refusal = await Assert.ThrowsAsync<DomainRuleException>(() => Guard.DemandRehearsableAsync(stagingId));
+            Assert.Contains("staging-probe is in the same PostgreSQL cluster as the production target prod-probe", refusal.Message);
+        }
+        finally
+        {
+            foreach (var id in retire)
+                await registry.RetireAsync(Actor.System, id, "test over");
+            await fixture.ExecuteOnTargetAsync("GRANT EXECUTE ON FUNCTION pg_control_system() TO PUBLIC");
+        }
+    }
+
+    [Fact]
     public async Task SystemIdentifier_IsReadableByARoleWithPgMonitorOnly()
     {
         await fixture.TargetCluster.EnsureLoginRoleAsync("monitor_only");
