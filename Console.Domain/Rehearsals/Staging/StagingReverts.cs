@@ -66,6 +66,12 @@ public sealed class StagingReverts(IDbContextFactory<OpsDbContext> dbFactory, Se
         }
     }
 
+    /// <summary>
+    /// The end of a rehearsal, however it ended: the same as <see cref="RevertAsync"/>. Restoring is idempotent, so a caller
+    /// that put some settings back itself loses nothing, and staging is checked against the stored snapshot either way.
+    /// </summary>
+    public Task<RestoreResult> CompleteAsync(Guid planId, CancellationToken ct = default) => RevertAsync(planId, "the rehearsal ended", ct);
+
     /// <summary>Marks a plan reverted by a caller that restored the snapshot itself (with <see cref="SettingsRestorer"/>), audited.</summary>
     public async Task CompleteAsync(Guid planId, RestoreResult result, CancellationToken ct = default)
     {
