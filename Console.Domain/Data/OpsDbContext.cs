@@ -10,6 +10,7 @@ using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Incidents.Postmortems;
 using OpsConsole.Domain.Instances;
+using OpsConsole.Domain.Rehearsals.Staging;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Domain.Users;
@@ -39,6 +40,7 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : Ident
     public DbSet<Incident> Incidents => Set<Incident>();
     public DbSet<IncidentTimelineEntry> IncidentTimeline => Set<IncidentTimelineEntry>();
     public DbSet<IncidentSuspect> IncidentSuspects => Set<IncidentSuspect>();
+    public DbSet<StagingRevertPlan> StagingRevertPlans => Set<StagingRevertPlan>();
 
     /// <summary>Data Protection keys live in the store, so every console instance can decrypt target secrets.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -1273,6 +1273,52 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.ToTable("lock_snapshots", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Domain.Rehearsals.Staging.StagingRevertPlan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<Guid>("RehearsalId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("RevertedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Snapshot")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<Guid>("TargetId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("IX_staging_revert_plans_open")
+                        .HasFilter("\"RevertedAt\" IS NULL");
+
+                    b.HasIndex("RehearsalId");
+
+                    b.HasIndex("TargetId");
+
+                    b.ToTable("staging_revert_plans", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Domain.Rollbacks.RollbackRun", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1606,6 +1652,15 @@ namespace OpsConsole.Domain.Data.Migrations
                         .WithMany()
                         .HasForeignKey("TargetId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Rehearsals.Staging.StagingRevertPlan", b =>
+                {
+                    b.HasOne("OpsConsole.Domain.Targets.Target", null)
+                        .WithMany()
+                        .HasForeignKey("TargetId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
