@@ -13,6 +13,7 @@ using OpsConsole.Domain.Incidents.Notifications;
 using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Locks;
+using OpsConsole.Domain.Rehearsals;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Domain.Users;
@@ -44,7 +45,8 @@ public static class DependencyInjection
             .AddIncidents()
             .AddIncidentNotifications()
             .AddAlerts()
-            .AddDemoShop();
+            .AddDemoShop()
+            .AddRehearsals();
         return builder;
     }
 }
