@@ -46,7 +46,7 @@ public sealed record RehearsalVerdict(bool Passed, IReadOnlyList<ThresholdCheck>
             Check("deadlocks", withChange.Deadlocks, baseline.Deadlocks * t.DeadlockFactor + t.DeadlockAllowance,
                 $"deadlocks {Number(withChange.Deadlocks)} vs baseline {Number(baseline.Deadlocks)} × {Number(t.DeadlockFactor)} + {Number(t.DeadlockAllowance)}"),
             Check("p95", withChange.P95Ms.Value, baseline.P95Ms.Value * t.P95Factor,
-                $"p95 {Number(withChange.P95Ms.Value)} ms vs baseline {Number(baseline.P95Ms.Value)} ms × {Number(t.P95Factor)}"),
+                $"p95 {Milliseconds(withChange.P95Ms.Value)} vs baseline {Milliseconds(baseline.P95Ms.Value)} × {Number(t.P95Factor)}"),
         ];
         return new RehearsalVerdict(checks.All(c => c.Passed), checks);
     }
@@ -63,4 +63,6 @@ public sealed record RehearsalVerdict(bool Passed, IReadOnlyList<ThresholdCheck>
     private static string Percent(double rate) => (rate * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 
     private static string Number(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private static string Milliseconds(double value) => value.ToString("0", CultureInfo.InvariantCulture) + " ms";
 }

@@ -56,6 +56,14 @@ public sealed class RehearsalVerdictTests
     }
 
     [Fact]
+    public void Judge_ShowsLatenciesInWholeMilliseconds()
+    {
+        var verdict = RehearsalVerdict.Judge(Run(p95: 3909.79), Run(p95: 9701.8), Issue);
+
+        Assert.Equal("p95 9702 ms vs baseline 3910 ms × 1.2: fail", verdict.Checks[2].Reason);
+    }
+
+    [Fact]
     public void Judge_ExactlyOnEveryLimit_Passes()
     {
         // 0.4 % + 2 points is 2.4 %, computed in floating point; 4 × 1.5 + 1 = 7; 500 × 1.2 = 600.
