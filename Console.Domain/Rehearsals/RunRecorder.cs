@@ -5,6 +5,8 @@ internal sealed class RunRecorder(TimeProvider time)
 {
     private readonly Lock gate = new();
     private readonly List<CompletedCheckout> checkouts = [];
+    // The same checkouts by the second they ended in, so that the live figures read one second, not the whole run.
+    private readonly Dictionary<int, List<CompletedCheckout>> bySecond = [];
     private readonly long started = time.GetTimestamp();
     private TimeSpan longestLockWait;
     private long failed;
@@ -19,6 +21,10 @@ internal sealed class RunRecorder(TimeProvider time)
         lock (gate)
         {
             checkouts.Add(checkout);
+            var second = (int)checkout.EndedAt.TotalSeconds;
+            if (!bySecond.TryGetValue(second, out var ended))
+                bySecond[second] = ended = [];
+            ended.Add(checkout);
             if (errorClass is not null)
                 failed++;
         }
@@ -48,7 +54,7 @@ internal sealed class RunRecorder(TimeProvider time)
         int failures;
         lock (gate)
         {
-            var ended = checkouts.Where(c => (int)c.EndedAt.TotalSeconds == second).ToList();
+            var ended = bySecond.GetValueOrDefault(second) ?? [];
             latencies = ended.Select(c => c.LatencyMs).Order().ToList();
             failures = ended.Count(c => c.ErrorClass is not null);
         }

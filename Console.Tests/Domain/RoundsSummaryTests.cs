@@ -38,3 +38,21 @@ public sealed class RoundsSummaryTests
     [Fact]
     public void Of_NoRounds_IsRefused() => Assert.Throws<ArgumentException>(() => RoundsSummary.Of([]));
 }
+
+/// <summary>The report puts both sides and their summaries beside the verdict on the medians.</summary>
+public sealed class RehearsalReportTests
+{
+    [Fact]
+    public void Of_JudgesTheMedians_AndKeepsEveryRound()
+    {
+        RunFigures[] baseline = [RunFiguresTests.Figures(1000, 4, 2, 100), RunFiguresTests.Figures(1000, 6, 3, 120), RunFiguresTests.Figures(1000, 5, 2, 110)];
+        RunFigures[] withChange = [RunFiguresTests.Figures(1000, 300, 0, 5000), RunFiguresTests.Figures(1000, 250, 0, 5000), RunFiguresTests.Figures(1000, 3, 0, 100)];
+
+        var report = RehearsalReport.Of(baseline, withChange, RehearsalThresholds.Default);
+
+        Assert.Equal((3, 3), (report.Baseline.Count, report.WithChange.Count));
+        Assert.Equal(new Spread(0.25, 0.003, 0.3), report.WithChangeSummary.FailureRate);
+        Assert.False(report.Verdict.Passed);
+        Assert.Equal("failure rate 25.0 % vs baseline 0.5 % + 2 points: fail", report.Verdict.Checks[0].Reason);
+    }
+}

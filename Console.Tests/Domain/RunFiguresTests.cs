@@ -1,3 +1,4 @@
+using System.Text.Json;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Rehearsals;
 
@@ -72,5 +73,18 @@ public sealed class RunFiguresTests
         var figures = RunFigures.Measure(Start, TimeSpan.FromSeconds(3), checkouts, 0, TimeSpan.Zero);
 
         Assert.Equal([new RunSecond(0, 2, 1, 30), new RunSecond(1, 0, 0, null), new RunSecond(2, 1, 0, 70), new RunSecond(3, 1, 1, 5000)], figures.Series);
+    }
+
+    [Fact]
+    public void Figures_RoundTripThroughJson_WithTheirDerivedFiguresShown()
+    {
+        var figures = Figures(300, 12, 4, 250) with { LongestLockWait = TimeSpan.FromSeconds(5.1) };
+
+        var json = JsonSerializer.Serialize(figures, JsonSerializerOptions.Web);
+        var back = JsonSerializer.Deserialize<RunFigures>(json, JsonSerializerOptions.Web)!;
+
+        Assert.Equal(json, JsonSerializer.Serialize(back, JsonSerializerOptions.Web));
+        Assert.Equal(0.04, JsonDocument.Parse(json).RootElement.GetProperty("failureRate").GetDouble());
+        Assert.Equal(figures.Series, back.Series);
     }
 }
