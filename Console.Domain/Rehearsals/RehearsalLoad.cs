@@ -4,7 +4,10 @@ using OpsConsole.Domain.DemoShop;
 
 namespace OpsConsole.Domain.Rehearsals;
 
-/// <summary>Where a run stands, once a second: time gone and to go, totals so far, and the last whole second.</summary>
+/// <summary>
+/// Where a run stands, once a second: time gone (past <see cref="Duration"/> while the last checkouts end), totals so far,
+/// the checkouts under way, the longest lock wait so far, and the last whole second.
+/// </summary>
 public sealed record LoadProgress(TimeSpan Elapsed, TimeSpan Duration, long Attempted, long Failed, int InFlight, TimeSpan LongestLockWait, RunSecond? LastSecond);
 
 /// <summary>

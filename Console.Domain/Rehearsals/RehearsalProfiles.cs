@@ -41,7 +41,9 @@ public sealed class RehearsalProfiles(IDbContextFactory<OpsDbContext> dbFactory,
     {
         var action = id is null ? "rehearsal_profile.created" : "rehearsal_profile.updated";
         settings = settings.Normalized();
-        await guard.DemandAsync(actor, Permission.RunRehearsals, action, id is { } existing ? (db, c) => SubjectAsync(db, existing, c) : (_, _) => Task.FromResult(Subject(settings.Name)), ct);
+        // A refusal carries the subject a success would: the stored name of an edited profile, the new name of a new one.
+        await guard.DemandAsync(actor, Permission.RunRehearsals, action,
+            (db, c) => id is { } existing ? SubjectAsync(db, existing, c) : Task.FromResult(Subject(settings.Name)), ct);
         settings.Check();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await RequireUniqueNameAsync(db, settings.Name, id, ct);

@@ -15,13 +15,16 @@ namespace OpsConsole.Tests.Integration;
 [Collection(QuietCollection.Name)]
 public sealed class RehearsalLoadTests(RehearsalFixture fixture, ITestOutputHelper output) : IClassFixture<RehearsalFixture>, IAsyncLifetime
 {
-    private static readonly TimeSpan RunFor = TimeSpan.FromSeconds(25);
+    private static readonly TimeSpan RunFor = TimeSpan.FromSeconds(30);
 
     private static readonly RehearsalProfileSettings Peak = RehearsalProfileDefaults.Peak with
     {
         Name = "Test peak",
         Duration = RunFor,
-        Thresholds = new RehearsalThresholds(FailureRatePoints: 5, DeadlockFactor: 2, DeadlockAllowance: 10, P95Factor: 2),
+        // Measured at load averages of 15 to 40 on 2 cores: a baseline fails 0–2 % (deadlock victims out of tries, shoppers
+        // queued past the pool's timeout), work_mem moves that by at most a point, and 30 s raises it to 9–25 %. Deadlocks
+        // and p95 swing widely between short runs on a busy machine, so their thresholds leave room.
+        Thresholds = new RehearsalThresholds(FailureRatePoints: 3, DeadlockFactor: 2, DeadlockAllowance: 10, P95Factor: 2),
     };
 
     private RehearsalLoad Load => fixture.App.Service<RehearsalLoad>();
