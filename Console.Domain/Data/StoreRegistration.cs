@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace OpsConsole.Domain.Data;
 
@@ -12,7 +14,11 @@ public static class StoreRegistration
     {
         // A factory, not a scoped context: Blazor circuits live for a whole session. Identity's stores
         // still get a scoped context, which AddDbContextFactory registers as well.
-        services.AddDbContextFactory<OpsDbContext>((sp, options) => options.UseConsoleStore(sp.StoreConnectionString()));
+        // EF logs a failed commit or rollback as an error before it throws, with no cancelled variant (queries and saves
+        // have one): a commit cancelled because the console is stopping logged ERR at every unlucky stop. The caller gets
+        // the exception and reports it at its own level, so EF's copy is a warning.
+        services.AddDbContextFactory<OpsDbContext>((sp, options) => options.UseConsoleStore(sp.StoreConnectionString())
+            .ConfigureWarnings(w => w.Log((RelationalEventId.TransactionError, LogLevel.Warning))));
         services.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.Section);
         services.AddSingleton<StoreMigrations>();
         // Before Data Protection, whose own hosted service reads the key ring from the store at start: the store
