@@ -45,8 +45,8 @@ public static class DependencyInjection
             .AddIncidents()
             .AddIncidentNotifications()
             .AddAlerts()
-            .AddDemoShop()
-            .AddRehearsals();
+            .AddRehearsals()
+            .AddDemoShop();
         return builder;
     }
 }
