@@ -29,27 +29,8 @@ public sealed class ChangeRegistryTests(TargetFixture fixture, BrowserFixture br
         await page.GetByLabel("Title", new() { Exact = true }).FillAsync(title);
         await page.GetByLabel("Reason", new() { Exact = true }).FillAsync("Deadlocks at peak: detect them later, as agreed in the post-mortem.");
         await page.GetByLabel("Parameter", new() { Exact = true }).PressSequentiallyAsync(search);
-        await PickOptionAsync(page, parameter);
+        await page.PickSettingAsync(parameter);
         await page.GetByLabel("New value", new() { Exact = true }).FillAsync(value);
-    }
-
-    /// <summary>
-    /// Clicks the setting in the autocomplete's list until the form shows it picked. The list is refreshed when the
-    /// search that the typing started comes back; a click that lands on the list it replaces is lost, as it would be for
-    /// a person, who clicks again. Bounded by a deadline, and the picked setting's details must show in the end.
-    /// </summary>
-    private static async Task PickOptionAsync(IPage page, string parameter)
-    {
-        var option = page.GetByTestId($"setting-option-{parameter}");
-        var info = page.GetByTestId("setting-info");
-        var deadline = DateTime.UtcNow.AddSeconds(45);
-        while (DateTime.UtcNow < deadline && !await info.IsVisibleAsync())
-        {
-            if (await option.IsVisibleAsync())
-                await option.ClickAsync();
-            await info.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 5_000 }).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-        await Expect(info).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -98,7 +98,7 @@ public sealed partial class OutageReplayInBrowserTests(BrowserFixture browser, I
         await author.GetByLabel("Title", new() { Exact = true }).FillAsync("Raise deadlock_timeout to optimize query performance");
         await author.GetByLabel("Reason", new() { Exact = true }).FillAsync("Deadlock checks cost CPU at peak: run them less often, to optimize query performance.");
         await author.GetByLabel("Parameter", new() { Exact = true }).PressSequentiallyAsync("deadlock");
-        await PickOptionAsync(author, "deadlock_timeout");
+        await author.PickSettingAsync("deadlock_timeout");
         await Expect(author.GetByTestId("setting-current")).ToHaveTextAsync("1000 ms");
         await author.GetByLabel("New value", new() { Exact = true }).FillAsync("30s");
         await author.GetByRole(AriaRole.Button, new() { Name = "Submit for review" }).ClickAsync();
@@ -200,21 +200,6 @@ public sealed partial class OutageReplayInBrowserTests(BrowserFixture browser, I
         await admin.GetByTestId("create-user").ClickAsync();
         var row = admin.GetByRole(AriaRole.Row).Filter(new() { Has = admin.GetByTestId($"user-{userName}") });
         await Expect(row.GetByLabel(role, new() { Exact = true })).ToBeCheckedAsync();
-    }
-
-    /// <summary>Clicks the setting in the autocomplete until the form shows it picked (a click on a list being replaced is lost).</summary>
-    private static async Task PickOptionAsync(IPage page, string parameter)
-    {
-        var option = page.GetByTestId($"setting-option-{parameter}");
-        var info = page.GetByTestId("setting-info");
-        var deadline = DateTime.UtcNow.AddSeconds(45);
-        while (DateTime.UtcNow < deadline && !await info.IsVisibleAsync())
-        {
-            if (await option.IsVisibleAsync())
-                await option.ClickAsync();
-            await info.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 5_000 }).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-        await Expect(info).ToBeVisibleAsync();
     }
 
     [GeneratedRegex(@"generated password (\S+) \(shown once")]
