@@ -45,8 +45,8 @@ public static class DependencyInjection
             .AddIncidents()
             .AddIncidentNotifications()
             .AddAlerts()
-            .AddRehearsals()
-            .AddDemoShop();
+            .AddDemoShop()
+            .AddRehearsals();
         return builder;
     }
 }

@@ -16,4 +16,6 @@ public enum Permission
     /// <summary>Sending alerts from outside (Alertmanager, scripts): a page opens an incident.</summary>
     SendAlerts,
     ManageAlertRules,
+    /// <summary>Rehearsing a change under load on a staging target, and keeping the load profiles.</summary>
+    RunRehearsals,
 }

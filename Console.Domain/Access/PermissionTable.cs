@@ -20,6 +20,7 @@ public static class PermissionTable
         [Permission.ManageApiKeys] = [Roles.Admin],
         [Permission.SendAlerts] = [Roles.OnCall, Roles.Dba, Roles.Admin],
         [Permission.ManageAlertRules] = [Roles.Admin],
+        [Permission.RunRehearsals] = [Roles.Dba, Roles.Admin],
     };
 
     public static IReadOnlyList<string> RolesFor(Permission permission) => RolesByPermission[permission];
@@ -40,5 +41,6 @@ public static class PermissionTable
         public const string ManageTargets = PolicyPrefix + nameof(Permission.ManageTargets);
         public const string ManageDemoShop = PolicyPrefix + nameof(Permission.ManageDemoShop);
         public const string ManageAlertRules = PolicyPrefix + nameof(Permission.ManageAlertRules);
+        public const string RunRehearsals = PolicyPrefix + nameof(Permission.RunRehearsals);
     }
 }

@@ -7,6 +7,7 @@ using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Incidents;
 using OpsConsole.Domain.Locks;
+using OpsConsole.Domain.Rehearsals;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Incidents.Postmortems;
 using OpsConsole.Domain.Instances;
@@ -41,6 +42,7 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : Ident
     public DbSet<IncidentTimelineEntry> IncidentTimeline => Set<IncidentTimelineEntry>();
     public DbSet<IncidentSuspect> IncidentSuspects => Set<IncidentSuspect>();
     public DbSet<StagingRevertPlan> StagingRevertPlans => Set<StagingRevertPlan>();
+    public DbSet<RehearsalProfile> RehearsalProfiles => Set<RehearsalProfile>();
 
     /// <summary>Data Protection keys live in the store, so every console instance can decrypt target secrets.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -103,8 +103,6 @@ public sealed class DemoShopCounters(TimeProvider time)
             lastError = error;
     }
 
-    internal int InFlight => Volatile.Read(ref inFlight);
-
     internal void AttemptStarted() => Interlocked.Increment(ref inFlight);
 
     internal void AttemptEnded() => Interlocked.Decrement(ref inFlight);

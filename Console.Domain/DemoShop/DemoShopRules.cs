@@ -43,11 +43,12 @@ public static class DemoShopRules
         }
     }
 
-    private static void Range(string field, double value, double min, double max, string unit)
+    /// <summary>Refuses a value outside [min, max], naming the field; shared with the other forms that tune a checkout load.</summary>
+    internal static void Range(string field, double value, double min, double max, string unit)
     {
         if (double.IsNaN(value) || value < min || value > max)
             Fail(field, $"{field} must be between {min:0.###} and {max:0.###} {unit}; it was {value:0.###}.");
     }
 
-    private static void Fail(string field, string message) => throw new DomainRuleException(message, field);
+    internal static void Fail(string field, string message) => throw new DomainRuleException(message, field);
 }

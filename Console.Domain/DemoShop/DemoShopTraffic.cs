@@ -21,7 +21,6 @@ public sealed class DemoShopTraffic(DemoShopControl control, DemoShopCounters co
 {
     public const string Lock = "demo-shop";
 
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
 
@@ -62,40 +61,20 @@ public sealed class DemoShopTraffic(DemoShopControl control, DemoShopCounters co
         counters.SetError(null);
         logger.LogInformation("The demo shop runs on {Target}: {Rate}/s, {Concurrency} connections", o.Target, o.RatePerSecond, o.Concurrency);
 
-        // Beyond this many waiting shoppers, arrivals pause instead of piling up without bound; by then most
-        // of them are waiting for a pooled connection and will fail on its timeout, which the counters show.
-        var maxInFlight = o.Concurrency * 4;
-        var attempts = new List<Task>();
-        var nextArrival = time.GetUtcNow();
+        var arrivals = new ShopperArrivals(o.Concurrency * 4, time);
         var nextPrune = time.GetUtcNow();
-        using var timer = new PeriodicTimer(Tick, time);
-        try
+        await arrivals.RunAsync(now =>
         {
-            while (await timer.WaitForNextTickAsync(ct))
-            {
-                var now = time.GetUtcNow();
-                var (rate, inPeak) = o.RateAt(now);
-                counters.SetPace(rate, inPeak);
-                // Shoppers arrive independently of each other (a Poisson process): evenly spaced arrivals would
-                // never overlap at low rates, and overlapping checkouts are what contend.
-                for (; nextArrival <= now && counters.InFlight < maxInFlight; nextArrival += NextGap(rate))
-                    attempts.Add(AttemptAsync(db, o, ShopCart.Pick(o, prices, Random.Shared), gateway, reporter, ct));
-                if (nextArrival < now - TimeSpan.FromSeconds(1))
-                    nextArrival = now; // saturated: shoppers who found the shop full are not queued up for later
-                attempts.RemoveAll(a => a.IsCompleted);
-
-                if (time.GetUtcNow() >= nextPrune)
-                {
-                    nextPrune = time.GetUtcNow() + PruneEvery;
-                    attempts.Add(PruneAsync(db, o.OrderRetention, ct));
-                }
-            }
-        }
-        finally
+            var (rate, inPeak) = o.RateAt(now);
+            counters.SetPace(rate, inPeak);
+            return rate;
+        }, () => AttemptAsync(db, o, ShopCart.Pick(o, prices, Random.Shared), gateway, reporter, ct), ct, now =>
         {
-            // Cancelled attempts end within the driver's cancellation round trip; wait so that none outlives the pool.
-            await Task.WhenAll(attempts);
-        }
+            if (now < nextPrune)
+                return;
+            nextPrune = now + PruneEvery;
+            arrivals.Beside(PruneAsync(db, o.OrderRetention, ct));
+        });
     }
 
     private async Task AttemptAsync(NpgsqlDataSource db, DemoShopOptions o, ShopCart cart, SimulatedPaymentGateway gateway,
@@ -104,32 +83,19 @@ public sealed class DemoShopTraffic(DemoShopControl control, DemoShopCounters co
         counters.AttemptStarted();
         try
         {
-            var started = time.GetTimestamp();
-            string? errorClass = null, errorCode = null;
-            try
-            {
-                await CheckoutTransaction.RunWithRetriesAsync(db, cart, o.LineLatency, gateway, time, ct);
-            }
-            catch (Exception) when (ct.IsCancellationRequested)
-            {
+            var attempt = await CheckoutAttempt.RunAsync(db, cart, o.LineLatency, gateway, time, ct);
+            if (attempt is null)
                 return; // stopped or retuned mid-checkout: no shopper saw an outcome
-            }
-            catch (Exception e)
-            {
-                (errorClass, errorCode) = CheckoutFailures.Classify(e);
-            }
-            counters.Record(errorClass);
+            counters.Record(attempt.ErrorClass);
             reporter.Add(new CheckoutEvent(Guid.CreateVersion7().ToString(), time.GetUtcNow(),
-                errorClass is null ? CheckoutOutcome.Succeeded : CheckoutOutcome.Failed, errorClass, errorCode,
-                time.GetElapsedTime(started).TotalMilliseconds, cart.TotalCents / 100m, "EUR", cart.Region, "checkout", o.Target));
+                attempt.Succeeded ? CheckoutOutcome.Succeeded : CheckoutOutcome.Failed, attempt.ErrorClass, attempt.ErrorCode,
+                attempt.Elapsed.TotalMilliseconds, cart.TotalCents / 100m, "EUR", cart.Region, "checkout", o.Target));
         }
         finally
         {
             counters.AttemptEnded();
         }
     }
-
-    private static TimeSpan NextGap(double rate) => TimeSpan.FromSeconds(-Math.Log(1 - Random.Shared.NextDouble()) / rate);
 
     private async Task PruneAsync(NpgsqlDataSource db, TimeSpan retention, CancellationToken ct)
     {
@@ -146,30 +112,14 @@ public sealed class DemoShopTraffic(DemoShopControl control, DemoShopCounters co
         catch (Exception) { }
     }
 
-    /// <summary>
-    /// The shop's own pool, sized like a checkout service's: when every connection is busy, shoppers wait for
-    /// one (up to the attempt timeout) instead of opening more. No lock_timeout: the target's settings decide.
-    /// </summary>
+    /// <summary>The shop's own pool (<see cref="ShopPool"/>) on its registered target.</summary>
     private async Task<NpgsqlDataSource> OpenShopAsync(DemoShopOptions o, CancellationToken ct)
     {
         Target target;
         await using (var store = await dbFactory.CreateDbContextAsync(ct))
             target = await store.Targets.AsNoTracking().FirstOrDefaultAsync(t => t.Name == o.Target, ct)
                 ?? throw new InvalidOperationException($"No target named {o.Target} is registered.");
-        var seconds = (int)o.AttemptTimeout.TotalSeconds;
-        var builder = new NpgsqlConnectionStringBuilder(connections.Unprotect(target))
-        {
-            Pooling = true,
-            MinPoolSize = 0,
-            MaxPoolSize = o.Concurrency,
-            Timeout = seconds,
-            CommandTimeout = seconds,
-            MaxAutoPrepare = 16,
-            ApplicationName = "OpsConsole demo shop",
-        };
-        if (o.StatementTimeout > TimeSpan.Zero)
-            builder.Options = $"{builder.Options} -c statement_timeout={(long)o.StatementTimeout.TotalMilliseconds}".Trim();
-        return NpgsqlDataSource.Create(builder.ConnectionString);
+        return ShopPool.Create(connections.Unprotect(target), o, "OpsConsole demo shop");
     }
 
     private async Task WaitQuietlyAsync(TimeSpan delay, CancellationToken ct)

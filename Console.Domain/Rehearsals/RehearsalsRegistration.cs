@@ -5,10 +5,12 @@ namespace OpsConsole.Domain.Rehearsals;
 
 public static class RehearsalsRegistration
 {
-    /// <summary>Load rehearsals of pending changes on staging clusters.</summary>
+    /// <summary>Load rehearsals of pending changes on staging clusters: profiles, the measured load run, staging safety and revert.</summary>
     public static IServiceCollection AddRehearsals(this IServiceCollection services)
     {
         services.AddStaging();
+        services.AddSingleton<RehearsalProfiles>();
+        services.AddSingleton<RehearsalLoad>();
         return services;
     }
 }

@@ -20,6 +20,7 @@ public sealed class PermissionTableTests
         [Permission.ManageApiKeys] = [Roles.Admin],
         [Permission.SendAlerts] = [Roles.OnCall, Roles.Dba, Roles.Admin],
         [Permission.ManageAlertRules] = [Roles.Admin],
+        [Permission.RunRehearsals] = [Roles.Dba, Roles.Admin],
     };
 
     public static TheoryData<Permission, string, bool> EveryPermissionForEveryRole()

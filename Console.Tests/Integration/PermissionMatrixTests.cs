@@ -9,6 +9,7 @@ using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Incidents.Postmortems;
 using OpsConsole.Domain.Locks;
+using OpsConsole.Domain.Rehearsals;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.DemoShop;
 using OpsConsole.Domain.Targets;
@@ -27,7 +28,7 @@ namespace OpsConsole.Tests.Integration;
 /// it has one): ChangeRegistry RegisterSetting, RegisterSql, RegisterExternal, Submit, Approve, Reject, Comment,
 /// MarkAppliedOutside; ChangeApplier Apply; RollbackProcedure Run; SessionActions CancelQuery, Terminate, Run;
 /// UserAdministration Create, SetRoles, SetDisabled; AlertRuleService Create, Update, SetEnabled; ApiKeyService Create, Revoke;
-/// AlertIntake Receive; DemoShopControl Start, Stop, Tune;
+/// AlertIntake Receive; DemoShopControl Start, Stop, Tune; RehearsalProfiles Save (new and edit), Delete;
 /// TargetRegistry Register, RotateConnection, ChangeEnvironment, Pause, Resume, Retire, SetScriptRole,
 /// SetAllowDangerousSettings; PostmortemService Draft, Save, AddActionItem, UpdateActionItem, CloseActionItem; IncidentService
 /// (<see cref="IncidentMatrixRows"/>).
@@ -153,6 +154,19 @@ public sealed class PermissionMatrixTests(PermissionMatrixFixture fixture) : ICl
         {
             var id = await f.App.Service<AlertRuleService>().CreateAsync(Actor.System, AlertRuleKind.LockWait, LockWaitRule(u));
             return new MatrixCall(AlertRuleService.Subject(u), Done(() => f.App.Service<AlertRuleService>().SetEnabledAsync(actor, id, enabled: false)));
+        }),
+        ["RehearsalProfiles.SaveAsync"] = new(Permission.RunRehearsals, (f, actor, u) => Task.FromResult(new MatrixCall(
+            RehearsalProfiles.Subject(u), Done(() => f.App.Service<RehearsalProfiles>().SaveAsync(actor, null, RehearsalProfileDefaults.Peak with { Name = u }))))),
+        ["RehearsalProfiles.SaveAsync (edit)"] = new(Permission.RunRehearsals, async (f, actor, u) =>
+        {
+            var id = await f.App.Service<RehearsalProfiles>().SaveAsync(Actor.System, null, RehearsalProfileDefaults.Peak with { Name = u });
+            return new MatrixCall(RehearsalProfiles.Subject(u), Done(() => f.App.Service<RehearsalProfiles>().SaveAsync(actor, id,
+                RehearsalProfileDefaults.Peak with { Name = u, Rounds = 5 })));
+        }),
+        ["RehearsalProfiles.DeleteAsync"] = new(Permission.RunRehearsals, async (f, actor, u) =>
+        {
+            var id = await f.App.Service<RehearsalProfiles>().SaveAsync(Actor.System, null, RehearsalProfileDefaults.Peak with { Name = u });
+            return new MatrixCall(RehearsalProfiles.Subject(u), Done(() => f.App.Service<RehearsalProfiles>().DeleteAsync(actor, id)));
         }),
         ["TargetRegistry.RegisterAsync"] = new(Permission.ManageTargets, (f, actor, u) => Task.FromResult(new MatrixCall(
             AuditSubjects.Target(u), Done(() => f.App.Service<TargetRegistry>().RegisterAsync(actor, u, TargetEnvironment.Staging, f.TargetConnectionString))))),

@@ -1273,6 +1273,69 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.ToTable("lock_snapshots", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Domain.Rehearsals.RehearsalProfile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("CartSizeMax")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("CartSizeMin")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ConcurrentShoppers")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("DeadlockAllowance")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("DeadlockFactor")
+                        .HasColumnType("double precision");
+
+                    b.Property<TimeSpan>("Duration")
+                        .HasColumnType("interval");
+
+                    b.Property<double>("FailureRatePoints")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("HotProducts")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("HotShare")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<double>("P95Factor")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("PeakMultiplier")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("RatePerSecond")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Rounds")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("rehearsal_profiles", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Domain.Rehearsals.Staging.StagingRevertPlan", b =>
                 {
                     b.Property<Guid>("Id")
