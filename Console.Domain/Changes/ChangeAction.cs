@@ -14,6 +14,8 @@ public enum ChangeActionBar
     Role,
     /// <summary>The two-person rule: the author may not approve or reject, a reviewer may not approve twice, only the author submits.</summary>
     Person,
+    /// <summary>The review policy: a high-risk setting change needs a passing load rehearsal before it is approved.</summary>
+    Policy,
 }
 
 /// <summary>One action for one actor: available, or the reason it is not, in words shown as they are.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Audit;
@@ -13,7 +14,7 @@ namespace OpsConsole.Domain.Changes;
 /// transaction with its audit entry, and announces the new state on the live bus after it commits.
 /// </summary>
 public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, TargetRegistry targets, SettingCatalog catalog,
-    AccessGuard guard, AuditLog audit, LiveEvents live, TimeProvider time, WebhookDestinations webhooks)
+    AccessGuard guard, AuditLog audit, LiveEvents live, TimeProvider time, WebhookDestinations webhooks, IOptions<ReviewPolicyOptions> policy)
 {
     public const int MaxScriptLength = 100_000;
     public const int MaxTextLength = 4_000;
@@ -29,6 +30,8 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
         if (DangerousSettings.Problem(target, setting.Info.Name) is { } danger)
             throw new DomainRuleException(danger, "Parameter");
         var change = ConfigChange.ForSetting(target.Id, request.Details, setting, actor, time.GetUtcNow());
+        if (change.Risk == ChangeRisk.High && policy.Value.RequirePassingRehearsalForHighRisk)
+            change.RequireRehearsal();
         return await AddAsync(actor, change, request.SubmitForReview, new { parameter = setting.Info.Name, before = setting.Info.Setting, after = setting.Value }, ct);
     }
 

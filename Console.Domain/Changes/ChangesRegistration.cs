@@ -8,6 +8,7 @@ public static class ChangesRegistration
     public static IServiceCollection AddChanges(this IServiceCollection services)
     {
         services.AddValidatedOptions<DriftOptions>(DriftOptions.Section);
+        services.AddValidatedOptions<ReviewPolicyOptions>(ReviewPolicyOptions.Section);
         services.AddSingleton<SettingCatalog>();
         services.AddSingleton<ChangeRegistry>();
         services.AddSingleton<ChangeMarks>();

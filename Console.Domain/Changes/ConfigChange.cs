@@ -56,6 +56,14 @@ public sealed class ConfigChange
     public string? LastApplyError { get; private set; }
     public DateTimeOffset? DetectedAt { get; private set; }
 
+    // Load rehearsals (Rehearsals/): whether the review policy asks for a passing one, and the latest that ended.
+    /// <summary>Set at registration by the review policy (Rehearsals:RequirePassingForHighRisk) for a high-risk setting change.</summary>
+    public bool RehearsalRequired { get; private set; }
+    public Guid? LastRehearsalId { get; private set; }
+    /// <summary>The latest rehearsal's verdict; null when it could not run or was cancelled (no verdict), or none ended.</summary>
+    public bool? LastRehearsalPassed { get; private set; }
+    public DateTimeOffset? LastRehearsedAt { get; private set; }
+
     // Outcome of rolling back.
     public DateTimeOffset? RolledBackAt { get; private set; }
     public string? RolledBackBy { get; private set; }
@@ -180,7 +188,33 @@ public sealed class ConfigChange
         var permission = ChangeActionSet.PermissionFor(action);
         if (checkRoles && !actor.Can(permission))
             return (ChangeActionBar.Role, AccessDeniedException.MessageFor(actor, permission));
-        return PersonRefusal(action, actor) is { } person ? (ChangeActionBar.Person, person) : null;
+        if (PersonRefusal(action, actor) is { } person)
+            return (ChangeActionBar.Person, person);
+        return PolicyRefusal(action) is { } policy ? (ChangeActionBar.Policy, policy) : null;
+    }
+
+    /// <summary>
+    /// The review policy, decided at registration (<see cref="RequireRehearsal"/>): a high-risk setting change is approved only
+    /// after its latest rehearsal passed. Drift acknowledged as reviewed is already in effect and is not held back.
+    /// </summary>
+    private string? PolicyRefusal(ChangeAction action) => action switch
+    {
+        ChangeAction.Approve when RehearsalRequired && Status == ChangeStatus.InReview && LastRehearsalPassed != true =>
+            $"Change #{Number} is high-risk: the review policy needs a passing load rehearsal before it is approved" + (LastRehearsalId is null
+                ? ". Rehearse it on a staging target first (Rehearsals on this change)."
+                : LastRehearsalPassed == false
+                    ? ", and its latest rehearsal failed. Rehearse it again once the change or the profile is fixed."
+                    : ", and its latest rehearsal ended without a verdict. Rehearse it again."),
+        _ => null,
+    };
+
+    /// <summary>The review policy asks for a passing rehearsal before this change is approved.</summary>
+    public void RequireRehearsal() => RehearsalRequired = true;
+
+    /// <summary>A rehearsal of this change ended: with a verdict (<paramref name="passed"/>), or without one (null).</summary>
+    public void RecordRehearsal(Guid rehearsalId, bool? passed, DateTimeOffset endedAt)
+    {
+        (LastRehearsalId, LastRehearsalPassed, LastRehearsedAt) = (rehearsalId, passed, endedAt);
     }
 
     private string? StatusRefusal(ChangeAction action) => action switch

@@ -8,6 +8,7 @@ using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Incidents;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Rehearsals;
+using OpsConsole.Domain.Rehearsals.Runs;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Incidents.Postmortems;
 using OpsConsole.Domain.Instances;
@@ -43,6 +44,7 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : Ident
     public DbSet<IncidentSuspect> IncidentSuspects => Set<IncidentSuspect>();
     public DbSet<StagingRevertPlan> StagingRevertPlans => Set<StagingRevertPlan>();
     public DbSet<RehearsalProfile> RehearsalProfiles => Set<RehearsalProfile>();
+    public DbSet<Rehearsal> Rehearsals => Set<Rehearsal>();
 
     /// <summary>Data Protection keys live in the store, so every console instance can decrypt target secrets.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

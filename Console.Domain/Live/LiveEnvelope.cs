@@ -16,6 +16,7 @@ public sealed record LiveEnvelope(Guid Origin, string Type, JsonElement Data)
     public const string LocksSampledType = "locksSampled";
     public const string LockStatusType = "lockStatus";
     public const string IncidentUpdatedType = "incidentUpdated";
+    public const string RehearsalProgressedType = "rehearsalProgressed";
 
     /// <summary>PostgreSQL refuses NOTIFY payloads of 8000 bytes and more.</summary>
     public const int MaxPayloadBytes = 7999;

@@ -19,6 +19,23 @@ public sealed record ChangeUpdated(Guid ChangeId, int Number, Guid TargetId, str
 
 public sealed record TargetUpdated(Guid TargetId) : OpsEvent;
 
+/// <summary>
+/// A rehearsal moved (<paramref name="Status"/> and <paramref name="Phase"/> as stored) or measured another second: where
+/// it stands (<paramref name="Elapsed"/> of about <paramref name="Planned"/>) and, while a run is under way, its live
+/// figures. Sent once a second while it runs, and on every status; re-read the rehearsal for the record.
+/// </summary>
+public sealed record RehearsalProgressed(Guid RehearsalId, Guid ChangeId, Guid TargetId, string Status, string Phase, int Round, int Rounds,
+    TimeSpan Elapsed, TimeSpan Planned, RehearsalLiveFigures? Figures = null) : OpsEvent
+{
+    /// <summary>How far along, 0 to 1 (never past 0.99 before it has ended: the last checkouts and the revert take a moment).</summary>
+    public double Fraction => Planned <= TimeSpan.Zero ? 0 : Math.Min(0.99, Elapsed / Planned);
+
+    public TimeSpan TimeLeft => Planned > Elapsed ? Planned - Elapsed : TimeSpan.Zero;
+}
+
+/// <summary>The run under way, so far: checkouts ended and failed, under way now, the longest lock wait, and the last second's p95.</summary>
+public sealed record RehearsalLiveFigures(string Side, long Attempted, long Failed, int InFlight, double LongestLockWaitSeconds, double? LastSecondP95Ms);
+
 /// <summary>An incident's postmortem changed: a new version, or an action item added, edited or closed.</summary>
 public sealed record PostmortemUpdated(Guid IncidentId, int LatestVersion) : OpsEvent;
 /// <summary>An alert rule was edited, or fired or resolved (this instance only: the rules page re-reads the store).</summary>

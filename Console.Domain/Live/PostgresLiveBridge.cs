@@ -93,7 +93,7 @@ public sealed class PostgresLiveBridge : BackgroundService
 
     private Task OnLocalEvent(OpsEvent e)
     {
-        if (!e.Remote && e is ChangeUpdated or TargetUpdated or IncidentUpdated or LocksSampled { Sample: not null } or LockSamplerStatusChanged)
+        if (!e.Remote && e is ChangeUpdated or TargetUpdated or IncidentUpdated or RehearsalProgressed or LocksSampled { Sample: not null } or LockSamplerStatusChanged)
             outbox.Writer.TryWrite(e);
         return Task.CompletedTask;
     }
@@ -112,6 +112,7 @@ public sealed class PostgresLiveBridge : BackgroundService
                         ChangeUpdated c => LiveEnvelope.Payload(Origin, LiveEnvelope.ChangeUpdatedType, c),
                         TargetUpdated t => LiveEnvelope.Payload(Origin, LiveEnvelope.TargetUpdatedType, t),
                         IncidentUpdated i => LiveEnvelope.Payload(Origin, LiveEnvelope.IncidentUpdatedType, i),
+                        RehearsalProgressed r => LiveEnvelope.Payload(Origin, LiveEnvelope.RehearsalProgressedType, r),
                         LocksSampled l => LiveEnvelope.Payload(Origin, LiveEnvelope.LocksSampledType, LockTickNotice.Of(l.Sample!, l.SnapshotId)),
                         LockSamplerStatusChanged c => LiveEnvelope.Payload(Origin, LiveEnvelope.LockStatusType, LockStatusNotice.Of(c)),
                         _ => throw new InvalidOperationException($"{e.GetType().Name} does not cross instances."),
@@ -180,6 +181,9 @@ public sealed class PostgresLiveBridge : BackgroundService
                     break;
                 case LiveEnvelope.IncidentUpdatedType when envelope.DataAs<IncidentUpdated>() is { } incident:
                     live.Publish(incident with { Remote = true });
+                    break;
+                case LiveEnvelope.RehearsalProgressedType when envelope.DataAs<RehearsalProgressed>() is { } rehearsal:
+                    live.Publish(rehearsal with { Remote = true });
                     break;
                 case LiveEnvelope.LocksSampledType when envelope.DataAs<LockTickNotice>() is { } tick:
                     _ = remoteLocks.ReceiveAsync(tick);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Domain.Rehearsals.Runs;
 using OpsConsole.Domain.Rehearsals.Staging;
 
 namespace OpsConsole.Domain.Rehearsals;
@@ -11,6 +12,11 @@ public static class RehearsalsRegistration
         services.AddStaging();
         services.AddSingleton<RehearsalProfiles>();
         services.AddSingleton<RehearsalLoad>();
+        services.AddSingleton<RehearsalWorkloads>();
+        services.AddSingleton<RehearsalRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<RehearsalRunner>());
+        services.AddSingleton<RehearsalService>();
+        services.AddSingleton<RehearsalRecovery>();
         return services;
     }
 }

@@ -17,7 +17,7 @@ public abstract class ChangeActionsContext : ConsoleComponentContext
     protected ChangeActionsContext()
     {
         // Rendering never calls the services (clicks are the browser tests' business), so they get no store.
-        Services.AddSingleton(new ChangeRegistry(null!, null!, null!, null!, null!, null!, TimeProvider.System, null!));
+        Services.AddSingleton(new ChangeRegistry(null!, null!, null!, null!, null!, null!, TimeProvider.System, null!, null!));
         Services.AddSingleton(new ChangeApplier(null!, null!, null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
     }
 

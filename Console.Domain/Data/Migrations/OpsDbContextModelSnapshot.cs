@@ -568,6 +568,15 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.Property<string>("LastApplyError")
                         .HasColumnType("text");
 
+                    b.Property<Guid?>("LastRehearsalId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool?>("LastRehearsalPassed")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("LastRehearsedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("LastRollbackError")
                         .HasColumnType("text");
 
@@ -594,6 +603,9 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.Property<string>("RegisteredThroughKey")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<bool>("RehearsalRequired")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("RequiresRestart")
                         .HasColumnType("boolean");
@@ -1336,6 +1348,107 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.ToTable("rehearsal_profiles", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Domain.Rehearsals.Runs.Rehearsal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("CancelRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CancelRequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("ChangeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("ChangeNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Profile")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("ProfileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Report")
+                        .HasColumnType("jsonb");
+
+                    b.Property<bool?>("RevertExact")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("RevertOutcome")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Rounds")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("StartedById")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("TargetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("TargetName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Verdict")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TargetId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_rehearsals_one_under_way_per_target")
+                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
+
+                    b.HasIndex("ChangeId", "CreatedAt");
+
+                    b.ToTable("rehearsals", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Domain.Rehearsals.Staging.StagingRevertPlan", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1344,6 +1457,9 @@ namespace OpsConsole.Domain.Data.Migrations
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool?>("Exact")
+                        .HasColumnType("boolean");
 
                     b.Property<Guid>("InstanceId")
                         .HasColumnType("uuid");
@@ -1715,6 +1831,21 @@ namespace OpsConsole.Domain.Data.Migrations
                         .WithMany()
                         .HasForeignKey("TargetId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("OpsConsole.Domain.Rehearsals.Runs.Rehearsal", b =>
+                {
+                    b.HasOne("OpsConsole.Domain.Changes.ConfigChange", null)
+                        .WithMany()
+                        .HasForeignKey("ChangeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("OpsConsole.Domain.Targets.Target", null)
+                        .WithMany()
+                        .HasForeignKey("TargetId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

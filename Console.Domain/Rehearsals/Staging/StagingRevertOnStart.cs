@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OpsConsole.Domain.Instances;
+using OpsConsole.Domain.Rehearsals.Runs;
 
 namespace OpsConsole.Domain.Rehearsals.Staging;
 
@@ -12,7 +13,7 @@ namespace OpsConsole.Domain.Rehearsals.Staging;
 /// heartbeat has gone stale (Instances:StaleAfter), and an instance may die while this one runs. One instance does it
 /// (<see cref="StoreLocks"/>, decisions/0011); an instance stopped cleanly removes its heartbeat, so its plans are reverted at once.
 /// </summary>
-public sealed class StagingRevertOnStart(StagingReverts reverts, StoreLocks locks, IOptions<InstanceOptions> options, TimeProvider time,
+public sealed class StagingRevertOnStart(StagingReverts reverts, RehearsalRecovery recovery, StoreLocks locks, IOptions<InstanceOptions> options, TimeProvider time,
     ILogger<StagingRevertOnStart> logger) : BackgroundService
 {
     public const string LockName = "staging-reverts";
@@ -28,6 +29,7 @@ public sealed class StagingRevertOnStart(StagingReverts reverts, StoreLocks lock
             {
                 if (await reverts.RevertOrphanedAsync(ct) is > 0 and var count)
                     logger.LogWarning("Reverted staging after {Count} interrupted rehearsals", count);
+                await recovery.EndInterruptedAsync(ct);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
             {

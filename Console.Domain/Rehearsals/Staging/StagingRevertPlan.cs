@@ -37,13 +37,17 @@ public sealed class StagingRevertPlan
 
     public SettingsSnapshot ReadSnapshot() => SettingsSnapshot.FromJson(Snapshot);
 
-    public void MarkReverted(DateTimeOffset now, string outcome)
+    /// <summary>Whether the restore brought all of pg_settings back (<see cref="RestoreResult.Exact"/>); null while open.</summary>
+    public bool? Exact { get; private set; }
+
+    public void MarkReverted(DateTimeOffset now, string outcome, bool exact)
     {
         if (RevertedAt is not null)
             throw new DomainRuleException("This rehearsal's staging settings were reverted already.");
         RevertedAt = now;
         Outcome = outcome.Length > 4000 ? outcome[..4000] : outcome;
         LastError = null;
+        Exact = exact;
     }
 
     public void RecordFailure(string error) => LastError = error.Length > 2000 ? error[..2000] : error;

@@ -179,7 +179,7 @@ public sealed class StagingReverts(IDbContextFactory<OpsDbContext> dbFactory, Se
         }
         else
         {
-            plan.MarkReverted(time.GetUtcNow(), $"{why}: {result.Summary}");
+            plan.MarkReverted(time.GetUtcNow(), $"{why}: {result.Summary}", result.Exact);
             audit.Record(db, Actor.System, Action, $"target:{target.Name}", details, result.Exact ? AuditOutcome.Succeeded : AuditOutcome.Failed);
         }
         await db.SaveChangesAsync(ct);
