@@ -30,7 +30,8 @@ public sealed class ChangeRegistry(IDbContextFactory<OpsDbContext> dbFactory, Ta
         if (DangerousSettings.Problem(target, setting.Info.Name) is { } danger)
             throw new DomainRuleException(danger, "Parameter");
         var change = ConfigChange.ForSetting(target.Id, request.Details, setting, actor, time.GetUtcNow());
-        if (change.Risk == ChangeRisk.High && policy.Value.RequirePassingRehearsalForHighRisk)
+        // A setting that needs a restart cannot be rehearsed (a rehearsal never restarts staging), so the policy cannot ask for it.
+        if (change.Risk == ChangeRisk.High && !change.RequiresRestart && policy.Value.RequirePassingRehearsalForHighRisk)
             change.RequireRehearsal();
         return await AddAsync(actor, change, request.SubmitForReview, new { parameter = setting.Info.Name, before = setting.Info.Setting, after = setting.Value }, ct);
     }

@@ -7,7 +7,8 @@ public sealed class ReviewPolicyOptions : IValidatedOptions
 
     /// <summary>
     /// A high-risk setting change is approved only after a load rehearsal of it passed (decided when it is registered, so
-    /// turning this off later does not release changes registered under it).
+    /// turning this off later does not release changes registered under it). Settings that need a restart are left out:
+    /// a rehearsal never restarts staging, so it cannot try them.
     /// </summary>
     public bool RequirePassingRehearsalForHighRisk { get; set; } = true;
 

@@ -98,6 +98,41 @@ public sealed class ChangeAllowedActionsTests
     }
 
     [Fact]
+    public void AHighRiskChangeTheReviewPolicyHolds_IsNotApprovedBeforeAPassingRehearsal_AndSaysWhy()
+    {
+        var change = InReview(ChangeRisk.High);
+        change.RequireRehearsal();
+
+        var before = change.AllowedActions(Reviewer).Options.Single(o => o.Action == ChangeAction.Approve);
+        change.RecordRehearsal(Guid.NewGuid(), passed: false, Now);
+        var afterAFailure = change.AllowedActions(Reviewer).WhyNot(ChangeAction.Approve);
+        change.RecordRehearsal(Guid.NewGuid(), passed: true, Now);
+
+        Assert.Equal(ChangeActionBar.Policy, before.Bar);
+        Assert.Contains("needs a passing load rehearsal before it is approved. Rehearse it on a staging target first", before.Reason);
+        Assert.Contains("its latest rehearsal failed", afterAFailure);
+        Assert.Throws<DomainRuleException>(() => InReviewHeldByPolicy().Approve(Reviewer, "", Now));
+        Assert.True(change.AllowedActions(Reviewer).Allows(ChangeAction.Approve));
+        Assert.True(change.AllowedActions(Reviewer).Allows(ChangeAction.Reject));
+    }
+
+    [Fact]
+    public void TheReviewPolicy_NeverHoldsBackTheAuthorsOwnRefusal_OrAChangeItDoesNotHold()
+    {
+        var held = InReviewHeldByPolicy();
+
+        Assert.Equal(ChangeActionBar.Person, held.AllowedActions(Author).Options.Single(o => o.Action == ChangeAction.Approve).Bar);
+        Assert.True(InReview(ChangeRisk.High).AllowedActions(Reviewer).Allows(ChangeAction.Approve));
+    }
+
+    private static ConfigChange InReviewHeldByPolicy()
+    {
+        var change = InReview(ChangeRisk.High);
+        change.RequireRehearsal();
+        return change;
+    }
+
+    [Fact]
     public void AnApprovedExternalChange_IsMarkedApplied_NotApplied()
     {
         var allowed = ApprovedExternal().AllowedActions(Reviewer);

@@ -7,44 +7,29 @@ namespace OpsConsole.Tests.Integration;
 
 /// <summary>
 /// Measured load runs on a real staging cluster, at the outage's peak (6/s × 3 on a pool of 6, carts of 1–4, 6 best-sellers
-/// taking 60 % of the items): raising deadlock_timeout to 30 s fails the verdict with more failures than the baseline. A
-/// harmless change (work_mem) is judged by the rehearsal runner's tests on alternated rounds: a single pair of runs moves
-/// with the machine's load. Settings are changed here with ALTER SYSTEM directly (the rehearsal runner applies them through
-/// the change flow). Short runs are noisy on a busy machine, so the test profile's thresholds are wider than the issue's
-/// example and the assertions are the verdicts and directions, never counts; the figures are printed.
+/// taking 60 % of the items): a run measures every checkout it started, and a cancelled one stops at once. Verdicts are the
+/// rehearsal runner's (<see cref="RehearsalRunnerTests"/>).
 /// </summary>
 [Collection(QuietCollection.Name)]
-public sealed class RehearsalLoadTests(RehearsalFixture fixture, ITestOutputHelper output) : IClassFixture<RehearsalFixture>, IAsyncLifetime
+public sealed class RehearsalLoadTests(RehearsalFixture fixture, ITestOutputHelper output) : IClassFixture<RehearsalFixture>
 {
-    private static readonly TimeSpan RunFor = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RunFor = TimeSpan.FromSeconds(15);
 
     private static readonly RehearsalProfileSettings Peak = RehearsalProfileDefaults.Peak with
     {
         Name = "Test peak",
         Duration = RunFor,
-        // Measured at load averages of 15 to 40 on 2 cores: a baseline fails 0–2 % (deadlock victims out of tries, shoppers
-        // queued past the pool's timeout), work_mem moves that by at most a point, and 30 s raises it to 9–25 %. Deadlocks
-        // and p95 swing widely between short runs on a busy machine, so their thresholds leave room.
-        Thresholds = new RehearsalThresholds(FailureRatePoints: 3, DeadlockFactor: 2, DeadlockAllowance: 10, P95Factor: 2),
     };
 
     private RehearsalLoad Load => fixture.App.Service<RehearsalLoad>();
 
     [Fact]
-    public async Task RaisingDeadlockTimeoutTo30s_FailsTheVerdict_WithMoreFailuresThanTheBaseline()
+    public async Task ARun_CountsEveryCheckoutItStarted_AndItsSecondsAddUpToItsTotals()
     {
-        var baseline = await RunAsync("baseline (deadlock_timeout 1s)");
-        await fixture.SetAsync("deadlock_timeout", "30s");
-        var withChange = await RunAsync("deadlock_timeout 30s");
+        var figures = await RunAsync("baseline");
 
-        var verdict = RehearsalVerdict.Judge(baseline, withChange, Peak.Thresholds);
-        output.WriteLine($"verdict: {verdict.Summary}\n  {string.Join("\n  ", verdict.Checks.Select(c => c.Reason))}");
-
-        Assert.False(verdict.Passed);
-        Assert.False(verdict.Checks.Single(c => c.Figure == "failure rate").Passed);
-        Assert.True(withChange.FailureRate > baseline.FailureRate, $"{withChange.FailureRate:P1} with the change vs {baseline.FailureRate:P1}");
-        // Deadlocked pairs are no longer broken within the shoppers' patience: they wait until the client gives up.
-        Assert.True(withChange.LongestLockWait > baseline.LongestLockWait, $"{withChange.LongestLockWait} with the change vs {baseline.LongestLockWait}");
+        Assert.True(figures.Elapsed >= RunFor, $"{figures.Elapsed} < {RunFor}");
+        Assert.NotNull(figures.P95Ms);
     }
 
     [Fact]
@@ -84,14 +69,5 @@ public sealed class RehearsalLoadTests(RehearsalFixture fixture, ITestOutputHelp
         Assert.Equal(figures.Failed, figures.FailuresByClass.Values.Sum());
         Assert.NotEmpty(seconds);
         return figures;
-    }
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    /// <summary>Each test leaves the staging cluster on its default settings.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await fixture.ResetAsync("deadlock_timeout");
-        await fixture.ResetAsync("work_mem");
     }
 }

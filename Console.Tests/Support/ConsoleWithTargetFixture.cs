@@ -1,3 +1,4 @@
+using Npgsql;
 using OpsConsole.Web.Hosting.Embedded;
 
 namespace OpsConsole.Tests.Support;
@@ -37,6 +38,19 @@ public abstract class ConsoleWithTargetFixture(PostgresClusterFixture postgres, 
 
     /// <summary>Statements run on the target directly, behind the console's back.</summary>
     public Task ExecuteOnTargetAsync(params string[] statements) => Sql.ExecuteAsync(TargetConnectionString, statements);
+
+    /// <summary>All of pg_settings (name, setting) on the target's cluster, read in a new session: what a revert must bring back.</summary>
+    public async Task<IReadOnlyList<(string Name, string Setting)>> PgSettingsAsync()
+    {
+        await using var connection = new NpgsqlConnection(TargetConnectionString + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT name, coalesce(setting, '') FROM pg_settings ORDER BY name", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var settings = new List<(string, string)>();
+        while (await reader.ReadAsync())
+            settings.Add((reader.GetString(0), reader.GetString(1)));
+        return settings;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,3 @@
-using Npgsql;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Targets;
 
@@ -49,19 +48,6 @@ public sealed class StagingFixture(PostgresClusterFixture postgres) : ConsoleWit
         await App.DisposeAsync();
         App = new ConsoleApp(StoreConnectionString, Settings);
         _ = App.Services;
-    }
-
-    /// <summary>All of pg_settings (name, setting) on the staging cluster, read in a new session.</summary>
-    public async Task<IReadOnlyList<(string Name, string Setting)>> PgSettingsAsync()
-    {
-        await using var connection = new NpgsqlConnection(TargetConnectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT name, coalesce(setting, '') FROM pg_settings ORDER BY name", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var settings = new List<(string, string)>();
-        while (await reader.ReadAsync())
-            settings.Add((reader.GetString(0), reader.GetString(1)));
-        return settings;
     }
 
     /// <summary>The lines of the staging cluster's postgresql.auto.conf, as on disk.</summary>
