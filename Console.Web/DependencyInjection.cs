@@ -46,6 +46,7 @@ public static class DependencyInjection
         var endpoints = app.MapGroup("").AddEndpointFilter<RefusalProblemFilter>();
         endpoints.MapAccountEndpoints();
         endpoints.MapChangeEndpoints();
+        endpoints.MapChangeLifecycleEndpoints();
         endpoints.MapRollbackEndpoints();
         endpoints.MapAlertEndpoints();
         endpoints.MapIncidentEndpoints();

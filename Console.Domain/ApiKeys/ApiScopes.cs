@@ -11,14 +11,18 @@ public static class ApiScopes
     public const string AlertsWrite = "alerts:write";
     public const string IncidentsWrite = "incidents:write";
     public const string RollbacksWrite = "rollbacks:write";
+    public const string ChangesReview = "changes:review";
+    public const string ChangesApply = "changes:apply";
 
-    public static readonly IReadOnlyList<string> All = [ChangesWrite, EventsWrite, Read, AlertsWrite, IncidentsWrite, RollbacksWrite];
+    public static readonly IReadOnlyList<string> All =
+        [ChangesWrite, EventsWrite, Read, AlertsWrite, IncidentsWrite, RollbacksWrite, ChangesReview, ChangesApply];
 
     /// <summary>
-    /// Scopes only a personal token may hold: running an incident and rolling back are done as a person, whose roles are
-    /// checked at the moment of acting, never by a key that outlives its maker's job.
+    /// Scopes only a personal token may hold: running an incident, rolling back, and reviewing and applying changes are done
+    /// as a person, whose roles are checked at the moment of acting, never by a key that outlives its maker's job. A review
+    /// by a key would also make the two-person rule one person's: whoever holds the key.
     /// </summary>
-    public static readonly IReadOnlyList<string> PersonalOnly = [IncidentsWrite, RollbacksWrite];
+    public static readonly IReadOnlyList<string> PersonalOnly = [IncidentsWrite, RollbacksWrite, ChangesReview, ChangesApply];
 
     /// <summary>The scopes an admin may give a service key (on /admin/api-keys or in <c>Api:Keys</c>).</summary>
     public static readonly IReadOnlyList<string> ForServiceKeys = [.. All.Except(PersonalOnly)];
@@ -30,6 +34,8 @@ public static class ApiScopes
             AlertsWrite => [Permission.SendAlerts],
             IncidentsWrite => [Permission.ManageIncidents],
             RollbacksWrite => [Permission.RollbackChange],
+            ChangesReview => [Permission.ReviewChange],
+            ChangesApply => [Permission.ApplyChange],
             _ => Array.Empty<Permission>(),
         }).Distinct().ToList();
 }

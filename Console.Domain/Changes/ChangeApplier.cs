@@ -29,10 +29,21 @@ public sealed class ChangeApplier(IDbContextFactory<OpsDbContext> dbFactory, Tar
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var change = await ChangeRegistry.LockAsync(db, changeId, ct);
-        change.Demand(ChangeAction.Apply, actor);
-
         var target = await targets.GetAsync(change.TargetId, ct);
-        target.DemandActive();
+        try
+        {
+            change.Demand(ChangeAction.Apply, actor);
+            target.DemandActive();
+        }
+        catch (DomainRuleException refused)
+        {
+            // Not approved, external, or a retired target: refused before anything is declared, and audited on its own.
+            await tx.RollbackAsync(ct);
+            await using var refusal = await dbFactory.CreateDbContextAsync(ct);
+            audit.Record(refusal, actor, Action, $"change:{change.Number}", new { refused = refused.Message }, AuditOutcome.Refused);
+            await refusal.SaveChangesAsync(ct);
+            throw;
+        }
         var intent = await intents.DeclareAsync(actor, Action, $"change:{change.Number}",
             new { target = target.Name, change.Kind, change.Parameter, value = change.ValueAfter }, ct);
         ApplyResult result;

@@ -177,8 +177,9 @@ public sealed class ConfigChange
     /// </summary>
     public void Demand(ChangeAction action, Actor actor)
     {
+        // Roles are not checked here, so what refuses is the person (the two-person rule) or else the change's state.
         if (Refusal(action, actor, checkRoles: false) is { } refusal)
-            throw new DomainRuleException(refusal.Reason);
+            throw new DomainRuleException(refusal.Reason) { Bar = refusal.Bar == ChangeActionBar.Person ? RuleBar.Person : RuleBar.State };
     }
 
     private (ChangeActionBar Bar, string Reason)? Refusal(ChangeAction action, Actor actor, bool checkRoles)
@@ -364,7 +365,7 @@ public sealed class ConfigChange
     }
 
     private DomainRuleException Illegal(string verb) =>
-        new($"Change #{Number} is {ChangeStatusText.Of(Status)} and cannot be {verb}.");
+        new($"Change #{Number} is {ChangeStatusText.Of(Status)} and cannot be {verb}.") { Bar = RuleBar.State };
 }
 
 /// <summary>What every change has, whatever its kind.</summary>

@@ -30,6 +30,10 @@ public sealed class ApiFuzzTests(TargetFixture fixture, ITestOutputHelper output
         using var events = Client((await keys.CreateAsync(Actor.System, "fuzz-events", [ApiScopes.EventsWrite])).Key);
         using var signedIn = await SignedInAsync("viewer", TargetFixture.Password);
         var existing = await RegisterOneAsync(changes);
+        // A reviewer's personal token on the draft above: every lifecycle step is refused (it is a draft, and not theirs),
+        // so what is fuzzed is the reading of the body and the path, and the store must stay as it was.
+        using var reviewer = Client((await fixture.App.Service<PersonalTokens>().CreateAsync(fixture.Dba2, "fuzz-reviewer",
+            [ApiScopes.ChangesWrite, ApiScopes.ChangesReview, ApiScopes.ChangesApply])).Key);
 
         var requests = new List<Func<Random, (HttpClient, HttpRequestMessage, string)>>
         {
@@ -38,6 +42,8 @@ public sealed class ApiFuzzTests(TargetFixture fixture, ITestOutputHelper output
             r => Query(changes, "/api/v1/changes", MutateQuery(r, ChangeListQuery)),
             r => Query(changes, $"/api/v1/changes/{MutateSegment(r, existing.ToString())}", []),
             r => Query(signedIn.Http, "/audit/export", MutateQuery(r, AuditQuery(existing))),
+            r => Body(reviewer, $"/api/v1/changes/{existing}/{(r.Next(2) == 0 ? "approve" : "reject")}", Mutate(r, ReviewBody)),
+            r => Body(reviewer, $"/api/v1/changes/{MutateSegment(r, existing.ToString())}/{(r.Next(2) == 0 ? "submit" : "apply")}", Mutate(r, "{}")),
         };
 
         var statuses = new Dictionary<int, int>();
@@ -70,6 +76,8 @@ public sealed class ApiFuzzTests(TargetFixture fixture, ITestOutputHelper output
         """{"kind":"sql","targetName":"shop","title":"Add an index","reason":"Slow lookups\nat peak","risk":"medium","forwardScript":"CREATE INDEX IF NOT EXISTS fuzz_i ON pg_class (oid);","rollbackScript":"DROP INDEX IF EXISTS fuzz_i;"}""",
         """{"kind":"external","targetName":"shop","title":"Pool size","reason":"Peak","risk":"high","description":"Raise the pool","rollbackSteps":"Lower it\nRedeploy","rollbackWebhookUrl":"http://127.0.0.1:9/hook"}""",
     ];
+
+    private const string ReviewBody = """{"comment":"Looks right for the peak"}""";
 
     private static string EventBatch() => JsonSerializer.Serialize(new object[]
     {

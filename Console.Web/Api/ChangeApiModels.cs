@@ -36,15 +36,27 @@ public sealed class NewChangeBody
     public string? RollbackWebhookUrl { get; set; }
 }
 
+/// <summary>The body of approve and reject: a comment, optional to approve and required to reject.</summary>
+public sealed class ReviewBody
+{
+    public string? Comment { get; set; }
+}
+
+/// <summary>The body of submit and apply: none, or <c>{}</c>; any field is refused, so that a misspelt option is not ignored.</summary>
+public sealed class NoFieldsBody;
+
 /// <summary>
 /// A change as the API shows it; enum values in snake_case (in_review, rolled_back). <c>allowedActions</c> are what the
 /// calling key may do to it now, <c>unavailableActions</c> the others with the reason, both from
-/// <see cref="ConfigChange.AllowedActions"/>, the same answer the change page shows.
+/// <see cref="ConfigChange.AllowedActions"/>, the same answer the change page shows. <c>approvals</c> of
+/// <c>requiredApprovals</c> says how far the review is (a high-risk change needs two); <c>lastApplyError</c> why the last
+/// apply failed (the change stays approved, and can be applied again).
 /// </summary>
 public sealed record ChangeView(int Number, Guid Id, string Kind, string Status, string Target, string Title, string Reason, string? TicketUrl,
     string Risk, string Author, string? RegisteredThroughKey, DateTimeOffset CreatedAt, DateTimeOffset? PlannedAt, DateTimeOffset? AppliedAt,
     string? Parameter, string? ValueBefore, string? ValueAfter, string? Unit, bool RequiresRestart,
     string? ForwardScript, string? RollbackScript, string? Description, string? RollbackSteps, string? RollbackWebhookUrl,
+    int Approvals, int RequiredApprovals, string? AppliedBy, bool PendingRestart, string? LastApplyError,
     IReadOnlyList<string> AllowedActions, IReadOnlyList<UnavailableActionView> UnavailableActions)
 {
     public static ChangeView Of(ConfigChange c, string targetName, Actor caller)
@@ -53,6 +65,7 @@ public sealed record ChangeView(int Number, Guid Id, string Kind, string Status,
         return new(c.Number, c.Id, Name(c.Kind), Name(c.Status), targetName, c.Title,
             c.Reason, c.TicketUrl, Name(c.Risk), c.AuthorName, c.RegisteredThroughKey, c.CreatedAt, c.PlannedAt, c.AppliedAt, c.Parameter, c.ValueBefore, c.ValueAfter,
             c.Unit, c.RequiresRestart, c.ForwardScript, c.RollbackScript, c.Description, c.RollbackSteps, c.RollbackWebhookUrl,
+            c.Approvals, c.RequiredApprovals, c.AppliedBy, c.PendingRestart, c.LastApplyError,
             actions.Allowed.Select(a => Name(a)).ToList(), actions.Unavailable.Select(o => new UnavailableActionView(Name(o.Action), o.Reason!)).ToList());
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -32,6 +33,16 @@ public static partial class JsonBodyReader
         {
             return (null, FieldProblem<T>(wrong));
         }
+    }
+
+    /// <summary>
+    /// For a body that may be left out (an approval without a comment): no body at all reads as <c>{}</c>; a body that is
+    /// sent is read and checked as <see cref="ReadAsync{T}"/> does.
+    /// </summary>
+    public static Task<(T? Value, IResult? Problem)> ReadOptionalAsync<T>(HttpRequest request, CancellationToken ct) where T : class, new()
+    {
+        var canHaveBody = request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
+        return request.ContentLength == 0 || !canHaveBody ? Task.FromResult<(T?, IResult?)>((new T(), null)) : ReadAsync<T>(request, ct);
     }
 
     /// <summary>

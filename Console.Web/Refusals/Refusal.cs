@@ -17,6 +17,8 @@ public sealed record Refusal(RefusalKind Kind, string Message, string? Field = n
 {
     public static Refusal? Of(Exception e) => e switch
     {
+        DomainRuleException { Bar: RuleBar.State } state => new(RefusalKind.Conflict, state.Message, state.Field),
+        DomainRuleException { Bar: RuleBar.Person } person => new(RefusalKind.AccessDenied, person.Message, person.Field),
         DomainRuleException rule => new(RefusalKind.Rule, rule.Message, rule.Field),
         AccessDeniedException denied => new(RefusalKind.AccessDenied, denied.Message),
         RollbackRefusedException refused => new(RefusalKind.Conflict, refused.Message),

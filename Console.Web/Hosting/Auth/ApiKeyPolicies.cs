@@ -27,6 +27,12 @@ public static class ApiKeyPolicies
     /// <summary>Rolling changes back: personal tokens only hold this scope.</summary>
     public const string RollbacksWrite = Prefix + ApiScopes.RollbacksWrite;
 
+    /// <summary>Approving and rejecting changes: personal tokens only hold this scope.</summary>
+    public const string ChangesReview = Prefix + ApiScopes.ChangesReview;
+
+    /// <summary>Applying approved changes to their target: personal tokens only hold this scope.</summary>
+    public const string ChangesApply = Prefix + ApiScopes.ChangesApply;
+
     /// <summary>Following rollback runs: whoever may read, or start one.</summary>
     public const string RollbacksRead = Prefix + ApiScopes.Read + "|" + ApiScopes.ChangesWrite + "|" + ApiScopes.RollbacksWrite;
 
@@ -38,7 +44,7 @@ public static class ApiKeyPolicies
     {
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         var authorization = services.AddAuthorizationBuilder();
-        foreach (var policy in new[] { ChangesWrite, EventsWrite, Read, AlertsWrite, IncidentsWrite, RollbacksWrite, RollbacksRead })
+        foreach (var policy in new[] { ChangesWrite, EventsWrite, Read, AlertsWrite, IncidentsWrite, RollbacksWrite, RollbacksRead, ChangesReview, ChangesApply })
             authorization.AddPolicy(policy, p => p
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()

@@ -25,11 +25,13 @@ public partial class TokensPage
     private static string ScopeHelp(string scope) => scope switch
     {
         ApiScopes.Read => "Read changes and rollback runs",
-        ApiScopes.ChangesWrite => "Register changes, as their author",
+        ApiScopes.ChangesWrite => "Register changes as their author, and submit them for review",
         ApiScopes.EventsWrite => "Send checkout events",
         ApiScopes.AlertsWrite => "Send alerts, which open incidents",
         ApiScopes.IncidentsWrite => "Open incidents and add notes",
         ApiScopes.RollbacksWrite => "Roll changes back",
+        ApiScopes.ChangesReview => "Approve and reject changes (never your own)",
+        ApiScopes.ChangesApply => "Apply approved changes to their target",
         _ => scope,
     };
 
