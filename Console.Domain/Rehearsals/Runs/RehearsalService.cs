@@ -48,7 +48,7 @@ public sealed class RehearsalService(IDbContextFactory<OpsDbContext> dbFactory, 
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            throw new DomainRuleException(await BusyMessageAsync(target.Id, target.Name, ct), StagingGuard.Field);
+            throw new DomainRuleException(await BusyMessageAsync(target.Id, target.Name, ct), StagingGuard.Field) { Bar = RuleBar.State };
         }
         live.Publish(Progress(rehearsal));
         runner.Launch(rehearsal.Id);
@@ -88,7 +88,10 @@ public sealed class RehearsalService(IDbContextFactory<OpsDbContext> dbFactory, 
             throw new DomainRuleException($"Change #{change.Number} is a {change.Kind.ToString().ToLowerInvariant()} change: a rehearsal applies a " +
                 "setting on staging with ALTER SYSTEM and puts it back exactly, which only a setting change allows.", "change");
         if (change.Status is not (ChangeStatus.Draft or ChangeStatus.InReview or ChangeStatus.Approved))
-            throw new DomainRuleException($"Change #{change.Number} is {ChangeStatusText.Of(change.Status)}: a rehearsal tries a change before it ships.", "change");
+            throw new DomainRuleException($"Change #{change.Number} is {ChangeStatusText.Of(change.Status)}: a rehearsal tries a change before it ships.", "change")
+            {
+                Bar = RuleBar.State,
+            };
     }
 
     internal static RehearsalProgressed Progress(Rehearsal r, TimeSpan elapsed = default, RehearsalLiveFigures? figures = null) =>
