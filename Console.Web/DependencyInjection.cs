@@ -47,6 +47,7 @@ public static class DependencyInjection
         endpoints.MapAccountEndpoints();
         endpoints.MapChangeEndpoints();
         endpoints.MapRollbackEndpoints();
+        endpoints.MapRehearsalEndpoints();
         endpoints.MapAlertEndpoints();
         endpoints.MapIncidentEndpoints();
         endpoints.MapCheckoutEndpoints();

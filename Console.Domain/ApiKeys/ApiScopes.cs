@@ -11,14 +11,15 @@ public static class ApiScopes
     public const string AlertsWrite = "alerts:write";
     public const string IncidentsWrite = "incidents:write";
     public const string RollbacksWrite = "rollbacks:write";
+    public const string RehearsalsWrite = "rehearsals:write";
 
-    public static readonly IReadOnlyList<string> All = [ChangesWrite, EventsWrite, Read, AlertsWrite, IncidentsWrite, RollbacksWrite];
+    public static readonly IReadOnlyList<string> All = [ChangesWrite, EventsWrite, Read, AlertsWrite, IncidentsWrite, RollbacksWrite, RehearsalsWrite];
 
     /// <summary>
-    /// Scopes only a personal token may hold: running an incident and rolling back are done as a person, whose roles are
-    /// checked at the moment of acting, never by a key that outlives its maker's job.
+    /// Scopes only a personal token may hold: running an incident, rolling back and rehearsing on staging are done as a
+    /// person, whose roles are checked at the moment of acting, never by a key that outlives its maker's job.
     /// </summary>
-    public static readonly IReadOnlyList<string> PersonalOnly = [IncidentsWrite, RollbacksWrite];
+    public static readonly IReadOnlyList<string> PersonalOnly = [IncidentsWrite, RollbacksWrite, RehearsalsWrite];
 
     /// <summary>The scopes an admin may give a service key (on /admin/api-keys or in <c>Api:Keys</c>).</summary>
     public static readonly IReadOnlyList<string> ForServiceKeys = [.. All.Except(PersonalOnly)];
@@ -30,6 +31,7 @@ public static class ApiScopes
             AlertsWrite => [Permission.SendAlerts],
             IncidentsWrite => [Permission.ManageIncidents],
             RollbacksWrite => [Permission.RollbackChange],
+            RehearsalsWrite => [Permission.RunRehearsals],
             _ => Array.Empty<Permission>(),
         }).Distinct().ToList();
 }

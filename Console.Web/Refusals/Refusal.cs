@@ -1,6 +1,7 @@
 using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Checkout;
+using OpsConsole.Domain.Rehearsals.Runs;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
 
@@ -20,6 +21,7 @@ public sealed record Refusal(RefusalKind Kind, string Message, string? Field = n
         DomainRuleException rule => new(RefusalKind.Rule, rule.Message, rule.Field),
         AccessDeniedException denied => new(RefusalKind.AccessDenied, denied.Message),
         RollbackRefusedException refused => new(RefusalKind.Conflict, refused.Message),
+        RehearsalBusyException busy => new(RefusalKind.Conflict, busy.Message),
         TargetUnavailableException down => new(RefusalKind.TargetUnavailable, down.Message),
         CheckoutIngestBusyException busy => new(RefusalKind.Busy, busy.Message, RetryAfter: busy.RetryAfter),
         _ => null,

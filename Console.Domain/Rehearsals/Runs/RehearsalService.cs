@@ -48,7 +48,7 @@ public sealed class RehearsalService(IDbContextFactory<OpsDbContext> dbFactory, 
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            throw new DomainRuleException(await BusyMessageAsync(target.Id, target.Name, ct), StagingGuard.Field);
+            throw new RehearsalBusyException(await BusyMessageAsync(target.Id, target.Name, ct));
         }
         live.Publish(Progress(rehearsal));
         runner.Launch(rehearsal.Id);
@@ -106,3 +106,6 @@ public sealed class RehearsalService(IDbContextFactory<OpsDbContext> dbFactory, 
               "target at a time. Wait for it to end, or cancel it.";
     }
 }
+
+/// <summary>A staging target already has a rehearsal under way: a conflict with the state of things (409 by API), not bad input.</summary>
+public sealed class RehearsalBusyException(string message) : Exception(message);

@@ -24,12 +24,13 @@ public partial class TokensPage
 
     private static string ScopeHelp(string scope) => scope switch
     {
-        ApiScopes.Read => "Read changes and rollback runs",
+        ApiScopes.Read => "Read changes, rollback runs and rehearsals",
         ApiScopes.ChangesWrite => "Register changes, as their author",
         ApiScopes.EventsWrite => "Send checkout events",
         ApiScopes.AlertsWrite => "Send alerts, which open incidents",
         ApiScopes.IncidentsWrite => "Open incidents and add notes",
         ApiScopes.RollbacksWrite => "Roll changes back",
+        ApiScopes.RehearsalsWrite => "Rehearse changes on staging (and cancel rehearsals)",
         _ => scope,
     };
 
