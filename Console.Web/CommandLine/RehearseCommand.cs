@@ -145,7 +145,7 @@ public static class RehearseCommand
                 return await FailAsync(io, "Interrupted before the console answered: if it started a rehearsal, it runs on; see the change's page.");
             }
             await io.Out.WriteLineAsync($"Rehearsal {started.Id} of change #{change} on {started.Target} with \"{started.Profile}\": " +
-                                        $"{started.Rounds} round(s), about {RehearsalProgressLine.Clock(started.PlannedSeconds)}.");
+                                        $"{(started.Rounds == 1 ? "1 round" : $"{started.Rounds} rounds")}, about {RehearsalProgressLine.Clock(started.PlannedSeconds)}.");
 
             var (ended, json) = await FollowAsync(started, ct);
             progress.End();
