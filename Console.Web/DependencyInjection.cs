@@ -48,6 +48,7 @@ public static class DependencyInjection
         endpoints.MapChangeEndpoints();
         endpoints.MapChangeLifecycleEndpoints();
         endpoints.MapRollbackEndpoints();
+        endpoints.MapRehearsalEndpoints();
         endpoints.MapAlertEndpoints();
         endpoints.MapIncidentEndpoints();
         endpoints.MapCheckoutEndpoints();

@@ -1,8 +1,13 @@
 using OpsConsole.Domain;
 using OpsConsole.Web;
+using OpsConsole.Web.CommandLine;
 using OpsConsole.Web.Hosting;
 using OpsConsole.Web.Hosting.Embedded;
 using Serilog;
+
+// A client of a running console's API: it never starts the web host here.
+if (RehearseCommand.IsCommand(args))
+    return await RehearseCommand.RunAsProcessAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddOpsLogging();

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using OpsConsole.Domain.Access;
@@ -34,6 +35,30 @@ public sealed class RehearsalProfiles(IDbContextFactory<OpsDbContext> dbFactory,
         var wanted = (name ?? "").Trim().ToLowerInvariant();
         return await db.RehearsalProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.Name.ToLower() == wanted, ct)
                ?? throw new DomainRuleException($"No rehearsal profile is named {name}.", "Profile");
+    }
+
+    /// <summary>
+    /// The profile a person means by <paramref name="wanted"/>, as a command line names it: the one of that name (ignoring
+    /// case), else the only one whose name holds it as whole words (<c>peak</c> finds "Black Friday peak"). Several such
+    /// profiles, or none, are refused naming the field <c>Profile</c> and the profiles there are.
+    /// </summary>
+    public async Task<RehearsalProfile> MatchAsync(string wanted, CancellationToken ct = default)
+    {
+        var text = (wanted ?? "").Trim();
+        var all = await ListAsync(ct);
+        if (all.FirstOrDefault(p => string.Equals(p.Name, text, StringComparison.OrdinalIgnoreCase)) is { } exact)
+            return exact;
+        var words = new Regex($@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(text)}(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
+            TimeSpan.FromSeconds(1));
+        var matches = text.Length == 0 ? [] : all.Where(p => words.IsMatch(p.Name)).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new DomainRuleException($"No rehearsal profile is named {text}" +
+                (all.Count == 0 ? ", and there are none." : $": the profiles are {string.Join(", ", all.Select(p => p.Name))}."), "Profile"),
+            _ => throw new DomainRuleException($"'{text}' fits several rehearsal profiles ({string.Join(", ", matches.Select(p => p.Name))}): " +
+                "give the whole name.", "Profile"),
+        };
     }
 
     /// <summary>Saves a new profile (<paramref name="id"/> null) or replaces one's settings; returns its id.</summary>

@@ -7,7 +7,8 @@ namespace OpsConsole.Web.Refusals;
 /// The one place where the domain's refusals become HTTP answers, for every endpoint (see UseOpsWeb): a rule about one
 /// field is a validation problem naming it as the JSON body does (camelCase), any other rule a 400 (but 409 when it is about
 /// the thing's state, 403 when about the person: see <see cref="OpsConsole.Domain.RuleBar"/>), access denied a 403,
-/// a rollback that cannot start a 409, a target that does not answer a 503, a busy ingest a 429 with Retry-After.
+/// a rollback that cannot start or a staging target with a rehearsal under way a 409, a target that does not answer a 503,
+/// a busy ingest a 429 with Retry-After.
 /// Endpoints throw and never map; a handler returns its own problem only for what it checks itself (the body's shape).
 /// </summary>
 public sealed class RefusalProblemFilter : IEndpointFilter

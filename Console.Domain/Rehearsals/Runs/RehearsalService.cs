@@ -48,7 +48,7 @@ public sealed class RehearsalService(IDbContextFactory<OpsDbContext> dbFactory, 
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            throw new DomainRuleException(await BusyMessageAsync(target.Id, target.Name, ct), StagingGuard.Field) { Bar = RuleBar.State };
+            throw new DomainRuleException(await BusyMessageAsync(target.Id, target.Name, ct)) { Bar = RuleBar.State };
         }
         live.Publish(Progress(rehearsal));
         runner.Launch(rehearsal.Id);

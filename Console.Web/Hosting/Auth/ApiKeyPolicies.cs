@@ -36,6 +36,12 @@ public static class ApiKeyPolicies
     /// <summary>Following rollback runs: whoever may read, or start one.</summary>
     public const string RollbacksRead = Prefix + ApiScopes.Read + "|" + ApiScopes.ChangesWrite + "|" + ApiScopes.RollbacksWrite;
 
+    /// <summary>Rehearsing changes on staging: personal tokens only hold this scope.</summary>
+    public const string RehearsalsWrite = Prefix + ApiScopes.RehearsalsWrite;
+
+    /// <summary>Following rehearsals: whoever may read, or start one (so that the command line needs one scope).</summary>
+    public const string RehearsalsRead = Prefix + ApiScopes.Read + "|" + ApiScopes.ChangesWrite + "|" + ApiScopes.RehearsalsWrite;
+
     /// <summary>The scopes a policy of this class accepts (empty for any other policy).</summary>
     public static IReadOnlyList<string> ScopesOf(string? policy) =>
         policy is not null && policy.StartsWith(Prefix, StringComparison.Ordinal) ? policy[Prefix.Length..].Split('|') : [];
@@ -44,7 +50,8 @@ public static class ApiKeyPolicies
     {
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         var authorization = services.AddAuthorizationBuilder();
-        foreach (var policy in new[] { ChangesWrite, EventsWrite, Read, AlertsWrite, IncidentsWrite, RollbacksWrite, RollbacksRead, ChangesReview, ChangesApply })
+        foreach (var policy in new[] { ChangesWrite, EventsWrite, Read, AlertsWrite, IncidentsWrite, RollbacksWrite, RollbacksRead, ChangesReview, ChangesApply,
+                     RehearsalsWrite, RehearsalsRead })
             authorization.AddPolicy(policy, p => p
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()

@@ -24,7 +24,7 @@ public partial class TokensPage
 
     private static string ScopeHelp(string scope) => scope switch
     {
-        ApiScopes.Read => "Read changes and rollback runs",
+        ApiScopes.Read => "Read changes, rollback runs and rehearsals",
         ApiScopes.ChangesWrite => "Register changes as their author, and submit them for review",
         ApiScopes.EventsWrite => "Send checkout events",
         ApiScopes.AlertsWrite => "Send alerts, which open incidents",
@@ -32,6 +32,7 @@ public partial class TokensPage
         ApiScopes.RollbacksWrite => "Roll changes back",
         ApiScopes.ChangesReview => "Approve and reject changes (never your own)",
         ApiScopes.ChangesApply => "Apply approved changes to their target",
+        ApiScopes.RehearsalsWrite => "Rehearse changes on staging (and cancel rehearsals)",
         _ => scope,
     };
 
