@@ -47,6 +47,37 @@ public sealed class ThrowawayStagingTests(ThrowawayStagingTests.Fixture fixture)
             _ = App.Services;
         }
 
+        public string ClusterFolder(Target target) =>
+            Path.Combine(DataFolder, ThrowawayStagingClusters.Folder, ThrowawayStagingTargets.ShortIdOf(target.Name)!);
+
+        public string ConnectionString(Target target) => App.Service<TargetConnections>().Unprotect(target) + ";Pooling=false";
+
+        public async Task<Target> StoredAsync(Guid id)
+        {
+            await using var db = PostgresClusterFixture.ContextFor(StoreConnectionString);
+            return await db.Targets.AsNoTracking().SingleAsync(t => t.Id == id);
+        }
+
+        public async Task<List<AuditEntry>> AuditAsync(string subject)
+        {
+            await using var db = PostgresClusterFixture.ContextFor(StoreConnectionString);
+            return await db.AuditEntries.AsNoTracking().Where(e => e.Subject == subject).OrderBy(e => e.Sequence).ToListAsync();
+        }
+
+        public static async Task<bool> AnswersAsync(string connectionString)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 3 }.ConnectionString);
+                await connection.OpenAsync();
+                return true;
+            }
+            catch (NpgsqlException)
+            {
+                return false;
+            }
+        }
+
         public async ValueTask DisposeAsync()
         {
             await App.DisposeAsync();
@@ -56,37 +87,6 @@ public sealed class ThrowawayStagingTests(ThrowawayStagingTests.Fixture fixture)
 
     private IThrowawayStaging Staging => fixture.App.Service<IThrowawayStaging>();
 
-    private string ClusterFolder(Target target) =>
-        Path.Combine(fixture.DataFolder, ThrowawayStagingClusters.Folder, ThrowawayStagingTargets.ShortIdOf(target.Name)!);
-
-    private string ConnectionString(Target target) => fixture.App.Service<TargetConnections>().Unprotect(target) + ";Pooling=false";
-
-    private async Task<Target> StoredAsync(Guid id)
-    {
-        await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
-        return await db.Targets.AsNoTracking().SingleAsync(t => t.Id == id);
-    }
-
-    private async Task<List<AuditEntry>> AuditAsync(string subject)
-    {
-        await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
-        return await db.AuditEntries.AsNoTracking().Where(e => e.Subject == subject).OrderBy(e => e.Sequence).ToListAsync();
-    }
-
-    private static async Task<bool> AnswersAsync(string connectionString)
-    {
-        try
-        {
-            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 3 }.ConnectionString);
-            await connection.OpenAsync();
-            return true;
-        }
-        catch (NpgsqlException)
-        {
-            return false;
-        }
-    }
-
     [Fact]
     public async Task Create_ByDba_GivesARehearsableStagingClusterWithTheDemoShop()
     {
@@ -95,13 +95,13 @@ public sealed class ThrowawayStagingTests(ThrowawayStagingTests.Fixture fixture)
         var target = await Staging.CreateAsync(fixture.Dba);
         try
         {
-            var stored = await StoredAsync(target.Id);
+            var stored = await fixture.StoredAsync(target.Id);
             Assert.Equal(TargetEnvironment.Staging, stored.Environment);
             Assert.True(stored.IsThrowaway);
             Assert.Matches("^throwaway-staging-[0-9a-f]{8}$", stored.Name);
             Assert.Equal(target.Id, (await fixture.App.Service<StagingGuard>().DemandRehearsableAsync(target.Id, fixture.Dba)).Id);
 
-            var connection = ConnectionString(target);
+            var connection = fixture.ConnectionString(target);
             Assert.Equal(ThrowawayStagingClusters.Role, await Sql.ScalarAsync<string>(connection, "SELECT current_user"));
             Assert.False(await Sql.ScalarAsync<bool>(connection, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
             Assert.True(await Sql.ScalarAsync<long>(connection, "SELECT count(*) FROM products") > 0);
@@ -114,7 +114,7 @@ public sealed class ThrowawayStagingTests(ThrowawayStagingTests.Fixture fixture)
             Assert.Contains(new AutoConfEntry("deadlock_timeout", "2s"), snapshot.AutoConf);
             await Assert.ThrowsAsync<PostgresException>(() => Sql.ExecuteAsync(connection, "ALTER SYSTEM SET archive_command = 'true'"));
 
-            var created = Assert.Single(await AuditAsync($"target:{target.Name}"), e => e.Action == ThrowawayStagingTargets.Created);
+            var created = Assert.Single(await fixture.AuditAsync($"target:{target.Name}"), e => e.Action == ThrowawayStagingTargets.Created);
             Assert.Equal("dba", created.ActorName);
             Assert.Equal(AuditOutcome.Succeeded, created.Outcome);
         }
@@ -128,15 +128,15 @@ public sealed class ThrowawayStagingTests(ThrowawayStagingTests.Fixture fixture)
     public async Task Remove_StopsTheClusterDeletesItsFolderAndRetiresTheTarget_Audited()
     {
         var target = await Staging.CreateAsync(fixture.Dba);
-        var connection = ConnectionString(target);
-        Assert.True(Directory.Exists(ClusterFolder(target)));
+        var connection = fixture.ConnectionString(target);
+        Assert.True(Directory.Exists(fixture.ClusterFolder(target)));
 
         await Staging.RemoveAsync(fixture.Dba, target.Id);
 
-        Assert.False(Directory.Exists(ClusterFolder(target)));
-        Assert.False(await AnswersAsync(connection));
-        Assert.True((await StoredAsync(target.Id)).IsRetired);
-        var entries = await AuditAsync($"target:{target.Name}");
+        Assert.False(Directory.Exists(fixture.ClusterFolder(target)));
+        Assert.False(await Fixture.AnswersAsync(connection));
+        Assert.True((await fixture.StoredAsync(target.Id)).IsRetired);
+        var entries = await fixture.AuditAsync($"target:{target.Name}");
         Assert.Equal([ThrowawayStagingTargets.Created, ThrowawayStagingTargets.Removed], entries.Select(e => e.Action));
         Assert.All(entries, e => Assert.Equal("dba", e.ActorName));
         var again = await Assert.ThrowsAsync<DomainRuleException>(() => Staging.RemoveAsync(fixture.Dba, target.Id));
@@ -154,8 +154,8 @@ public sealed class ThrowawayStagingTests(ThrowawayStagingTests.Fixture fixture)
                 var refusal = await Assert.ThrowsAsync<DomainRuleException>(() => Staging.RemoveAsync(fixture.Dba, target.Id));
                 Assert.Contains("A rehearsal is running on", refusal.Message);
             }
-            Assert.True(await AnswersAsync(ConnectionString(target)));
-            Assert.False((await StoredAsync(target.Id)).IsRetired);
+            Assert.True(await Fixture.AnswersAsync(fixture.ConnectionString(target)));
+            Assert.False((await fixture.StoredAsync(target.Id)).IsRetired);
         }
         finally
         {
@@ -190,29 +190,54 @@ public sealed class ThrowawayStagingTests(ThrowawayStagingTests.Fixture fixture)
         var refusal = await Assert.ThrowsAsync<DomainRuleException>(() => Staging.RemoveAsync(fixture.Dba, registered));
 
         Assert.Contains("is not a throwaway staging cluster", refusal.Message);
-        Assert.False((await StoredAsync(registered)).IsRetired);
+        Assert.False((await fixture.StoredAsync(registered)).IsRetired);
     }
+}
+
+/// <summary>The next start after a console that made a throwaway cluster stopped (a class of its own: it stops its console).</summary>
+public sealed class ThrowawayStagingLeftoverTests(ThrowawayStagingTests.Fixture fixture) : IClassFixture<ThrowawayStagingTests.Fixture>
+{
+    private IThrowawayStaging Staging => fixture.App.Service<IThrowawayStaging>();
 
     [Fact]
     public async Task AClusterLeftRunningByAConsoleThatStopped_IsRemovedAtTheNextStart()
     {
         var target = await Staging.CreateAsync(fixture.Dba);
-        var connection = ConnectionString(target);
-        var folder = ClusterFolder(target);
+        var connection = fixture.ConnectionString(target);
+        var folder = fixture.ClusterFolder(target);
+        var snapshot = await fixture.App.Service<SettingsRestorer>().SnapshotAsync(await fixture.StoredAsync(target.Id));
         await fixture.StopConsoleAsync();
+        Assert.False(await ThrowawayStagingTests.Fixture.AnswersAsync(connection));
         Assert.True(Directory.Exists(folder));
         // As after kill -9: the server runs on, and no process owns its folder any more.
         await StartServerBehindTheConsolesBackAsync(folder);
-        Assert.True(await AnswersAsync(connection));
+        Assert.True(await ThrowawayStagingTests.Fixture.AnswersAsync(connection));
+        // An interrupted rehearsal's revert plan on it; held away from the console's own reverts, so that only the removal closes it.
+        await using var store = new NpgsqlConnection(fixture.StoreConnectionString + ";Pooling=false");
+        await store.OpenAsync();
+        await using (var hold = new NpgsqlCommand("SELECT pg_advisory_lock($1)", store) { Parameters = { new() { Value = StoreLocks.KeyOf(StagingRevertOnStart.LockName) } } })
+            await hold.ExecuteNonQueryAsync();
+        var plan = new StagingRevertPlan(target.Id, Guid.NewGuid(), Guid.NewGuid(), snapshot, DateTimeOffset.UtcNow);
+        await using (var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString))
+        {
+            db.StagingRevertPlans.Add(plan);
+            await db.SaveChangesAsync();
+        }
 
         fixture.StartConsole();
 
-        await Poll.UntilAsync(() => StoredAsync(target.Id), t => t.IsRetired, TimeSpan.FromSeconds(60), "the leftover cluster's target retired");
+        await Poll.UntilAsync(() => fixture.StoredAsync(target.Id), t => t.IsRetired, TimeSpan.FromSeconds(60), "the leftover cluster's target retired");
         Assert.False(Directory.Exists(folder));
-        Assert.False(await AnswersAsync(connection));
-        var removed = Assert.Single(await AuditAsync($"target:{target.Name}"), e => e.Action == ThrowawayStagingTargets.Removed);
+        Assert.False(await ThrowawayStagingTests.Fixture.AnswersAsync(connection));
+        var removed = Assert.Single(await fixture.AuditAsync($"target:{target.Name}"), e => e.Action == ThrowawayStagingTargets.Removed);
         Assert.Equal("system", removed.ActorName);
         Assert.Contains("left behind", removed.Details);
+        await using (var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString))
+        {
+            var closed = await db.StagingRevertPlans.AsNoTracking().SingleAsync(p => p.Id == plan.Id);
+            Assert.True(closed.IsReverted);
+            Assert.Contains("the throwaway staging cluster was removed", closed.Outcome);
+        }
     }
 
     private static async Task StartServerBehindTheConsolesBackAsync(string folder)
@@ -221,6 +246,6 @@ public sealed class ThrowawayStagingTests(ThrowawayStagingTests.Fixture fixture)
         var start = await ProcessRunner.RunAsync(PostgresBinaries.Locate().PgCtl,
             ["start", "-D", Path.Combine(folder, "pgdata"), "-w", "-t", "60", "-l", Path.Combine(folder, "postgres.log"), "-o", $"-p {port}"],
             Environment.IsPrivilegedProcess ? "postgres" : null);
-        start.EnsureSuccess("pg_ctl start");
+        Assert.True(start.ExitCode == 0, $"pg_ctl start: {start.Output}\n{await File.ReadAllTextAsync(Path.Combine(folder, "postgres.log"))}");
     }
 }

@@ -79,7 +79,11 @@ public sealed partial class ThrowawayStagingTargets(IDbContextFactory<OpsDbConte
         return locks.Holds(name) ? null : await locks.TryTakeAsync(name, ct);
     }
 
-    /// <summary>Retires the target of a removed cluster, with its audit entry, in one transaction; then the news.</summary>
+    /// <summary>
+    /// Retires the target of a removed cluster, with its audit entry, in one transaction; then the news. Revert plans still
+    /// open on it (an interrupted rehearsal's) are closed with it: their cluster is gone, so nothing is left to put back,
+    /// and they would otherwise be retried for ever.
+    /// </summary>
     public async Task RetireAsync(Actor actor, Guid targetId, string reason, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -87,7 +91,10 @@ public sealed partial class ThrowawayStagingTargets(IDbContextFactory<OpsDbConte
         var target = await db.Targets.FromSql($"SELECT * FROM targets WHERE \"Id\" = {targetId} FOR UPDATE").FirstOrDefaultAsync(ct)
             ?? throw new DomainRuleException("That target does not exist.", "target");
         target.Retire(time.GetUtcNow());
-        audit.Record(db, actor, Removed, $"target:{target.Name}", new { reason });
+        var plans = await db.StagingRevertPlans.Where(p => p.TargetId == targetId && p.RevertedAt == null).ToListAsync(ct);
+        foreach (var plan in plans)
+            plan.MarkReverted(time.GetUtcNow(), "Nothing to revert: the throwaway staging cluster was removed.");
+        audit.Record(db, actor, Removed, $"target:{target.Name}", new { reason, revertPlansClosed = plans.Count });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         live.Publish(new TargetUpdated(target.Id));

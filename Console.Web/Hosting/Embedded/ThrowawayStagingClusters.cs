@@ -30,6 +30,7 @@ public sealed class ThrowawayStagingClusters : IThrowawayStaging, IAsyncDisposab
     private readonly string? binDirectory;
     private readonly Lazy<Task<string>> root;
     private readonly ILogger<ThrowawayStagingClusters> logger;
+    private Task? stopping;
 
     public ThrowawayStagingClusters(ThrowawayStagingTargets targets, TargetRegistry registry, IOptions<DemoShopOptions> shop,
         EmbeddedPostgresOptions options, string dataRoot, ILogger<ThrowawayStagingClusters> logger)
@@ -201,8 +202,17 @@ public sealed class ThrowawayStagingClusters : IThrowawayStaging, IAsyncDisposab
         await grant.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Stops the clusters this process runs, keeping their folders: the next start removes them (and retires their targets).</summary>
-    public async Task StopAllAsync()
+    /// <summary>
+    /// Stops the clusters this process runs, keeping their folders: the next start removes them (and retires their targets).
+    /// Every caller waits for the same stop: the host stops its services and then disposes them, at times from two places at once.
+    /// </summary>
+    public Task StopAllAsync()
+    {
+        lock (running)
+            return stopping ??= StopEachAsync();
+    }
+
+    private async Task StopEachAsync()
     {
         foreach (var id in running.Keys)
             if (running.TryRemove(id, out var cluster))
