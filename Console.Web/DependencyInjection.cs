@@ -3,6 +3,7 @@ using OpsConsole.Web.Api;
 using OpsConsole.Web.Components;
 using OpsConsole.Web.Hosting;
 using OpsConsole.Web.Hosting.Auth;
+using OpsConsole.Web.Hosting.Embedded;
 using OpsConsole.Web.Hubs;
 using OpsConsole.Web.Refusals;
 
@@ -22,6 +23,7 @@ public static class DependencyInjection
         builder.Services.AddOpsHubAuth();
         builder.Services.AddHostedService<OpsHubForwarder>();
         builder.Services.AddOpenApi();
+        builder.AddThrowawayStaging();
         return builder;
     }
 

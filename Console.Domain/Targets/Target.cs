@@ -27,6 +27,8 @@ public sealed class Target
     public string? ScriptRole { get; private set; }
     /// <summary>Whether setting changes may touch settings that run commands or load code (see DangerousSettings).</summary>
     public bool AllowDangerousSettings { get; private set; }
+    /// <summary>A staging cluster the console created on this machine for rehearsals, and removes again (IThrowawayStaging).</summary>
+    public bool IsThrowaway { get; private set; }
 
     public bool IsRetired => RetiredAt is not null;
     public bool IsMonitored => PausedAt is null && RetiredAt is null;
@@ -43,6 +45,10 @@ public sealed class Target
         ProtectedConnectionString = protectedConnectionString;
         CreatedAt = now;
     }
+
+    /// <summary>A throwaway staging cluster's target: always Staging, marked so that it is removed with its cluster.</summary>
+    public static Target ThrowawayStaging(string name, string protectedConnectionString, DateTimeOffset now) =>
+        new(name, TargetEnvironment.Staging, protectedConnectionString, now) { IsThrowaway = true };
 
     public void RotateConnection(string protectedConnectionString) => ProtectedConnectionString = protectedConnectionString;
 

@@ -11,7 +11,8 @@ namespace OpsConsole.Domain.Targets;
 public enum TargetState { Active, Paused, Retired }
 
 public sealed record TargetSummary(Guid Id, string Name, TargetEnvironment Environment, bool? Reachable, string? ServerVersion,
-    string? LastError, DateTimeOffset? LastCheckedAt, TargetState State = TargetState.Active, string? ScriptRole = null, bool AllowDangerousSettings = false);
+    string? LastError, DateTimeOffset? LastCheckedAt, TargetState State = TargetState.Active, string? ScriptRole = null, bool AllowDangerousSettings = false,
+    bool IsThrowaway = false);
 
 /// <summary>
 /// Registers monitored databases, edits them and keeps their live status. Every edit is authorized here
@@ -32,7 +33,7 @@ public sealed partial class TargetRegistry(IDbContextFactory<OpsDbContext> dbFac
         return await db.Targets.AsNoTracking().Where(t => includeRetired || t.RetiredAt == null).OrderBy(t => t.Name)
             .Select(t => new TargetSummary(t.Id, t.Name, t.Environment, t.Reachable, t.ServerVersion, t.LastError, t.LastCheckedAt,
                 t.RetiredAt != null ? TargetState.Retired : t.PausedAt != null ? TargetState.Paused : TargetState.Active,
-                t.ScriptRole, t.AllowDangerousSettings))
+                t.ScriptRole, t.AllowDangerousSettings, t.IsThrowaway))
             .ToListAsync(ct);
     }
 

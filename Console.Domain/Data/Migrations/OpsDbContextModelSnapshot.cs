@@ -1566,6 +1566,9 @@ namespace OpsConsole.Domain.Data.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<bool>("IsThrowaway")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset?>("LastCheckedAt")
                         .HasColumnType("timestamp with time zone");
 

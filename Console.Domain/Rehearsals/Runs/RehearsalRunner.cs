@@ -24,8 +24,8 @@ namespace OpsConsole.Domain.Rehearsals.Runs;
 /// A cancel asked on any instance is seen within a second: the runner reads its rehearsal's row every second.
 /// </summary>
 public sealed class RehearsalRunner(IDbContextFactory<OpsDbContext> dbFactory, TargetConnections connections, SettingsRestorer restorer,
-    StagingReverts reverts, SettingWriter writer, RehearsalWorkloads workloads, AuditLog audit, AuditIntents intents, LiveEvents live,
-    TimeProvider time, ILogger<RehearsalRunner> logger) : IHostedService
+    StagingReverts reverts, SettingWriter writer, RehearsalWorkloads workloads, ThrowawayStagingTargets throwaways, IThrowawayStaging throwawayClusters,
+    AuditLog audit, AuditIntents intents, LiveEvents live, TimeProvider time, ILogger<RehearsalRunner> logger) : IHostedService
 {
     public const string FinishedAction = "rehearsal.finished";
     public const string AppliedAction = "rehearsal.change_applied";
@@ -105,12 +105,16 @@ public sealed class RehearsalRunner(IDbContextFactory<OpsDbContext> dbFactory, T
             target.Name, rehearsal.ProfileName, rehearsal.Rounds);
 
         var profile = rehearsal.ProfileSettings;
+        // While it runs, nobody removes a throwaway staging cluster from under it.
+        var hold = await throwaways.HoldAgainstRehearsalsAsync(target.Id, ct);
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var watch = WatchForCancelAsync(rehearsal.Id, watching, clock, watching.Token);
         Guid? plan = null;
         Func<Rehearsal, Task>? end = null;
         try
         {
+            if (hold is null)
+                throw new CouldNotRehearseException($"{target.Name} is being removed: choose another staging target.");
             var snapshot = await restorer.SnapshotAsync(target, watching.Token);
             plan = await reverts.BeginAsync(target, snapshot, rehearsal.Id, watching.Token);
             var connectionString = connections.Unprotect(target);
@@ -151,8 +155,31 @@ public sealed class RehearsalRunner(IDbContextFactory<OpsDbContext> dbFactory, T
         }
 
         await MoveAsync(rehearsal, RehearsalPhase.Reverting, rehearsal.Round, clock, CancellationToken.None);
-        var revert = plan is { } id ? await RevertAsync(id) : null;
-        await EndAsync(rehearsal.Id, change.Id, end!, revert, clock);
+        try
+        {
+            var revert = plan is { } id ? await RevertAsync(id) : null;
+            await EndAsync(rehearsal.Id, change.Id, end!, revert, clock);
+        }
+        finally
+        {
+            if (hold is not null)
+                await hold.DisposeAsync();
+        }
+        if (target.IsThrowaway)
+            await RemoveThrowawayAsync(target);
+    }
+
+    /// <summary>A throwaway staging cluster serves one rehearsal: it goes when the rehearsal has ended (a later start removes it otherwise).</summary>
+    private async Task RemoveThrowawayAsync(Target target)
+    {
+        try
+        {
+            await throwawayClusters.RemoveAsync(Actor.System, target.Id, CancellationToken.None);
+        }
+        catch (Exception e) when (e is DomainRuleException or IOException or InvalidOperationException)
+        {
+            logger.LogWarning("Could not remove the throwaway staging cluster {Target} after its rehearsal: {Error}", target.Name, e.Message);
+        }
     }
 
     private async Task<RunFigures> RunSideAsync(Rehearsal rehearsal, string side, string connectionString, RehearsalProfileSettings profile, Stopwatch clock,

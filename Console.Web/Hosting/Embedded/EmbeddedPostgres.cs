@@ -174,6 +174,49 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         ReleaseOwnership();
     }
 
+    /// <summary>Stops the server and deletes the cluster with its folder: for throwaway clusters, whose data is worth nothing afterwards.</summary>
+    public async Task DeleteAsync()
+    {
+        await StopAsync();
+        if ((await PgCtlAsync(["status", "-D", DataDirectory])).ExitCode == 0)
+            throw new InvalidOperationException($"The PostgreSQL server in {Root} did not stop (see {LogFile}); its folder was kept.");
+        Directory.Delete(Root, recursive: true);
+        ReleaseOwnership();
+    }
+
+    /// <summary>
+    /// Deletes the cluster under <paramref name="root"/> when no process owns it any more (its owner stopped, or was killed
+    /// and left its server running, which is stopped first); false, touching nothing, while a process owns it.
+    /// </summary>
+    public static async Task<bool> TryDeleteAbandonedAsync(string root, string? binDirectory = null, ILogger? logger = null, CancellationToken ct = default)
+    {
+        var cluster = new EmbeddedPostgres(Path.GetFullPath(root), PostgresBinaries.Locate(binDirectory), durable: false, logger ?? NullLogger.Instance);
+        try
+        {
+            cluster.TakeOwnership();
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+        try
+        {
+            if (File.Exists(Path.Combine(cluster.DataDirectory, "PG_VERSION"))
+                && (await cluster.PgCtlAsync(["status", "-D", cluster.DataDirectory], ct)).ExitCode == 0)
+            {
+                cluster.logger.LogWarning("A PostgreSQL server left behind by a stopped console was still running in {Root}; stopping it", cluster.Root);
+                (await cluster.PgCtlAsync(["stop", "-D", cluster.DataDirectory, "-m", "fast", "-w", "-t", "60"], ct)).EnsureSuccess("pg_ctl stop");
+            }
+            // Deleted while still owned, so that nothing can start it meanwhile (Unix deletes an open file all the same).
+            Directory.Delete(cluster.Root, recursive: true);
+            return true;
+        }
+        finally
+        {
+            cluster.ReleaseOwnership();
+        }
+    }
+
     /// <summary>Starts a stopped cluster again on the same port (tests use this to take the store away and back).</summary>
     public async Task RestartAsync(CancellationToken ct = default)
     {

@@ -38,16 +38,20 @@ public static class EmbeddedStoreHosting
         return builder;
     }
 
-    private static async Task<EmbeddedClusters> StartAsync(string root, EmbeddedPostgresOptions options, ILogger logger)
+    private static async Task<EmbeddedClusters> StartAsync(string root, EmbeddedPostgresOptions options, ILogger logger) =>
+        await EmbeddedClusters.StartAsync(await ReachableRootAsync(root, logger), options, logger);
+
+    /// <summary>
+    /// The folder the embedded clusters live in: <paramref name="root"/>, unless the postgres OS user cannot reach it (run
+    /// as root from a folder closed to it, a checkout under /root, say); then one of its own under /var/lib/opsconsole.
+    /// </summary>
+    public static async Task<string> ReachableRootAsync(string root, ILogger logger)
     {
-        if (!await EmbeddedPostgres.ServerUserCanReachAsync(root))
-        {
-            // Run as root from a folder closed to the postgres OS user (a checkout under /root, say).
-            var fallback = Path.Combine("/var/lib/opsconsole", $"{Path.GetFileName(Path.GetDirectoryName(root))}-{StableHash(root)}");
-            logger.LogWarning("The postgres OS user cannot reach {Root}; keeping the embedded clusters in {Fallback} instead", root, fallback);
-            root = fallback;
-        }
-        return await EmbeddedClusters.StartAsync(root, options, logger);
+        if (await EmbeddedPostgres.ServerUserCanReachAsync(root))
+            return root;
+        var fallback = Path.Combine("/var/lib/opsconsole", $"{Path.GetFileName(Path.GetDirectoryName(root))}-{StableHash(root)}");
+        logger.LogWarning("The postgres OS user cannot reach {Root}; keeping the embedded clusters in {Fallback} instead", root, fallback);
+        return fallback;
     }
 
     private static string StableHash(string text) =>
