@@ -1306,6 +1306,9 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.Property<double>("HotShare")
                         .HasColumnType("double precision");
 
+                    b.Property<int>("MaxTries")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(80)
@@ -1322,6 +1325,10 @@ namespace OpsConsole.Domain.Data.Migrations
 
                     b.Property<int>("Rounds")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Scripts")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
