@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Checkout;
@@ -91,16 +92,22 @@ public sealed class PgbenchLoadTests(RehearsalFixture fixture, ITestOutputHelper
         var slow = Scripted with { Scripts = [Pay, new("linger", 1, "BEGIN;\nSELECT sum(n) FROM hot;\nSELECT pg_sleep(0.5);\nEND;")] };
         var seen = new List<LoadProgress>();
         var foldersBefore = RunFolders();
+        var aliveWhileRunning = false;
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Load.RunAsync(fixture.TargetConnectionString, slow, TimeSpan.FromMinutes(5), p =>
         {
             lock (seen)
                 seen.Add(p);
-            if (p.Attempted >= 10)
+            if (p.Attempted >= 10 && !cancel.IsCancellationRequested)
+            {
+                aliveWhileRunning = APgbenchOfARunIsAlive();
                 cancel.Cancel();
+            }
         }, cancel.Token));
 
         Assert.Contains(seen, p => p.Attempted >= 10 && p.Elapsed < TimeSpan.FromMinutes(5));
+        Assert.True(aliveWhileRunning, "the probe sees a run's pgbench");
+        Assert.False(APgbenchOfARunIsAlive(), "pgbench was killed before the run threw");
         await Poll.UntilAsync(() => fixture.ScalarOnTargetAsync(SessionsOfRuns), n => Convert.ToInt64(n) == 0, TimeSpan.FromSeconds(15), "the run's sessions to end");
         Assert.Empty(RunFolders().Except(foldersBefore)); // the scripts and the log went with it
     }
@@ -158,6 +165,19 @@ public sealed class PgbenchLoadTests(RehearsalFixture fixture, ITestOutputHelper
         Assert.Equal((5, "\\set id random(1, 100)\nUPDATE hot SET n = n + 1 WHERE id = :id;"), (stored.MaxTries, stored.Scripts[0].Sql));
         Assert.Empty((await profiles.GetAsync(RehearsalProfileDefaults.PeakId)).Settings.Scripts);
     }
+
+    /// <summary>A pgbench process started by a run (its environment names the run), read from /proc.</summary>
+    private static bool APgbenchOfARunIsAlive() => Process.GetProcessesByName("pgbench").Any(p =>
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{p.Id}/environ").Contains("PGAPPNAME=OpsConsole rehearsal pgbench", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false; // gone meanwhile
+        }
+    });
 
     private static string[] RunFolders() => Directory.GetDirectories(Path.GetTempPath(), "opsconsole-pgbench-*");
 
