@@ -1,3 +1,5 @@
+using OpsConsole.Domain.Rehearsals.Workloads;
+
 namespace OpsConsole.Domain.Rehearsals;
 
 /// <summary>A saved load profile (<see cref="RehearsalProfileSettings"/>), its name unique; every save passes <see cref="RehearsalProfileSettings.Check"/>.</summary>
@@ -18,6 +20,9 @@ public sealed class RehearsalProfile
     public double DeadlockFactor { get; private set; }
     public double DeadlockAllowance { get; private set; }
     public double P95Factor { get; private set; }
+    /// <summary>The workload's SQL scripts (jsonb); none: the demo shop's checkout.</summary>
+    public SqlScripts Scripts { get; private set; } = SqlScripts.None;
+    public int MaxTries { get; private set; } = RehearsalProfileSettings.DefaultMaxTries;
     public DateTimeOffset UpdatedAt { get; private set; }
     public string UpdatedBy { get; private set; } = "";
 
@@ -26,7 +31,7 @@ public sealed class RehearsalProfile
     public RehearsalProfile(RehearsalProfileSettings settings, string by, DateTimeOffset now) => Apply(settings, by, now);
 
     public RehearsalProfileSettings Settings => new(Name, RatePerSecond, PeakMultiplier, ConcurrentShoppers, Duration, CartSizeMin, CartSizeMax,
-        HotProducts, HotShare, Rounds, Thresholds);
+        HotProducts, HotShare, Rounds, Thresholds) { Scripts = Scripts, MaxTries = MaxTries };
 
     public RehearsalThresholds Thresholds => new(FailureRatePoints, DeadlockFactor, DeadlockAllowance, P95Factor);
 
@@ -48,6 +53,7 @@ public sealed class RehearsalProfile
             (settings.CartSizeMin, settings.CartSizeMax, settings.HotProducts, settings.HotShare, settings.Rounds);
         (FailureRatePoints, DeadlockFactor, DeadlockAllowance, P95Factor) =
             (settings.Thresholds.FailureRatePoints, settings.Thresholds.DeadlockFactor, settings.Thresholds.DeadlockAllowance, settings.Thresholds.P95Factor);
+        (Scripts, MaxTries) = (new SqlScripts(settings.Scripts), settings.MaxTries);
         (UpdatedAt, UpdatedBy) = (now, by);
     }
 

@@ -1,4 +1,5 @@
 using OpsConsole.Domain.DemoShop;
+using OpsConsole.Domain.Rehearsals.Workloads;
 
 namespace OpsConsole.Domain.Rehearsals;
 
@@ -7,7 +8,10 @@ namespace OpsConsole.Domain.Rehearsals;
 /// per second, on <see cref="ConcurrentShoppers"/> database connections, for <see cref="Duration"/> per run, with carts of
 /// <see cref="CartSizeMin"/> to <see cref="CartSizeMax"/> items of which each is one of the <see cref="HotProducts"/>
 /// best-sellers with probability <see cref="HotShare"/> (the skew that makes checkouts contend); <see cref="Rounds"/> pairs
-/// of runs (baseline, change) per rehearsal; and the thresholds its verdict applies.
+/// of runs (baseline, change) per rehearsal; and the thresholds its verdict applies. With <see cref="Scripts"/>, the load is
+/// the team's own transactions instead of the demo shop's checkout, run by pgbench at the same pace on as many connections,
+/// each retried up to <see cref="MaxTries"/> times after a deadlock or serialization failure (the cart and skew fields are
+/// then unused).
 /// </summary>
 public sealed record RehearsalProfileSettings(
     string Name,
@@ -23,11 +27,20 @@ public sealed record RehearsalProfileSettings(
     RehearsalThresholds Thresholds)
 {
     public const int MaxNameLength = 80;
+    public const int DefaultMaxTries = 3;
+
+    private readonly SqlScripts scripts = SqlScripts.None;
+
+    /// <summary>The workload as weighted SQL scripts (<see cref="PgbenchLoad"/>); none: the demo shop's checkout.</summary>
+    public IReadOnlyList<SqlScript> Scripts { get => scripts; init => scripts = value as SqlScripts ?? new SqlScripts(value); }
+
+    /// <summary>pgbench's <c>--max-tries</c> for a scripted workload: tries per transaction after deadlocks and serialization failures.</summary>
+    public int MaxTries { get; init; } = DefaultMaxTries;
 
     /// <summary>Checkouts per second during a run.</summary>
     public double PacePerSecond => RatePerSecond * PeakMultiplier;
 
-    public RehearsalProfileSettings Normalized() => this with { Name = (Name ?? "").Trim() };
+    public RehearsalProfileSettings Normalized() => this with { Name = (Name ?? "").Trim(), Scripts = SqlScriptRules.Normalized(Scripts) };
 
     /// <summary>
     /// The demo shop's settings for this load, always at peak. The shop's own pacing between statements (10 ms per line,
@@ -72,5 +85,6 @@ public sealed record RehearsalProfileSettings(
         DemoShopRules.Range(nameof(Thresholds.DeadlockFactor), Thresholds.DeadlockFactor, 0, 100, "times the baseline");
         DemoShopRules.Range(nameof(Thresholds.DeadlockAllowance), Thresholds.DeadlockAllowance, 0, 100_000, "deadlocks");
         DemoShopRules.Range(nameof(Thresholds.P95Factor), Thresholds.P95Factor, 1, 100, "times the baseline");
+        SqlScriptRules.Check(Scripts, MaxTries);
     }
 }

@@ -134,5 +134,6 @@ public sealed class RehearsalProfiles(IDbContextFactory<OpsDbContext> dbFactory,
     {
         s.Name, s.RatePerSecond, s.PeakMultiplier, s.ConcurrentShoppers, Duration = s.Duration.ToString(), s.CartSizeMin, s.CartSizeMax,
         s.HotProducts, s.HotShare, s.Rounds, s.Thresholds.FailureRatePoints, s.Thresholds.DeadlockFactor, s.Thresholds.DeadlockAllowance, s.Thresholds.P95Factor,
+        s.Scripts, s.MaxTries,
     };
 }

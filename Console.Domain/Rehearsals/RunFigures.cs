@@ -1,14 +1,18 @@
 namespace OpsConsole.Domain.Rehearsals;
 
-/// <summary>One checkout of a run as it ended: when (since the run began), how long it took, and its error class (null: it succeeded).</summary>
-public sealed record CompletedCheckout(TimeSpan EndedAt, double LatencyMs, string? ErrorClass);
+/// <summary>
+/// One checkout of a run as it ended: when (since the run began), how long it took, and its error class (null: it succeeded).
+/// The latency is null when the load engine did not measure it: pgbench logs no time for a failed transaction, and a guess
+/// would be no figure of the run's.
+/// </summary>
+public sealed record CompletedCheckout(TimeSpan EndedAt, double? LatencyMs, string? ErrorClass);
 
 /// <summary>One second of a run, for charts: checkouts that ended in it, how many failed, and their p95 (null when none ended).</summary>
 public sealed record RunSecond(int Second, int Attempts, int Failures, double? P95Ms);
 
 /// <summary>
 /// What one load run measured, every figure from the run itself: checkouts that ended (failed ones included in the
-/// latencies, as shoppers waited for them too), failures by class, the database's deadlocks over the run (the change in
+/// latencies where the engine measured them, as shoppers waited for them too), failures by class, the database's deadlocks over the run (the change in
 /// <c>pg_stat_database.deadlocks</c>), lock timeouts, the longest lock wait a checkout of the run was seen in (sampled every
 /// second), and the run second by second. Latencies are null when no checkout ended: there is nothing to show, not zero.
 /// </summary>
@@ -42,13 +46,13 @@ public sealed record RunFigures(
         var failures = Checkout.ErrorClasses.All.ToDictionary(c => c, _ => 0L, StringComparer.Ordinal);
         foreach (var failed in checkouts.Where(c => c.ErrorClass is not null))
             failures[failed.ErrorClass!] = failures.GetValueOrDefault(failed.ErrorClass!) + 1;
-        var latencies = checkouts.Select(c => c.LatencyMs).Order().ToArray();
+        var latencies = checkouts.Select(c => c.LatencyMs).OfType<double>().Order().ToArray();
         var seconds = checkouts.Count == 0 ? 0 : Math.Max((int)Math.Ceiling(elapsed.TotalSeconds), checkouts.Max(c => SecondOf(c.EndedAt)) + 1);
         var bySecond = checkouts.ToLookup(c => SecondOf(c.EndedAt));
         var series = Enumerable.Range(0, seconds).Select(s =>
         {
             var ended = bySecond[s].ToList();
-            return new RunSecond(s, ended.Count, ended.Count(c => c.ErrorClass is not null), Percentile(ended.Select(c => c.LatencyMs).Order().ToArray(), 0.95));
+            return new RunSecond(s, ended.Count, ended.Count(c => c.ErrorClass is not null), Percentile(ended.Select(c => c.LatencyMs).OfType<double>().Order().ToArray(), 0.95));
         }).ToList();
         return new RunFigures(startedAt, elapsed, checkouts.Count, checkouts.Count(c => c.ErrorClass is null), failures, deadlocks,
             failures.GetValueOrDefault(Checkout.ErrorClasses.DbLockTimeout), longestLockWait,

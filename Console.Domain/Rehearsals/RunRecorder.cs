@@ -55,7 +55,7 @@ internal sealed class RunRecorder(TimeProvider time)
         lock (gate)
         {
             var ended = bySecond.GetValueOrDefault(second) ?? [];
-            latencies = ended.Select(c => c.LatencyMs).Order().ToList();
+            latencies = ended.Select(c => c.LatencyMs).OfType<double>().Order().ToList();
             failures = ended.Count(c => c.ErrorClass is not null);
         }
         return new RunSecond(second, latencies.Count, failures, RunFigures.Percentile(latencies, 0.95));

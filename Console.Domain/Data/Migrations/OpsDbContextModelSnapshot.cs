@@ -1318,6 +1318,9 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.Property<double>("HotShare")
                         .HasColumnType("double precision");
 
+                    b.Property<int>("MaxTries")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(80)
@@ -1334,6 +1337,10 @@ namespace OpsConsole.Domain.Data.Migrations
 
                     b.Property<int>("Rounds")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Scripts")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
