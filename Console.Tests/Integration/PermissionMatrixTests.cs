@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpsConsole.Domain.Access;
@@ -7,9 +8,12 @@ using OpsConsole.Domain.Alerts.Rules;
 using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Incidents.Postmortems;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Rehearsals;
+using OpsConsole.Domain.Rehearsals.Runs;
+using OpsConsole.Domain.Rehearsals.Staging;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.DemoShop;
 using OpsConsole.Domain.Targets;
@@ -28,7 +32,8 @@ namespace OpsConsole.Tests.Integration;
 /// it has one): ChangeRegistry RegisterSetting, RegisterSql, RegisterExternal, Submit, Approve, Reject, Comment,
 /// MarkAppliedOutside; ChangeApplier Apply; RollbackProcedure Run; SessionActions CancelQuery, Terminate, Run;
 /// UserAdministration Create, SetRoles, SetDisabled; AlertRuleService Create, Update, SetEnabled; ApiKeyService Create, Revoke;
-/// AlertIntake Receive; DemoShopControl Start, Stop, Tune; RehearsalProfiles Save (new and edit), Delete;
+/// AlertIntake Receive; DemoShopControl Start, Stop, Tune; RehearsalProfiles Save (new and edit), Delete; RehearsalService Start,
+/// Cancel; ThrowawayStagingTargets Demand, Register, Retire;
 /// TargetRegistry Register, RotateConnection, ChangeEnvironment, Pause, Resume, Retire, SetScriptRole,
 /// SetAllowDangerousSettings; PostmortemService Draft, Save, AddActionItem, UpdateActionItem, CloseActionItem; IncidentService
 /// (<see cref="IncidentMatrixRows"/>).
@@ -167,6 +172,35 @@ public sealed class PermissionMatrixTests(PermissionMatrixFixture fixture) : ICl
         {
             var id = await f.App.Service<RehearsalProfiles>().SaveAsync(Actor.System, null, RehearsalProfileDefaults.Peak with { Name = u });
             return new MatrixCall(RehearsalProfiles.Subject(u), Done(() => f.App.Service<RehearsalProfiles>().DeleteAsync(actor, id)));
+        }),
+        // A real start on a staging target of its own, cancelled at once: the load stops long before any setting would change.
+        ["RehearsalService.StartAsync"] = new(Permission.RunRehearsals, async (f, actor, u) =>
+        {
+            var (change, target) = await f.RehearsableAsync(u);
+            return Call(change, async () =>
+            {
+                var started = await f.App.Service<RehearsalService>().StartAsync(actor, new RehearsalRequest(change.Number, target, RehearsalProfileDefaults.Peak.Name));
+                await f.App.Service<RehearsalService>().CancelAsync(Actor.System, started.Id);
+            });
+        }),
+        ["RehearsalService.CancelAsync"] = new(Permission.RunRehearsals, async (f, actor, u) =>
+        {
+            var rehearsal = await f.RunningElsewhereAsync(u);
+            return new MatrixCall(AuditSubjects.Change(rehearsal.ChangeNumber), Done(() => f.App.Service<RehearsalService>().CancelAsync(actor, rehearsal.Id)));
+        }),
+        ["ThrowawayStagingTargets.DemandAsync"] = new(Permission.RunRehearsals, (f, actor, u) => Task.FromResult(new MatrixCall(AuditSubjects.Target(u),
+            Done(async () =>
+            {
+                await f.App.Service<ThrowawayStagingTargets>().DemandAsync(actor, ThrowawayStagingTargets.Created, u, CancellationToken.None);
+                await f.App.Service<ThrowawayStagingTargets>().RegisterAsync(actor, u, f.TargetConnectionString, "15", new { }, CancellationToken.None);
+            })))),
+        ["ThrowawayStagingTargets.RegisterAsync"] = new(Permission.RunRehearsals, (f, actor, u) => Task.FromResult(new MatrixCall(AuditSubjects.Target(u),
+            Done(() => f.App.Service<ThrowawayStagingTargets>().RegisterAsync(actor, u, f.TargetConnectionString, "15", new { }, CancellationToken.None))))),
+        ["ThrowawayStagingTargets.RetireAsync"] = new(Permission.RunRehearsals, async (f, actor, u) =>
+        {
+            var throwaways = f.App.Service<ThrowawayStagingTargets>();
+            var target = await throwaways.RegisterAsync(Actor.System, u, f.TargetConnectionString, "15", new { }, CancellationToken.None);
+            return new MatrixCall(AuditSubjects.Target(u), Done(() => throwaways.RetireAsync(actor, target.Id, "matrix", CancellationToken.None)));
         }),
         ["TargetRegistry.RegisterAsync"] = new(Permission.ManageTargets, (f, actor, u) => Task.FromResult(new MatrixCall(
             AuditSubjects.Target(u), Done(() => f.App.Service<TargetRegistry>().RegisterAsync(actor, u, TargetEnvironment.Staging, f.TargetConnectionString))))),
@@ -337,6 +371,32 @@ public sealed class PermissionMatrixFixture(PostgresClusterFixture postgres) : I
     /// <summary>A workload control of its own, aimed at the matrix target: the app's own would start real traffic.</summary>
     public DemoShopControl Workload() => ActivatorUtilities.CreateInstance<DemoShopControl>(App.Services,
         Options.Create(new DemoShopOptions { Target = TargetName }));
+
+    /// <summary>A setting change on the matrix target, and a staging target of its own (one rehearsal runs per target) to rehearse it on.</summary>
+    public async Task<(ConfigChange Change, Guid Target)> RehearsableAsync(string unique)
+    {
+        var change = await Registry.RegisterSettingAsync(Author, new SettingChangeRequest(TargetId, "work_mem", "8MB",
+            new ChangeDetails($"Matrix {unique}", "Permission matrix", null, ChangeRisk.Low, null)));
+        return (change, await App.Service<TargetRegistry>().RegisterAsync(Actor.System, $"staging-{unique}", TargetEnvironment.Staging, TargetConnectionString));
+    }
+
+    /// <summary>
+    /// A rehearsal stored as running on another console instance that is alive (its heartbeat is far ahead), so that nothing
+    /// here runs or ends it: a cancel is then only recorded, and no load reaches the shared cluster.
+    /// </summary>
+    public async Task<Rehearsal> RunningElsewhereAsync(string unique)
+    {
+        var (change, target) = await RehearsableAsync(unique);
+        var elsewhere = Guid.NewGuid();
+        await using var db = await App.Service<IDbContextFactory<OpsDbContext>>().CreateDbContextAsync();
+        await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO console_instances (\"Id\", \"Host\", \"StartedAt\", \"HeartbeatAt\") VALUES ({elsewhere}, 'elsewhere', now(), now() + interval '1 day')");
+        var rehearsal = new Rehearsal(change.Id, change.Number, target, $"staging-{unique}", RehearsalProfileDefaults.Peak, Actor.System, elsewhere, DateTimeOffset.UtcNow);
+        rehearsal.Begin(DateTimeOffset.UtcNow);
+        db.Rehearsals.Add(rehearsal);
+        await db.SaveChangesAsync();
+        return rehearsal;
+    }
 
     public async Task<ConfigChange> InReviewAsync(string unique) =>
         await Registry.RegisterSqlAsync(Author, new SqlChangeRequest(TargetId, "SELECT 1", "SELECT 2",

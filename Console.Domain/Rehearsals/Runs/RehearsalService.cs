@@ -58,7 +58,9 @@ public sealed class RehearsalService(IDbContextFactory<OpsDbContext> dbFactory, 
     /// <summary>Asks the rehearsal to stop: its runner (on whichever instance) sees the request within a second, stops the load and reverts staging.</summary>
     public async Task CancelAsync(Actor actor, Guid rehearsalId, CancellationToken ct = default)
     {
-        await guard.DemandAsync(actor, Permission.RunRehearsals, CancelAction, $"rehearsal:{rehearsalId}", ct);
+        // A refusal is filed under the change, as the request and every other step of the rehearsal are.
+        await guard.DemandAsync(actor, Permission.RunRehearsals, CancelAction, async (db, c) =>
+            await db.Rehearsals.Where(r => r.Id == rehearsalId).Select(r => "change:" + r.ChangeNumber).FirstOrDefaultAsync(c) ?? $"rehearsal:{rehearsalId}", ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rehearsal = await db.Rehearsals.FirstOrDefaultAsync(r => r.Id == rehearsalId, ct)
             ?? throw new DomainRuleException("That rehearsal does not exist.");

@@ -86,6 +86,7 @@ public sealed partial class ThrowawayStagingTargets(IDbContextFactory<OpsDbConte
     /// </summary>
     public async Task RetireAsync(Actor actor, Guid targetId, string reason, CancellationToken ct)
     {
+        await guard.DemandAsync(actor, Permission.RunRehearsals, Removed, (db, c) => AuditSubjects.TargetAsync(db, targetId, c), ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var target = await db.Targets.FromSql($"SELECT * FROM targets WHERE \"Id\" = {targetId} FOR UPDATE").FirstOrDefaultAsync(ct)
