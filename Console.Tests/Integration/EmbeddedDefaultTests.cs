@@ -12,7 +12,7 @@ public sealed class EmbeddedDefaultTests : IDisposable
 
     public void Dispose() => PostgresClusterFixture.TryDelete(dataRoot);
 
-    private static string BuiltConsole => Path.Combine(RepoPaths.WebProject, "bin", RepoPaths.Configuration, "net10.0", "OpsConsole.Web.dll");
+    private static string BuiltConsole => RepoPaths.BuiltConsole;
 
     [Fact]
     public async Task Console_StartsItsOwnCluster_ReusesItNextTime_AndStopsItOnCtrlC()

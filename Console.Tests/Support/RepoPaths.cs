@@ -10,6 +10,9 @@ public static class RepoPaths
     /// <summary>Debug or Release: whatever the tests themselves were built as.</summary>
     public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
+    /// <summary>The console's own dll, built beside the tests, as a console process runs it (<c>dotnet OpsConsole.Web.dll</c>).</summary>
+    public static string BuiltConsole => Path.Combine(WebProject, "bin", Configuration, "net10.0", "OpsConsole.Web.dll");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

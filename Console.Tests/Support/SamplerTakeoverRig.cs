@@ -23,7 +23,7 @@ public sealed class SamplerTakeoverRig : IAsyncDisposable
     public ConsoleApp Observer { get; private set; } = null!;
     public Guid TargetId { get; private set; }
 
-    private static string BuiltConsole => Path.Combine(RepoPaths.WebProject, "bin", RepoPaths.Configuration, "net10.0", "OpsConsole.Web.dll");
+    private static string BuiltConsole => RepoPaths.BuiltConsole;
 
     public static async Task<SamplerTakeoverRig> StartAsync(PostgresClusterFixture postgres, int consoles)
     {
