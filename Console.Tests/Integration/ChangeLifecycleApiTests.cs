@@ -217,9 +217,22 @@ public sealed class ChangeLifecycleApiTests(TargetFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task AHighRiskChange_StaysInReview_AfterOneApproval_AndOneReviewerCannotApproveTwice()
+    public async Task AHighRiskChange_IsHeldByTheReviewPolicy_UntilARehearsalPasses_AsAConflictThatSaysWhy()
     {
         var change = await ChangeAsync(risk: ChangeRisk.High);
+        using var dba2 = await TokenClientAsync(fixture.Dba2, ApiScopes.ChangesReview);
+
+        using var response = await dba2.PostAsync($"{Path}/{change.Number}/approve", Comment("Looks fine"));
+
+        Assert.Contains("needs a passing load rehearsal", (await AssertProblemAsync(response, HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+        Assert.Empty((await ReadAsync(change.Number)).Reviews);
+    }
+
+    /// <summary>A setting that needs a restart cannot be rehearsed, so the review policy leaves it to the two reviewers.</summary>
+    [Fact]
+    public async Task AHighRiskChange_StaysInReview_AfterOneApproval_AndOneReviewerCannotApproveTwice()
+    {
+        var change = await ChangeAsync("max_locks_per_transaction", "128", risk: ChangeRisk.High);
         using var dba2 = await TokenClientAsync(fixture.Dba2, ApiScopes.ChangesReview);
 
         using var first = await dba2.PostAsync($"{Path}/{change.Number}/approve", null);
