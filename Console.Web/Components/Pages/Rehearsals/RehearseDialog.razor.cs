@@ -53,6 +53,8 @@ public partial class RehearseDialog : ActorComponentBase
         loaded = true;
     }
 
+    private string TargetName(Guid? id) => stagingTargets.FirstOrDefault(t => t.Id == id)?.Name ?? "";
+
     private RehearsalProfileSettings? SelectedProfile => profiles.FirstOrDefault(p => p.Name == profileName)?.Settings;
 
     private bool CanStart => loaded && !Busy && targetId is not null && profileName is not null;
