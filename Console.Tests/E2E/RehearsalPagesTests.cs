@@ -52,6 +52,14 @@ public sealed class RehearsalPagesTests(StagingFixture fixture, BrowserFixture b
         await Expect(reviewer.GetByRole(AriaRole.Button, new() { Name = "Approve" })).ToHaveCountAsync(0);
         await Expect(reviewer.GetByTestId("no-rehearsals")).ToBeVisibleAsync();
 
+        // A Viewer reads the section but is offered no Rehearse (the service would refuse, and audit, all the same).
+        var viewerName = $"viewer-{Guid.NewGuid().ToString("N")[..6]}";
+        await fixture.App.CreateUserAsync(viewerName, StagingFixture.Password, Roles.Viewer);
+        var viewer = await SignedInAsync(viewerName, path);
+        await Expect(viewer.GetByTestId("rehearsal-required")).ToBeVisibleAsync();
+        await Expect(viewer.GetByRole(AriaRole.Button, new() { Name = "Rehearse" })).ToHaveCountAsync(0);
+        await viewer.Context.CloseAsync();
+
         var dba = await SignedInAsync("dba", path);
         await dba.GetByRole(AriaRole.Button, new() { Name = "Rehearse" }).ClickAsync();
         var dialog = dba.GetByRole(AriaRole.Dialog, new() { Name = $"Rehearse change #{change.Number}" });

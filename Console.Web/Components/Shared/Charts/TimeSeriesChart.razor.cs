@@ -23,6 +23,8 @@ public partial class TimeSeriesChart
     [Parameter] public double? Max { get; set; }
     /// <summary>What one value covers: a minute by default, a second for a load run.</summary>
     [Parameter] public TimeSpan Step { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>Whether the legend shows each line's latest value (live windows do; a finished run's last second says little).</summary>
+    [Parameter] public bool ShowLatest { get; set; } = true;
     /// <summary>How the axis names its ends; UTC clock time by default (a load run says seconds since it began).</summary>
     [Parameter] public Func<DateTimeOffset, string> AxisFormat { get; set; } = ChartFormat.Time;
 
