@@ -25,12 +25,12 @@ public sealed class RehearsalPagesTests(StagingFixture fixture, BrowserFixture b
     /// Short and forgiving, so that a harmless change passes on a loaded machine: one round of 10 s each side, and thresholds
     /// only a broken change would cross.
     /// </summary>
-    private async Task<string> SaveShortProfileAsync()
+    private async Task<string> SaveShortProfileAsync(int seconds = 10)
     {
         var name = $"Short rehearsal {Guid.NewGuid().ToString("N")[..6]}";
         await fixture.App.Service<RehearsalProfiles>().SaveAsync(fixture.Dba, null, RehearsalProfileDefaults.Peak with
         {
-            Name = name, RatePerSecond = 4, PeakMultiplier = 2, ConcurrentShoppers = 4, Duration = TimeSpan.FromSeconds(10), Rounds = 1,
+            Name = name, RatePerSecond = 4, PeakMultiplier = 2, ConcurrentShoppers = 4, Duration = TimeSpan.FromSeconds(seconds), Rounds = 1,
             Thresholds = new RehearsalThresholds(FailureRatePoints: 50, DeadlockFactor: 10, DeadlockAllowance: 1000, P95Factor: 100),
         });
         return name;
@@ -105,5 +105,33 @@ public sealed class RehearsalPagesTests(StagingFixture fixture, BrowserFixture b
         await dba.GetByRole(AriaRole.Link, new() { Name = "Report" }).First.ClickAsync();
         await Expect(dba.GetByRole(AriaRole.Heading, new() { Name = $"Rehearsal of change #{change.Number}" })).ToBeVisibleAsync();
         await Expect(dba.GetByTestId("verdict")).ToHaveAttributeAsync("data-passed", "true");
+    }
+
+    [Fact]
+    public async Task CancellingFromTheRehearsalPage_AfterConfirming_EndsItWithoutAVerdict_AndSaysWhy()
+    {
+        var profile = await SaveShortProfileAsync(seconds: 120);
+        var change = await fixture.App.Service<ChangeRegistry>().RegisterSettingAsync(fixture.Dba, new SettingChangeRequest(fixture.ProductionId, "work_mem",
+            "6MB", new ChangeDetails("Raise work_mem a little", "Sorts spill to disk.", null, ChangeRisk.Medium, null), SubmitForReview: true));
+        var rehearsal = await fixture.App.Service<RehearsalService>().StartAsync(fixture.Dba, new RehearsalRequest(change.Number, fixture.TargetId, profile));
+
+        var page = await SignedInAsync("dba", $"/rehearsals/{rehearsal.Id}");
+        await Expect(page.GetByTestId("rehearsal-phase")).ToContainTextAsync("baseline run", new() { Timeout = 60_000 });
+        await Expect(page.GetByTestId("report-pending")).ToBeVisibleAsync();
+
+        // Keeping it running is one choice of the confirmation; the rehearsal goes on.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel rehearsal" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Keep it running" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+        Assert.Null((await fixture.App.Service<RehearsalService>().GetAsync(rehearsal.Id))!.CancelRequestedAt);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel rehearsal" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel rehearsal" }).ClickAsync();
+        await Expect(page.GetByTestId("rehearsal-status")).ToHaveAttributeAsync("data-status", nameof(RehearsalStatus.Cancelled), new() { Timeout = 60_000 });
+        await Expect(page.GetByTestId("rehearsal-reason")).ToHaveTextAsync("Cancelled, no verdict: Cancelled by dba.");
+        await Expect(page.GetByTestId("rehearsal-running")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("verdict")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("revert-outcome")).ToHaveAttributeAsync("data-exact", "true");
+        Assert.NotEqual("6MB", await fixture.ShowAsync("work_mem"));
     }
 }
