@@ -1,4 +1,6 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Checkout;
@@ -12,6 +14,12 @@ namespace OpsConsole.Tests.Components;
 public sealed class RehearsalComponentsTests : ChangeActionsContext
 {
     private static readonly DateTimeOffset At = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
+    public RehearsalComponentsTests()
+    {
+        // Rendering never cancels (the browser tests do), so the service gets no store.
+        Services.AddSingleton(new RehearsalService(null!, null!, null!, null!, null!, null!, null!, null!, TimeProvider.System));
+    }
 
     /// <summary>A run of 10 s: so many checkouts, so many of them deadlocked, the given deadlocks and latencies, one second per value of the series.</summary>
     private static RunFigures Run(long attempted, long deadlocked, long deadlocks, double p95, params int[] perSecond)
@@ -130,5 +138,29 @@ public sealed class RehearsalComponentsTests : ChangeActionsContext
         Assert.Equal("false", latest.GetAttribute("data-passed"));
         Assert.Contains("failed (failure rate 33.3 % vs baseline 1.0 % + 2 points: fail; deadlocks 30 vs baseline 1", latest.TextContent);
         Assert.Equal($"/rehearsals/{failed.Id}", latest.QuerySelector("a")!.GetAttribute("href"));
+    }
+
+    [Fact]
+    public void TheProgress_ShowsRoundAndPhase_TimeLeft_TheLiveFigures_AndCancelOnlyWhenOffered()
+    {
+        var progress = new RehearsalProgressed(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), nameof(RehearsalStatus.Running), nameof(RehearsalPhase.WithChange),
+            Round: 2, Rounds: 3, Elapsed: TimeSpan.FromSeconds(90), Planned: TimeSpan.FromSeconds(120));
+        var figures = new RehearsalLiveFigures("with the change", Attempted: 250, Failed: 12, InFlight: 5, LongestLockWaitSeconds: 2.5, LastSecondP95Ms: 840);
+
+        var view = Render<RehearsalProgressView>(p => p.Add(v => v.Progress, progress).Add(v => v.Figures, figures).Add(v => v.CanCancel, true));
+
+        Assert.Equal("round 2 of 3 · run with the change", view.Find("[data-testid=rehearsal-phase]").TextContent.Trim());
+        Assert.Equal("about 30.0 s left", view.Find("[data-testid=rehearsal-time-left]").TextContent.Trim());
+        Assert.Equal("75", view.Find("[data-testid=rehearsal-progress]").GetAttribute("data-percent"));
+        Assert.Equal("250", view.Find("[data-testid=live-attempted]").TextContent);
+        Assert.Equal("12", view.Find("[data-testid=live-failed]").TextContent);
+        Assert.Equal("5", view.Find("[data-testid=live-in-flight]").TextContent);
+        Assert.Equal("2.5 s", view.Find("[data-testid=live-lock-wait]").TextContent);
+        Assert.Equal("840 ms", view.Find("[data-testid=live-p95]").TextContent);
+        Assert.Contains(view.FindAll("button"), b => b.TextContent.Trim() == "Cancel rehearsal");
+
+        var watcher = Render<RehearsalProgressView>(p => p.Add(v => v.Progress, progress).Add(v => v.CanCancel, false));
+        Assert.DoesNotContain(watcher.FindAll("button"), b => b.TextContent.Trim() == "Cancel rehearsal");
+        Assert.Empty(watcher.FindAll("[data-testid=rehearsal-live-figures]"));
     }
 }

@@ -79,7 +79,8 @@ public sealed class RehearsalPagesTests(StagingFixture fixture, BrowserFixture b
         await Expect(phase).ToContainTextAsync("round 1 of 1", new() { Timeout = 60_000 });
         await Expect(phase).ToContainTextAsync("run with the change", new() { Timeout = 120_000 });
         await Expect(dba.GetByTestId("live-attempted")).Not.ToHaveTextAsync("0", new() { Timeout = 60_000 });
-        var percent = double.Parse((await dba.GetByTestId("rehearsal-progress").GetAttributeAsync("data-percent"))!, CultureInfo.InvariantCulture);
+        var bar = dba.GetByRole(AriaRole.Progressbar, new() { Name = "Rehearsal progress" });
+        var percent = double.Parse((await bar.GetAttributeAsync("aria-valuenow"))!, CultureInfo.InvariantCulture);
         Assert.InRange(percent, 1, 99);
         await Expect(dba.GetByRole(AriaRole.Button, new() { Name = "Cancel rehearsal" })).ToBeVisibleAsync();
         // The reviewer's open page follows too, without a reload.
