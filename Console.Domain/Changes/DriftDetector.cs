@@ -114,6 +114,15 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
             return [];
         }
 
+        // A rehearsal changes staging on purpose and puts it back exactly (Rehearsals/Staging): while its revert plan is open,
+        // staging is not compared, and the snapshot stays as before it, so the rehearsal is never reported as drift. A setting
+        // that did not come back, or one changed by someone else meanwhile, shows up at the first pass after the revert.
+        if (await db.StagingRevertPlans.AnyAsync(p => p.TargetId == targetId && p.RevertedAt == null, ct))
+        {
+            await db.SaveChangesAsync(ct);
+            return [];
+        }
+
         // The detected changes, their audit entries and the new snapshot commit together or not at all.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var detected = new List<ConfigChange>();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Rehearsals.Runs;
 using OpsConsole.Web.Components.Shared;
 
 namespace OpsConsole.Web.Components.Pages.Changes;
@@ -22,6 +23,8 @@ public partial class ChangeActions : ActorComponentBase
     [Parameter, EditorRequired] public required ConfigChange Change { get; set; }
     [Parameter, EditorRequired] public required Actor? Actor { get; set; }
     [Parameter] public EventCallback Reload { get; set; }
+    /// <summary>The rehearsal the change last recorded, its verdict shown beside Approve (the review policy reads it).</summary>
+    [Parameter] public Rehearsal? LatestRehearsal { get; set; }
 
     private string? comment, appliedAt;
     private bool applying;
@@ -62,6 +65,22 @@ public partial class ChangeActions : ActorComponentBase
         ChangeAction.RollBack => "Rollback",
         _ => action.ToString(),
     };
+
+    private static string RehearsalVerdict(Rehearsal r) => r.Status switch
+    {
+        RehearsalStatus.Passed => "passed",
+        RehearsalStatus.Failed => r.Verdict is { } verdict ? $"failed ({verdict[(verdict.IndexOf(':') + 1)..].Trim()})" : "failed",
+        _ => $"no verdict ({RehearsalStatusText.Of(r.Status)})",
+    };
+
+    private string RehearsalIcon => Change.LastRehearsalPassed switch
+    {
+        true => Icons.Material.Filled.CheckCircle,
+        false => Icons.Material.Filled.Cancel,
+        _ => Icons.Material.Filled.HelpOutline,
+    };
+
+    private Color RehearsalColor => Change.LastRehearsalPassed switch { true => Color.Success, false => Color.Error, _ => Color.Warning };
 
     private Task SubmitAsync() => ActAsync(a => Registry.SubmitAsync(a, Change.Id), "Submitted for review.");
     private Task ApproveAsync() => ActAsync(a => Registry.ApproveAsync(a, Change.Id, comment ?? ""), "Approved.");

@@ -5,6 +5,7 @@ using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Audit;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Live;
+using OpsConsole.Domain.Rehearsals.Runs;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Web.Components.Shared;
 using OpsConsole.Web.Hosting.Auth;
@@ -16,6 +17,7 @@ public partial class ChangeDetailPage
     [Inject] public required ChangeRegistry Registry { get; init; }
     [Inject] public required TargetRegistry Targets { get; init; }
     [Inject] public required AuditIntents Intents { get; init; }
+    [Inject] public required RehearsalService Rehearsals { get; init; }
     [CascadingParameter] public required Task<AuthenticationState> AuthState { get; init; }
 
     [Parameter] public int Number { get; set; }
@@ -23,6 +25,8 @@ public partial class ChangeDetailPage
     private ConfigChange? change;
     private IReadOnlyList<AuditEntry> unknownOutcomes = [];
     private Actor? actor;
+    /// <summary>The rehearsal the change last recorded (its verdict is what the review policy reads), shown by the actions.</summary>
+    private Rehearsal? latestRehearsal;
     private string targetName = "";
     private bool loaded;
 
@@ -47,6 +51,7 @@ public partial class ChangeDetailPage
     {
         change = await Registry.GetByNumberAsync(Number);
         unknownOutcomes = change is null ? [] : await Intents.UnresolvedAboutAsync($"change:{change.Number}");
+        latestRehearsal = change?.LastRehearsalId is { } last ? await Rehearsals.GetAsync(last) : null;
         loaded = true;
         if (change is not null && targetName.Length == 0)
         {

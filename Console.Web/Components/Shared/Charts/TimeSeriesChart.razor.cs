@@ -3,14 +3,17 @@ using Microsoft.AspNetCore.Components;
 
 namespace OpsConsole.Web.Components.Shared.Charts;
 
-/// <summary>Lines per minute over a window, with change markers on the same time axis. Values are drawn from 0 up.</summary>
+/// <summary>
+/// Lines per minute (or per <see cref="Step"/>) over a window, with change markers on the same time axis. Values are drawn
+/// from 0 up.
+/// </summary>
 public partial class TimeSeriesChart
 {
     private const double ViewWidth = 1000, Height = 110;
 
     [Parameter, EditorRequired] public required string Title { get; set; }
     [Parameter, EditorRequired] public required string TestId { get; set; }
-    /// <summary>The first minute of every series (values[i] is the minute From + i).</summary>
+    /// <summary>The first step of every series (values[i] is the step From + i × <see cref="Step"/>).</summary>
     [Parameter, EditorRequired] public DateTimeOffset From { get; set; }
     [Parameter, EditorRequired] public DateTimeOffset To { get; set; }
     [Parameter, EditorRequired] public required IReadOnlyList<ChartSeries> Series { get; set; }
@@ -18,6 +21,12 @@ public partial class TimeSeriesChart
     [Parameter] public Func<double, string> Format { get; set; } = v => v.ToString("0.##", CultureInfo.InvariantCulture);
     /// <summary>A fixed top of the scale (100 for a percentage); otherwise the peak.</summary>
     [Parameter] public double? Max { get; set; }
+    /// <summary>What one value covers: a minute by default, a second for a load run.</summary>
+    [Parameter] public TimeSpan Step { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>Whether the legend shows each line's latest value (live windows do; a finished run's last second says little).</summary>
+    [Parameter] public bool ShowLatest { get; set; } = true;
+    /// <summary>How the axis names its ends; UTC clock time by default (a load run says seconds since it began).</summary>
+    [Parameter] public Func<DateTimeOffset, string> AxisFormat { get; set; } = ChartFormat.Time;
 
     private double peak, scale;
     private IReadOnlyList<ChartMarker> VisibleMarkers { get; set; } = [];
@@ -30,11 +39,13 @@ public partial class TimeSeriesChart
         VisibleMarkers = Markers.Where(m => m.At >= From && m.At <= To).ToList();
     }
 
-    private double X(DateTimeOffset at) => Math.Clamp((at - From).TotalMinutes / Math.Max(1e-9, (To - From).TotalMinutes), 0, 1) * ViewWidth;
+    private double X(DateTimeOffset at) => Math.Clamp((at - From).TotalSeconds / Math.Max(1e-9, (To - From).TotalSeconds), 0, 1) * ViewWidth;
+
+    private string StepName => Step == TimeSpan.FromSeconds(1) ? "second" : Step == TimeSpan.FromMinutes(1) ? "minute" : DurationText.Of(Step);
 
     private double Y(double value) => Height - 2 - Math.Clamp(value / scale, 0, 1) * (Height - 4);
 
-    /// <summary>Polyline point lists, broken where a minute has no value (a gap, not a fall to zero).</summary>
+    /// <summary>Polyline point lists, broken where a step has no value (a gap, not a fall to zero).</summary>
     private IEnumerable<string> Segments(ChartSeries line)
     {
         var segment = new List<(double X, double Y)>();
@@ -42,14 +53,14 @@ public partial class TimeSeriesChart
         {
             if (i < line.Values.Count && line.Values[i] is { } value)
             {
-                // A minute's point sits in the middle of its minute.
-                segment.Add((X(From.AddMinutes(i + 0.5)), Y(value)));
+                // A step's point sits in the middle of its step.
+                segment.Add((X(From + Step * (i + 0.5)), Y(value)));
                 continue;
             }
             if (segment.Count == 1)
             {
-                // A lone minute between gaps would be an invisible one-point line: drawn as a dash across its minute.
-                var half = X(From.AddMinutes(1)) / 2;
+                // A lone step between gaps would be an invisible one-point line: drawn as a dash across its step.
+                var half = X(From + Step) / 2;
                 segment = [(segment[0].X - half, segment[0].Y), (segment[0].X + half, segment[0].Y)];
             }
             if (segment.Count > 0)
