@@ -3,6 +3,9 @@ using Npgsql;
 using OpsConsole.Domain;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Audit;
+using OpsConsole.Domain.Changes;
+using OpsConsole.Domain.Rehearsals;
+using OpsConsole.Domain.Rehearsals.Runs;
 using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Rehearsals.Staging;
 using OpsConsole.Domain.Targets;
@@ -141,6 +144,30 @@ public sealed class ThrowawayStagingTests(ThrowawayStagingTests.Fixture fixture)
         Assert.All(entries, e => Assert.Equal("dba", e.ActorName));
         var again = await Assert.ThrowsAsync<DomainRuleException>(() => Staging.RemoveAsync(fixture.Dba, target.Id));
         Assert.Contains("was removed already", again.Message);
+    }
+
+    /// <summary>One click makes the cluster; the rehearsal on it runs, reports, reverts, and then removes it.</summary>
+    [Fact]
+    public async Task ARehearsalOnAThrowawayCluster_RunsThere_AndRemovesTheClusterWhenItEnds()
+    {
+        var production = await fixture.App.Service<TargetRegistry>().RegisterAsync(Actor.System, $"prod-{Guid.NewGuid():N}"[..13],
+            TargetEnvironment.Production, await fixture.OtherDatabaseAsync());
+        var change = await fixture.App.Service<ChangeRegistry>().RegisterSettingAsync(fixture.Dba, new SettingChangeRequest(production, "work_mem", "8MB",
+            new ChangeDetails("More memory per sort", "Fewer temp files", null, ChangeRisk.Medium, null), true));
+        var profile = RehearsalProfileDefaults.Peak with { Name = $"Throwaway {Guid.NewGuid():N}"[..20], Duration = TimeSpan.FromSeconds(10), Rounds = 1 };
+        await fixture.App.Service<RehearsalProfiles>().SaveAsync(fixture.Dba, null, profile);
+        var target = await Staging.CreateAsync(fixture.Dba);
+
+        var rehearsals = fixture.App.Service<RehearsalService>();
+        var started = await rehearsals.StartAsync(fixture.Dba, new RehearsalRequest(change.Number, target.Id, profile.Name));
+        var ended = await Poll.UntilAsync(() => rehearsals.GetAsync(started.Id), r => r is { IsUnderWay: false }, TimeSpan.FromMinutes(3), "the rehearsal to end");
+
+        Assert.True(ended!.Status is RehearsalStatus.Passed or RehearsalStatus.Failed, $"{ended.Status}: {ended.Reason}");
+        Assert.True(ended.RevertExact, ended.RevertOutcome);
+        Assert.True(ended.ReadReport()!.Baseline.Single().Attempted > 0);
+        await Poll.UntilAsync(() => fixture.StoredAsync(target.Id), t => t.IsRetired, TimeSpan.FromMinutes(1), "the throwaway target to be retired");
+        Assert.False(Directory.Exists(fixture.ClusterFolder(target)));
+        Assert.Contains(await fixture.AuditAsync($"target:{target.Name}"), e => e.Action == ThrowawayStagingTargets.Removed && e.ActorName == "system");
     }
 
     [Fact]

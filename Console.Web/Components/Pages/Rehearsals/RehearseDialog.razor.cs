@@ -20,6 +20,7 @@ public partial class RehearseDialog : ActorComponentBase
     [Inject] public required TargetRegistry Targets { get; init; }
     [Inject] public required RehearsalProfiles Profiles { get; init; }
     [Inject] public required RehearsalService Rehearsals { get; init; }
+    [Inject] public required IThrowawayStaging Throwaway { get; init; }
 
     [CascadingParameter] public required IMudDialogInstance Dialog { get; init; }
     [Parameter, EditorRequired] public required ConfigChange Change { get; set; }
@@ -30,6 +31,9 @@ public partial class RehearseDialog : ActorComponentBase
     private Guid? targetId;
     private string? profileName;
     private bool loaded;
+    private bool creating;
+    /// <summary>A throwaway cluster made in this dialog: the rehearsal removes it when it ends; cancelling the dialog removes it at once.</summary>
+    private Target? created;
 
     /// <summary>Opens the dialog; the started rehearsal's id, or null when none was started.</summary>
     public static async Task<Guid?> ShowAsync(IDialogService dialogs, ConfigChange change, Actor actor)
@@ -66,5 +70,28 @@ public partial class RehearseDialog : ActorComponentBase
             Dialog.Close(DialogResult.Ok(started!.Id));
     }
 
-    private void Close() => Dialog.Cancel();
+    /// <summary>One click: a cluster of its own (initdb, the demo shop's data, a least-privilege role), selected for the rehearsal.</summary>
+    private async Task CreateThrowawayAsync()
+    {
+        creating = true;
+        try
+        {
+            if (await RunAsync(async actor => created = await Throwaway.CreateAsync(actor)) && created is not null)
+            {
+                stagingTargets = [.. stagingTargets, new TargetSummary(created.Id, created.Name, created.Environment, true, created.ServerVersion, null, null, IsThrowaway: true)];
+                targetId = created.Id;
+            }
+        }
+        finally
+        {
+            creating = false;
+        }
+    }
+
+    private async Task CloseAsync()
+    {
+        if (created is not null)
+            await RunAsync(actor => Throwaway.RemoveAsync(actor, created.Id));
+        Dialog.Cancel();
+    }
 }
