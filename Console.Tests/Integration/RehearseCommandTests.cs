@@ -92,8 +92,10 @@ public sealed class RehearseCommandTests(StagingFixture fixture, ITestOutputHelp
     {
         var before = await fixture.PgSettingsAsync();
         var change = await SettingChangeAsync("work_mem", "8MB");
-        // Loose, so that a loaded machine does not flip a harmless change: the deadlock_timeout test keeps the strict ones.
-        var profile = await ProfileAsync("cli loose", new RehearsalThresholds(FailureRatePoints: 4, DeadlockFactor: 2, DeadlockAllowance: 10, P95Factor: 3));
+        // What this test is about is the command (exit 0, the table, the JSON), beside dozens of other tests: one round judged
+        // by thresholds this loose passes any run that ended checkouts. The runner's own tests judge work_mem strictly, on three
+        // alternated rounds, on a quiet machine; the deadlock_timeout test here keeps the strict thresholds.
+        var profile = await ProfileAsync("cli loose", new RehearsalThresholds(FailureRatePoints: 50, DeadlockFactor: 10, DeadlockAllowance: 1000, P95Factor: 100));
         var path = Path.Combine(Path.GetTempPath(), $"rehearsal-{Guid.NewGuid():N}.json");
 
         var outcome = await RehearseAsync(await TokenAsync(fixture.Dba), change.Number, profile.ToUpperInvariant(), path);
