@@ -62,6 +62,8 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>
             // Every test signs in from 127.0.0.1, many times a minute on a shared console; the limit has tests of its own.
             ["Authentication:SignInPermitLimit"] = "10000",
             ["Audit:CheckpointKey"] = CheckpointKey,
+            // Its own data folder: the clean-up of throwaway staging clusters at start must never meet a developer's.
+            ["Embedded:DataDirectory"] = PostgresClusterFixture.NewTempFolder("data"),
         };
         foreach (var (key, value) in settings)
             overrides[key] = value;
