@@ -20,10 +20,6 @@ public sealed record LoadProgress(TimeSpan Elapsed, TimeSpan Duration, long Atte
 public sealed class RehearsalLoad(TimeProvider time, ILogger<RehearsalLoad> logger)
 {
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(1);
-    /// <summary>A backend adds its deadlocks to pg_stat_database when it goes idle a while or exits: the run's own close their connections first.</summary>
-    private static readonly TimeSpan SessionsGoneWithin = TimeSpan.FromSeconds(15);
-
-    private const string ReadDeadlocks = "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()";
 
     /// <summary>The longest current wait for a lock among the run's own sessions, in seconds (waitstart: PostgreSQL 14 on).</summary>
     private const string ReadLongestWait = """
@@ -31,8 +27,6 @@ public sealed class RehearsalLoad(TimeProvider time, ILogger<RehearsalLoad> logg
         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
         WHERE NOT l.granted AND a.application_name = $1
         """;
-
-    private const string CountSessions = "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1";
 
     public async Task<RunFigures> RunAsync(string connectionString, RehearsalProfileSettings profile, TimeSpan duration,
         Action<LoadProgress>? progress, CancellationToken ct)
@@ -55,7 +49,7 @@ public sealed class RehearsalLoad(TimeProvider time, ILogger<RehearsalLoad> logg
             await ShopSchema.EnsureAsync(db, o.Products, ct);
             var prices = await ShopSchema.ReadPricesAsync(db, ct);
             var gateway = new SimulatedPaymentGateway(o.PaymentLatencyMin, o.PaymentLatencyMax, o.DeclineRate, time);
-            var deadlocksBefore = await ScalarAsync<long>(monitor, ReadDeadlocks, null, ct);
+            var deadlocksBefore = await RunMonitor.DeadlocksAsync(monitor, ct);
             logger.LogInformation("A rehearsal run starts: {Pace}/s on {Connections} connections for {Duration} ({Run})",
                 profile.PacePerSecond, profile.ConcurrentShoppers, duration, runName);
 
@@ -87,8 +81,8 @@ public sealed class RehearsalLoad(TimeProvider time, ILogger<RehearsalLoad> logg
             var elapsed = recorder.Elapsed;
 
             await db.DisposeAsync();
-            await WaitForSessionsToCloseAsync(monitor, runName, ct);
-            var deadlocks = await ScalarAsync<long>(monitor, ReadDeadlocks, null, ct) - deadlocksBefore;
+            await RunMonitor.WaitForSessionsToCloseAsync(monitor, runName, time, logger, ct);
+            var deadlocks = await RunMonitor.DeadlocksAsync(monitor, ct) - deadlocksBefore;
             var figures = recorder.Figures(elapsed, deadlocks);
             logger.LogInformation("A rehearsal run ended: {Attempted} checkouts, {Failed} failed, {Deadlocks} deadlocks, p95 {P95} ms ({Run})",
                 figures.Attempted, figures.Failed, figures.Deadlocks, figures.P95Ms, runName);
@@ -111,7 +105,7 @@ public sealed class RehearsalLoad(TimeProvider time, ILogger<RehearsalLoad> logg
             {
                 try
                 {
-                    recorder.SawLockWait(TimeSpan.FromSeconds(await ScalarAsync<double>(monitor, ReadLongestWait, runName, ct)));
+                    recorder.SawLockWait(TimeSpan.FromSeconds(await RunMonitor.ScalarAsync<double>(monitor, ReadLongestWait, runName, ct)));
                 }
                 catch (Exception e) when (e is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
                 {
@@ -123,28 +117,5 @@ public sealed class RehearsalLoad(TimeProvider time, ILogger<RehearsalLoad> logg
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-    }
-
-    private async Task WaitForSessionsToCloseAsync(NpgsqlConnection monitor, string runName, CancellationToken ct)
-    {
-        var deadline = time.GetUtcNow() + SessionsGoneWithin;
-        while (await ScalarAsync<long>(monitor, CountSessions, runName, ct) > 0)
-        {
-            if (time.GetUtcNow() > deadline)
-            {
-                logger.LogWarning("A rehearsal's sessions were still open {Wait} after the run; deadlocks they have not reported yet are missing ({Run})",
-                    SessionsGoneWithin, runName);
-                return;
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, ct);
-        }
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, string? parameter, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        if (parameter is not null)
-            command.Parameters.Add(new() { Value = parameter });
-        return (T)Convert.ChangeType((await command.ExecuteScalarAsync(ct))!, typeof(T));
     }
 }

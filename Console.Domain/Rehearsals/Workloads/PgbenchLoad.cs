@@ -24,10 +24,7 @@ public sealed record PgbenchRun(RunFigures Figures, IReadOnlyList<ScriptTally> S
 public sealed partial class PgbenchLoad(TimeProvider time, ILogger<PgbenchLoad> logger)
 {
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan SessionsGoneWithin = TimeSpan.FromSeconds(15);
     private const int MaxErrorLines = 20;
-
-    private const string ReadDeadlocks = "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()";
 
     /// <summary>The longest current lock wait among the run's sessions (seconds), and how many of them are in a transaction.</summary>
     private const string ReadSample = """
@@ -36,8 +33,6 @@ public sealed partial class PgbenchLoad(TimeProvider time, ILogger<PgbenchLoad> 
                          WHERE NOT l.granted AND a.application_name = $1), 0)::float8,
                (SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND state IS DISTINCT FROM 'idle')::int
         """;
-
-    private const string CountSessions = "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1";
 
     private const string EndSessions =
         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()";
@@ -75,7 +70,7 @@ public sealed partial class PgbenchLoad(TimeProvider time, ILogger<PgbenchLoad> 
             };
             await using var monitor = new NpgsqlConnection(monitorBuilder.ConnectionString);
             await monitor.OpenAsync(ct);
-            var deadlocksBefore = await ScalarAsync<long>(monitor, ReadDeadlocks, null, ct);
+            var deadlocksBefore = await RunMonitor.DeadlocksAsync(monitor, ct);
 
             var start = PgbenchCommand.StartInfo(binary, connectionString, runName, profile, seconds, folder.FullName, files);
             logger.LogInformation("A scripted rehearsal run starts: {Scripts} scripts at {Pace}/s on {Connections} connections for {Seconds} s, up to {MaxTries} tries ({Run})",
@@ -112,8 +107,8 @@ public sealed partial class PgbenchLoad(TimeProvider time, ILogger<PgbenchLoad> 
             if (process.ExitCode != 0)
                 throw Aborted(process.ExitCode, errors, profile.Scripts, files);
 
-            await WaitForSessionsToCloseAsync(monitor, runName, ct);
-            var deadlocks = await ScalarAsync<long>(monitor, ReadDeadlocks, null, ct) - deadlocksBefore;
+            await RunMonitor.WaitForSessionsToCloseAsync(monitor, runName, time, logger, ct);
+            var deadlocks = await RunMonitor.DeadlocksAsync(monitor, ct) - deadlocksBefore;
             var transactions = ReadLog(folder.FullName, startedAt);
             var figures = RunFigures.Measure(startedAt, elapsed, transactions.Select(t => t.ToCheckout()).ToList(), deadlocks, longestWait);
             var tallies = profile.Scripts.Select((s, i) => new ScriptTally(s.Name, transactions.Count(t => t.Script == i),
@@ -143,7 +138,7 @@ public sealed partial class PgbenchLoad(TimeProvider time, ILogger<PgbenchLoad> 
         try
         {
             await process.WaitForExitAsync(bounded.Token);
-            await ScalarAsync<long>(monitor, EndSessions, runName, bounded.Token);
+            await RunMonitor.ScalarAsync<long>(monitor, EndSessions, runName, bounded.Token);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
         {
@@ -213,29 +208,6 @@ public sealed partial class PgbenchLoad(TimeProvider time, ILogger<PgbenchLoad> 
         var what = exitCode == 2 ? "pgbench aborted the run (its figures would be incomplete)" : "pgbench could not run the scripts";
         return new DomainRuleException(text.Length == 0 ? $"{what}: it exited with {exitCode}." : $"{what}:\n{text}",
             nameof(RehearsalProfileSettings.Scripts));
-    }
-
-    private async Task WaitForSessionsToCloseAsync(NpgsqlConnection monitor, string runName, CancellationToken ct)
-    {
-        var deadline = time.GetUtcNow() + SessionsGoneWithin;
-        while (await ScalarAsync<long>(monitor, CountSessions, runName, ct) > 0)
-        {
-            if (time.GetUtcNow() > deadline)
-            {
-                logger.LogWarning("A scripted rehearsal's sessions were still open {Wait} after the run; deadlocks they have not reported yet are missing ({Run})",
-                    SessionsGoneWithin, runName);
-                return;
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, ct);
-        }
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, string? parameter, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        if (parameter is not null)
-            command.Parameters.Add(new() { Value = parameter });
-        return (T)Convert.ChangeType((await command.ExecuteScalarAsync(ct))!, typeof(T));
     }
 
     [GeneratedRegex(@"\bscript (\d+)\b")]
