@@ -75,6 +75,23 @@ public sealed class LiveBridgeTests(TwoConsolesFixture consoles, PostgresCluster
         Assert.Contains(onB.Of<TargetUpdated>(), e => e.TargetId == targetId && e.Remote);
     }
 
+    /// <summary>Other consoles see a rehearsal live: its progress, figures included, crosses to every instance.</summary>
+    [Fact]
+    public async Task ARehearsalsProgressOnA_ReachesB_WithItsLiveFigures()
+    {
+        using var onB = new Recorder(consoles.B);
+        var progress = new RehearsalProgressed(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "Running", "WithChange", 2, 3,
+            TimeSpan.FromSeconds(150), TimeSpan.FromSeconds(400), new RehearsalLiveFigures("with the change", 120, 9, 4, 2.5, 840));
+
+        consoles.A.Service<LiveEvents>().Publish(progress);
+
+        var received = await Poll.UntilAsync(() => Task.FromResult(onB.Of<RehearsalProgressed>().SingleOrDefault(e => e.RehearsalId == progress.RehearsalId)),
+            e => e is not null, Wait, "the rehearsal's progress on B");
+        Assert.True(received!.Remote);
+        Assert.Equal(progress with { Remote = true }, received);
+        Assert.Equal(0.375, received.Fraction, 3);
+    }
+
     [Fact]
     public async Task BsOwnEvents_AreNotEchoedBackToB()
     {
