@@ -6,6 +6,8 @@ using OpsConsole.Domain.Access;
 using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Rehearsals;
+using OpsConsole.Domain.Rehearsals.Runs;
+using OpsConsole.Domain.Targets;
 using OpsConsole.Tests.Support;
 using OpsConsole.Web.CommandLine;
 
@@ -115,6 +117,34 @@ public sealed class RehearseCommandTests(StagingFixture fixture, ITestOutputHelp
         Assert.Equal(3, body.GetProperty("verdict").GetProperty("checks").GetArrayLength());
         Assert.True(body.GetProperty("withChangeSummary").GetProperty("p95Ms").GetProperty("median").GetDouble() > 0);
         Assert.Equal(before, await fixture.PgSettingsAsync());
+    }
+
+    /// <summary>The embedded default from a pipeline: no staging target of one's own, a throwaway cluster made for the rehearsal.</summary>
+    [Fact]
+    public async Task OnAThrowawayCluster_TheCommandRehearsesThere_AndTheClusterIsRemovedAfterwards()
+    {
+        var change = await SettingChangeAsync("work_mem", "6MB");
+        var name = $"cli throwaway {Guid.NewGuid():N}"[..24];
+        await fixture.App.Service<RehearsalProfiles>().SaveAsync(fixture.Dba, null, RehearsalProfileDefaults.Peak with
+        {
+            Name = name, Duration = TimeSpan.FromSeconds(10), Rounds = 1,
+            Thresholds = new RehearsalThresholds(FailureRatePoints: 50, DeadlockFactor: 10, DeadlockAllowance: 1000, P95Factor: 100),
+        });
+        var token = await TokenAsync(fixture.Dba);
+
+        var both = await RunAsync(CancellationToken.None, "rehearse", "--change", change.Number.ToString(), "--target", "staging", "--throwaway",
+            "--profile", name, "--console", fixture.App.BaseUrl.ToString(), "--token", token);
+        var outcome = await RunAsync(CancellationToken.None, "rehearse", "--change", change.Number.ToString(), "--throwaway", "--profile", name,
+            "--console", fixture.App.BaseUrl.ToString(), "--token", token);
+
+        Show("--throwaway", outcome);
+        Assert.Equal((RehearseCommand.CouldNotRun, true), (both.Exit, both.Error.Contains("either --target")));
+        Assert.Equal(RehearseCommand.Passed, outcome.Exit);
+        var rehearsal = Assert.Single(await fixture.App.Service<RehearsalService>().ForChangeAsync(change.Id));
+        Assert.StartsWith("throwaway-staging-", rehearsal.TargetName);
+        Assert.Contains(rehearsal.TargetName, outcome.Out);
+        await Poll.UntilAsync(() => fixture.App.Service<TargetRegistry>().ListAsync(includeRetired: true),
+            all => all.Single(t => t.Id == rehearsal.TargetId).State == TargetState.Retired, TimeSpan.FromMinutes(1), "the throwaway cluster to be removed");
     }
 
     [Fact]

@@ -6,8 +6,11 @@ namespace OpsConsole.Web.Api;
 /// <summary>The body of <c>POST /api/v1/changes/{number}/rehearsals</c>.</summary>
 public sealed class RehearsalBody
 {
-    /// <summary>The staging target's name.</summary>
+    /// <summary>The staging target's name; or none, with <see cref="Throwaway"/>.</summary>
     public string? Target { get; set; }
+
+    /// <summary>True: on a throwaway staging cluster the console creates for this rehearsal and removes when it ends.</summary>
+    public bool? Throwaway { get; set; }
 
     /// <summary>The profile: its name (any case), or a word of it that fits one profile only ("peak").</summary>
     public string? Profile { get; set; }

@@ -2,6 +2,7 @@ using OpsConsole.Domain;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Rehearsals;
 using OpsConsole.Domain.Rehearsals.Runs;
+using OpsConsole.Domain.Rehearsals.Staging;
 using OpsConsole.Domain.Targets;
 using OpsConsole.Web.Hosting.Auth;
 
@@ -27,12 +28,13 @@ public static class RehearsalEndpoints
             .WithName("RehearseChange")
             .WithSummary("Rehearse a setting change on a staging target: baseline, the change, side by side, staging reverted")
             .WithDescription("Needs a personal token (made at /account/tokens) with the scope rehearsals:write, whose owner may run rehearsals " +
-                             "(DBA or Admin); a service key is refused. The body names the staging target and the profile (its name in any " +
+                             "(DBA or Admin); a service key is refused. The body names the staging target (or says throwaway: true for a " +
+                             "throwaway staging cluster the console creates for it and removes when it ends) and the profile (its name in any " +
                              "case, or a word of it that fits one profile only). Answers 202 with the rehearsal once it is queued; follow it at " +
                              "/api/v1/rehearsals/{id} until its status is passed, failed, cancelled or not_run. 400 names the field for an " +
                              "unknown target or profile and for a target that may not be rehearsed on (production, or in a production " +
                              "target's cluster); 404 for an unknown change; 409 when the target has a rehearsal under way.")
-            .DescribesJsonBody<RehearsalBody>("The staging target and the profile to rehearse with.")
+            .DescribesJsonBody<RehearsalBody>("The staging target (or throwaway: true) and the profile to rehearse with.")
             .Produces<RehearsalView>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -80,7 +82,7 @@ public static class RehearsalEndpoints
     }
 
     private static async Task<IResult> StartAsync(int number, HttpContext http, ChangeRegistry registry, TargetRegistry targets,
-        RehearsalProfiles profiles, RehearsalService service, TimeProvider time, ILoggerFactory loggers)
+        RehearsalProfiles profiles, RehearsalService service, IThrowawayStaging throwaways, TimeProvider time, ILoggerFactory loggers)
     {
         var ct = http.RequestAborted;
         var actor = http.User.ToApiKeyActor();
@@ -96,23 +98,49 @@ public static class RehearsalEndpoints
 
         if (await registry.GetByNumberAsync(number, ct) is null)
             return Results.Problem($"There is no change #{number}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
-        var name = body!.Target!.Trim();
-        var all = await targets.ListAsync(ct);
-        var target = all.FirstOrDefault(t => t.Name == name) ?? all.SingleOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
-        if (target is null)
-            return JsonBodyReader.FieldError("target", $"There is no target named '{Shorten(name)}'.", "Unknown target");
-        var profile = await profiles.MatchAsync(body.Profile!, ct);
+        var profile = await profiles.MatchAsync(body!.Profile!, ct);
+        Guid targetId;
+        string targetName;
+        if (body.Throwaway == true)
+        {
+            var created = await throwaways.CreateAsync(actor, ct);
+            (targetId, targetName) = (created.Id, created.Name);
+        }
+        else
+        {
+            var name = body.Target!.Trim();
+            var all = await targets.ListAsync(ct);
+            var target = all.FirstOrDefault(t => t.Name == name) ?? all.SingleOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (target is null)
+                return JsonBodyReader.FieldError("target", $"There is no target named '{Shorten(name)}'.", "Unknown target");
+            (targetId, targetName) = (target.Id, target.Name);
+        }
 
-        var rehearsal = await service.StartAsync(actor, new RehearsalRequest(number, target.Id, profile.Name), ct);
+        Rehearsal rehearsal;
+        try
+        {
+            rehearsal = await service.StartAsync(actor, new RehearsalRequest(number, targetId, profile.Name), ct);
+        }
+        catch when (body.Throwaway == true)
+        {
+            // Made for this rehearsal only: a refused start must not leave it running.
+            await throwaways.RemoveAsync(actor, targetId, CancellationToken.None);
+            throw;
+        }
         loggers.CreateLogger(typeof(RehearsalEndpoints).FullName!).LogInformation(
             "Started rehearsal {RehearsalId} of change {ChangeNumber} on {Target} with {Profile} through the API by {Actor}", rehearsal.Id, number,
-            target.Name, profile.Name, actor.Name);
+            targetName, profile.Name, actor.Name);
         return Results.Accepted($"{RunsPath}/{rehearsal.Id}", RehearsalView.Of(rehearsal, time.GetUtcNow(), withReport: false));
     }
 
     private static IResult? Check(RehearsalBody body)
     {
-        foreach (var (field, value, what) in new[] { ("target", body.Target, "the staging target's name"), ("profile", body.Profile, "the profile's name") })
+        if (body.Throwaway == true && body.Target is not null)
+            return JsonBodyReader.FieldError("target", "Give a target or throwaway: true, not both.", "Invalid rehearsal");
+        var fields = body.Throwaway == true
+            ? new[] { ("profile", body.Profile, "the profile's name") }
+            : [("target", body.Target, "the staging target's name (or throwaway: true)"), ("profile", body.Profile, "the profile's name")];
+        foreach (var (field, value, what) in fields)
         {
             if (string.IsNullOrWhiteSpace(value))
                 return JsonBodyReader.FieldError(field, $"Give {what} ('{field}').", "Invalid rehearsal");

@@ -24,9 +24,11 @@ public sealed class RehearsalClient(HttpClient http) : IDisposable
         return new RehearsalClient(http);
     }
 
-    public async Task<RehearsalView> StartAsync(int change, string target, string profile, CancellationToken ct)
+    /// <summary>Starts a rehearsal on <paramref name="target"/>, or (null) on a throwaway staging cluster made for it.</summary>
+    public async Task<RehearsalView> StartAsync(int change, string? target, string profile, CancellationToken ct)
     {
-        using var response = await http.PostAsJsonAsync($"api/v1/changes/{change}/rehearsals", new RehearsalBody { Target = target, Profile = profile }, Json, ct);
+        var body = new RehearsalBody { Target = target, Throwaway = target is null ? true : null, Profile = profile };
+        using var response = await http.PostAsJsonAsync($"api/v1/changes/{change}/rehearsals", body, Json, ct);
         return (await ReadAsync(response, HttpStatusCode.Accepted, ct)).View;
     }
 

@@ -69,7 +69,11 @@ public static class RehearseCommand
     public static async Task<int> RunAsync(string[] args, CommandLineIo io, CancellationToken ct)
     {
         var change = new Option<int>("--change") { Description = "The number of the setting change to rehearse.", Required = true };
-        var target = new Option<string>("--target") { Description = "The staging target's name.", Required = true };
+        var target = new Option<string?>("--target") { Description = "The staging target's name (or --throwaway)." };
+        var throwaway = new Option<bool>("--throwaway")
+        {
+            Description = "Rehearse on a throwaway staging cluster the console creates for it and removes afterwards (the embedded default).",
+        };
         var profile = new Option<string>("--profile")
         {
             Description = "The profile: its name in any case, or a word of it that fits one profile only (peak: \"Black Friday peak\").",
@@ -88,7 +92,7 @@ public static class RehearseCommand
         };
         var command = new RootCommand("Rehearse a setting change on a staging target: peak load without and with the change, side by side.")
         {
-            change, target, profile, output, console, token,
+            change, target, throwaway, profile, output, console, token,
         };
         var parsed = command.Parse(args.Length > 0 && args[0] == Name ? args[1..] : args);
         if (args.Any(a => a is "--help" or "-h" or "-?"))
@@ -97,11 +101,13 @@ public static class RehearseCommand
         {
             foreach (var error in parsed.Errors)
                 await io.Error.WriteLineAsync(error.Message);
-            await io.Error.WriteLineAsync($"Usage: {Name} --change <number> --target <staging target> --profile <profile> [--out report.json] " +
+            await io.Error.WriteLineAsync($"Usage: {Name} --change <number> (--target <staging target> | --throwaway) --profile <profile> [--out report.json] " +
                                           "[--console http://host:port] [--token <personal token>]  (--help for more)");
             return CouldNotRun;
         }
 
+        if (string.IsNullOrWhiteSpace(parsed.GetValue(target)) == !parsed.GetValue(throwaway))
+            return await FailAsync(io, "Give either --target <staging target> or --throwaway, one of the two.");
         if (!Uri.TryCreate(parsed.GetValue(console), UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
             return await FailAsync(io, $"--console must be the console's http(s) address, not '{parsed.GetValue(console)}'.");
         if (parsed.GetValue(token) is not { Length: > 0 } key)
@@ -112,7 +118,7 @@ public static class RehearseCommand
 
         using var client = RehearsalClient.For(address, key, RequestTimeout);
         var request = new Run(client, io, address, parsed.GetValue(output));
-        return await request.RunAsync(parsed.GetValue(change), parsed.GetValue(target)!, parsed.GetValue(profile)!, ct);
+        return await request.RunAsync(parsed.GetValue(change), parsed.GetValue(target), parsed.GetValue(profile)!, ct);
     }
 
     private static async Task<int> FailAsync(CommandLineIo io, string reason)
@@ -125,7 +131,7 @@ public static class RehearseCommand
     {
         private readonly RehearsalProgressLine progress = new(io.Out, io.Interactive);
 
-        public async Task<int> RunAsync(int change, string target, string profile, CancellationToken ct)
+        public async Task<int> RunAsync(int change, string? target, string profile, CancellationToken ct)
         {
             RehearsalView started;
             try
