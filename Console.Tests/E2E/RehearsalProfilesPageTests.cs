@@ -43,9 +43,17 @@ public sealed class RehearsalProfilesPageTests(ConsoleAppFixture fixture, Browse
         await dialog.GetByLabel("Script 1 SQL", new() { Exact = true }).FillAsync("\\set id random(1, 1000)\nUPDATE accounts SET balance = balance - 1 WHERE id = :id;");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Add a script" }).ClickAsync();
         await dialog.GetByLabel("Script 2 name", new() { Exact = true }).FillAsync("browse");
-        await dialog.GetByLabel("Script 2 SQL", new() { Exact = true }).FillAsync("\\set id random(1, 1000)\nSELECT * FROM accounts WHERE id = :id;");
         var name = dialog.GetByLabel("Name", new() { Exact = true });
         await name.FillAsync(Nightly);
+        // A script that would run a shell command is refused on its own SQL field, and nothing is saved.
+        var browseSql = dialog.GetByLabel("Script 2 SQL", new() { Exact = true });
+        await browseSql.FillAsync("\\shell rm -rf /tmp/x\nSELECT 1;");
+        await name.PressAsync("Enter");
+        await Expect(dialog.GetByText("browse uses \\shell, which would run a command on the console's machine")).ToBeVisibleAsync();
+        await Expect(dialog.GetByTestId("profile-error")).ToHaveCountAsync(0);
+        Assert.Null(await StoredAsync(Nightly));
+
+        await browseSql.FillAsync("\\set id random(1, 1000)\nSELECT * FROM accounts WHERE id = :id;");
         await name.PressAsync("Enter");
 
         await Expect(dialog).ToHaveCountAsync(0);
@@ -64,6 +72,7 @@ public sealed class RehearsalProfilesPageTests(ConsoleAppFixture fixture, Browse
         await rounds.FillAsync("0");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(dialog.GetByText("Rounds must be between 1 and 9 rounds; it was 0.")).ToBeVisibleAsync();
+        await Expect(dialog.GetByTestId("profile-error")).ToHaveCountAsync(0);
         Assert.Equal(3, (await StoredAsync(Nightly))!.Rounds);
 
         await rounds.FillAsync("5");
@@ -94,6 +103,7 @@ public sealed class RehearsalProfilesPageTests(ConsoleAppFixture fixture, Browse
         await fixture.App.CreateUserAsync(viewerName, Password, Roles.Viewer);
         var page = await browser.SignedInPageAsync(fixture.App.BaseUrl, viewerName, Password, "/rehearsals/profiles");
 
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Rehearsal profiles" })).ToBeVisibleAsync();
         await Expect(Row(page, Peak)).ToContainTextAsync("18/s (6 × 3)");
         await Expect(Row(page, Peak)).ToContainTextAsync("demo shop checkout");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "New profile" })).ToHaveCountAsync(0);
