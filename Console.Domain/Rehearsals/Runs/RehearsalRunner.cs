@@ -110,7 +110,7 @@ public sealed class RehearsalRunner(IDbContextFactory<OpsDbContext> dbFactory, T
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var watch = WatchForCancelAsync(rehearsal.Id, watching, clock, watching.Token);
         Guid? plan = null;
-        Func<Rehearsal, Task>? end = null;
+        Action<Rehearsal>? end = null;
         try
         {
             if (hold is null)
@@ -132,21 +132,21 @@ public sealed class RehearsalRunner(IDbContextFactory<OpsDbContext> dbFactory, T
                     await PutBackBetweenRoundsAsync(target, snapshot, watching.Token);
             }
             var report = RehearsalReport.Of(baseline, withChange, profile.Thresholds);
-            end = r => { r.Finish(report, time.GetUtcNow()); return Task.CompletedTask; };
+            end = r => r.Finish(report, time.GetUtcNow());
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            end = r => { r.CouldNotRun("The console stopped while the rehearsal ran; staging was reverted.", time.GetUtcNow()); return Task.CompletedTask; };
+            end = r => r.CouldNotRun("The console stopped while the rehearsal ran.", time.GetUtcNow());
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested || watching.IsCancellationRequested)
         {
-            end = r => { r.Cancel(time.GetUtcNow()); return Task.CompletedTask; };
+            end = r => r.Cancel(time.GetUtcNow());
         }
         catch (Exception e) when (e is DomainRuleException or TargetUnavailableException or NpgsqlException or TimeoutException or ApplyVerificationException
                                        or TargetSafetyException or CouldNotRehearseException)
         {
             logger.LogWarning("Rehearsal {RehearsalId} could not run: {Reason}", rehearsal.Id, e.Message);
-            end = r => { r.CouldNotRun(e.Message, time.GetUtcNow()); return Task.CompletedTask; };
+            end = r => r.CouldNotRun(e.Message, time.GetUtcNow());
         }
         finally
         {
@@ -252,11 +252,11 @@ public sealed class RehearsalRunner(IDbContextFactory<OpsDbContext> dbFactory, T
     }
 
     /// <summary>Ends the rehearsal, records it on the change (the review policy reads it) and audits it, in one transaction.</summary>
-    private async Task EndAsync(Guid rehearsalId, Guid changeId, Func<Rehearsal, Task> end, RestoreResult? revert, Stopwatch clock)
+    private async Task EndAsync(Guid rehearsalId, Guid changeId, Action<Rehearsal> end, RestoreResult? revert, Stopwatch clock)
     {
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         var rehearsal = await db.Rehearsals.FirstAsync(r => r.Id == rehearsalId);
-        await end(rehearsal);
+        end(rehearsal);
         rehearsal.RecordRevert(revert?.Summary ?? "Staging could not be reverted yet: the console keeps trying (see the audit log).", revert?.Exact ?? false);
         var change = await db.Changes.FirstAsync(c => c.Id == changeId);
         bool? passed = rehearsal.Status switch { RehearsalStatus.Passed => true, RehearsalStatus.Failed => false, _ => null };
