@@ -23,7 +23,8 @@ public static class RehearseCommand
     public const string Name = "rehearse";
     public const string ConsoleVariable = "OPSCONSOLE_URL";
     public const string TokenVariable = "OPSCONSOLE_TOKEN";
-    public const string DefaultConsole = "http://localhost:5000";
+    /// <summary>Where <c>dotnet run --project Console.Web</c> listens on its embedded default (Properties/launchSettings.json).</summary>
+    public const string DefaultConsole = "http://localhost:5080";
     public const int Passed = 0, Failed = 1, CouldNotRun = 2;
 
     /// <summary>How long the console may stay silent while the rehearsal runs before the command gives up following it.</summary>
