@@ -63,9 +63,15 @@ public sealed class RehearsalRunnerTests(RehearsalFixture fixture, ITestOutputHe
     public async Task AWorkMemChange_PassesOnAlternatedRounds_AndThenAHighRiskChangeMayBeApproved()
     {
         var change = await fixture.RegisterAsync("work_mem", "8MB", ChangeRisk.High);
-        // Three rounds, so that the median of each side shrugs off one run that met a busier machine (a p95 of 160 ms in one
-        // baseline and 3.6 s in the next, measured here), at a pace the machine carries without queueing shoppers.
-        var profile = await fixture.SaveProfileAsync(Peak with { Duration = TimeSpan.FromSeconds(15), Rounds = 3, PeakMultiplier = 2 });
+        // With the best-sellers' skew, a round's p95 turns on chance: one deadlock holds a few checkouts for deadlock_timeout
+        // (1 s), and p95 jumps from ~80 ms to 0.6-3 s with the same settings (measured here in 2 of 5 baseline rounds and 3 of
+        // 5 change rounds). The deadlock_timeout test needs that contention; this one rehearses the harmless change on an
+        // even spread of products (no hot rows), three alternated rounds, p95 allowed 3 × the baseline.
+        var profile = await fixture.SaveProfileAsync(Peak with
+        {
+            Duration = TimeSpan.FromSeconds(12), Rounds = 3, PeakMultiplier = 2, HotShare = 0,
+            Thresholds = Peak.Thresholds with { P95Factor = 3 },
+        });
         var refusal = await Assert.ThrowsAsync<DomainRuleException>(() => fixture.App.Service<ChangeRegistry>().ApproveAsync(fixture.Dba2, change.Id, "ok"));
         Assert.Contains("needs a passing load rehearsal", refusal.Message);
         var before = await fixture.PgSettingsAsync();
