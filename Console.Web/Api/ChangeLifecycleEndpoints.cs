@@ -97,40 +97,34 @@ public static class ChangeLifecycleEndpoints
         return await AnswerAsync(http, registry, targets, loggers, number, "Submitted", actor);
     }
 
-    private static async Task<IResult> ApproveAsync(int number, HttpContext http, ChangeRegistry registry, TargetRegistry targets, ILoggerFactory loggers)
+    private static Task<IResult> ApproveAsync(int number, HttpContext http, ChangeRegistry registry, TargetRegistry targets, ILoggerFactory loggers) =>
+        ReviewAsync(number, http, registry, targets, loggers, "Approved", commentRequired: false,
+            (actor, id, comment, ct) => registry.ApproveAsync(actor, id, comment ?? "", ct));
+
+    private static Task<IResult> RejectAsync(int number, HttpContext http, ChangeRegistry registry, TargetRegistry targets, ILoggerFactory loggers) =>
+        ReviewAsync(number, http, registry, targets, loggers, "Rejected", commentRequired: true,
+            (actor, id, comment, ct) => registry.RejectAsync(actor, id, comment!, ct));
+
+    /// <summary>A reviewer's verdict: a person's, with a comment (required to reject), then the change as it stands.</summary>
+    private static async Task<IResult> ReviewAsync(int number, HttpContext http, ChangeRegistry registry, TargetRegistry targets, ILoggerFactory loggers,
+        string verdict, bool commentRequired, Func<Actor, Guid, string?, CancellationToken, Task> review)
     {
         var ct = http.RequestAborted;
-        if (AsPerson(http, "approved") is { } refused)
+        if (AsPerson(http, verdict.ToLowerInvariant()) is { } refused)
             return refused;
-        var (body, problem) = await JsonBodyReader.ReadOptionalAsync<ReviewBody>(http.Request, ct);
+        var (body, problem) = commentRequired
+            ? await JsonBodyReader.ReadAsync<ReviewBody>(http.Request, ct)
+            : await JsonBodyReader.ReadOptionalAsync<ReviewBody>(http.Request, ct);
         if (problem is not null)
             return problem;
-        if (CommentProblem(body!.Comment, required: false) is { } invalid)
+        if (CommentProblem(body!.Comment, commentRequired) is { } invalid)
             return invalid;
         if (await registry.GetByNumberAsync(number, ct) is not { } change)
             return NoChange(number);
 
         var actor = http.User.ToApiKeyActor();
-        await registry.ApproveAsync(actor, change.Id, body.Comment ?? "", ct);
-        return await AnswerAsync(http, registry, targets, loggers, number, "Approved", actor);
-    }
-
-    private static async Task<IResult> RejectAsync(int number, HttpContext http, ChangeRegistry registry, TargetRegistry targets, ILoggerFactory loggers)
-    {
-        var ct = http.RequestAborted;
-        if (AsPerson(http, "rejected") is { } refused)
-            return refused;
-        var (body, problem) = await JsonBodyReader.ReadAsync<ReviewBody>(http.Request, ct);
-        if (problem is not null)
-            return problem;
-        if (CommentProblem(body!.Comment, required: true) is { } invalid)
-            return invalid;
-        if (await registry.GetByNumberAsync(number, ct) is not { } change)
-            return NoChange(number);
-
-        var actor = http.User.ToApiKeyActor();
-        await registry.RejectAsync(actor, change.Id, body.Comment!, ct);
-        return await AnswerAsync(http, registry, targets, loggers, number, "Rejected", actor);
+        await review(actor, change.Id, body.Comment, ct);
+        return await AnswerAsync(http, registry, targets, loggers, number, verdict, actor);
     }
 
     private static async Task<IResult> ApplyAsync(int number, HttpContext http, ChangeRegistry registry, ChangeApplier applier, TargetRegistry targets,
