@@ -87,6 +87,37 @@ public sealed class TargetConnections(IDataProtectionProvider protection)
 
     private static async Task<NpgsqlConnection> OpenAsync(NpgsqlConnectionStringBuilder builder, string name, CancellationToken ct)
     {
+        var connection = await OpenOnceAsync(builder, name, ct);
+        if (!builder.Pooling || await IsAliveAsync(connection, ct))
+            return connection;
+        // The target went away since this connection was pooled (a restart or a terminate ends every idle session):
+        // every idle one in the pool is as dead, so they all go, and the caller gets a new session.
+        NpgsqlConnection.ClearPool(connection);
+        await connection.DisposeAsync();
+        return await OpenOnceAsync(builder, name, ct);
+    }
+
+    /// <summary>
+    /// One round trip on a pooled connection before it is handed out. The pool does not check (by design: see
+    /// npgsql#933), and an apply or a rollback that fails on a dead session after a target restart is the one moment
+    /// an operator can least afford it; a target call is never hot enough for the round trip to matter.
+    /// </summary>
+    private static async Task<bool> IsAliveAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        try
+        {
+            await using var ping = new NpgsqlCommand("SELECT 1", connection);
+            await ping.ExecuteScalarAsync(ct);
+            return true;
+        }
+        catch (NpgsqlException) when (connection.FullState.HasFlag(System.Data.ConnectionState.Broken) || connection.State != System.Data.ConnectionState.Open)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<NpgsqlConnection> OpenOnceAsync(NpgsqlConnectionStringBuilder builder, string name, CancellationToken ct)
+    {
         var connection = new NpgsqlConnection(builder.ConnectionString);
         try
         {
