@@ -17,6 +17,8 @@ public static class ViewerTimeZone
     /// <summary>What a datetime-local field sends and shows: to the minute, no zone.</summary>
     public const string InputFormat = "yyyy-MM-dd'T'HH:mm";
 
+    public const string NotATime = "Not a date and time.";
+
     public static TimeZoneInfo Of(HttpContext? http) =>
         http?.Request.Cookies.TryGetValue(CookieName, out var id) == true ? Find(id) : TimeZoneInfo.Utc;
 
@@ -70,7 +72,7 @@ public static class ViewerTimeZone
             return (null, null);
         if (!DateTime.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var parsed)
             || parsed.Kind != DateTimeKind.Unspecified)
-            return (null, "Not a date and time.");
+            return (null, NotATime);
         var local = DateTime.SpecifyKind(parsed, DateTimeKind.Unspecified);
         if (zone.IsInvalidTime(local))
             return (null, $"{local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} does not exist in {zone.Id}: the clocks skip it.");
