@@ -104,3 +104,33 @@ public sealed class ViewerTimeZoneInputTests
         Assert.Equal("2026-10-25 02:00:00 UTC+01:00", ViewerTimeZone.Format(before.AddMinutes(1), Berlin));
     }
 }
+
+public sealed class ViewerClockTests : ConsoleComponentContext
+{
+    private static readonly DateTimeOffset Noon = new(2026, 1, 15, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void ChoosingUtc_ShowsUtc_AndTellsTheCascade_AndChoosingTheBrowserAgain_ShowsItsZone()
+    {
+        var clock = new ViewerClock();
+        clock.Start("America/New_York", OpsConsole.Domain.Users.TimeZonePreference.Browser);
+        var changes = 0;
+        clock.Changed += () => changes++;
+        var cut = Render<LocalTime>(p => p.Add(t => t.At, Noon).AddCascadingValue(ViewerTimeZone.CascadeName, clock.Zone));
+        Assert.Equal("2026-01-15 07:00:00 UTC-05:00", cut.Find("time").TextContent);
+
+        clock.Use(OpsConsole.Domain.Users.TimeZonePreference.Utc);
+        clock.Use(OpsConsole.Domain.Users.TimeZonePreference.Utc);
+        cut = Render<LocalTime>(p => p.Add(t => t.At, Noon).AddCascadingValue(ViewerTimeZone.CascadeName, clock.Zone));
+        Assert.Equal("2026-01-15 12:00:00 UTC+00:00", cut.Find("time").TextContent);
+        Assert.Equal(1, changes);
+
+        clock.Use(OpsConsole.Domain.Users.TimeZonePreference.Browser);
+        Assert.Equal("America/New_York", clock.Zone.Id);
+        Assert.Equal(2, changes);
+    }
+
+    [Fact]
+    public void NoMoment_ShowsTheEmptyText() =>
+        Assert.Equal("never", Render<LocalTime>(p => p.Add(t => t.At, null).Add(t => t.Empty, "never")).Markup.Trim());
+}
