@@ -15,6 +15,7 @@ public static class DependencyInjection
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddScoped<ViewerClock>();
         builder.Services.AddOpsAuth(builder.Configuration, builder.Environment);
         builder.Services.AddOpsHealthChecks();
         builder.Services.AddProblemDetails();

@@ -14,4 +14,7 @@ public sealed class OpsUser : IdentityUser
     public bool MustChangePassword { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The clock this person reads times in on the pages; see <see cref="AccountPreferences"/>.</summary>
+    public TimeZonePreference TimeZonePreference { get; set; }
 }

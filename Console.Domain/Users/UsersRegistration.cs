@@ -24,6 +24,7 @@ public static class UsersRegistration
         services.AddSingleton<AdminBootstrap>();
         services.AddSingleton<FirstPasswordNotice>();
         services.AddSingleton<PasswordChanges>();
+        services.AddSingleton<AccountPreferences>();
         services.AddSingleton<ExternalAccounts>();
         return services;
     }

@@ -16,6 +16,7 @@ public abstract class ConsoleComponentContext : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(options => options.SnackbarConfiguration.ShowTransitionDuration = 0);
+        Services.AddSingleton(TimeProvider.System); // a test that controls time registers its own after this one
         DefaultWaitTimeout = TimeSpan.FromSeconds(10);
     }
 }

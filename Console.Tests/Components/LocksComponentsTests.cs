@@ -140,7 +140,7 @@ public sealed class LocksComponentsTests : ConsoleComponentContext
         var since = new DateTimeOffset(2025, 3, 1, 12, 0, 5, TimeSpan.Zero);
         var status = Render<LockStatusBar>(p => p.Add(s => s.Status, new SamplerStatus(Guid.NewGuid(), false, "Connection refused", since)));
 
-        Assert.Equal("unreachable: Connection refused (since 12:00:05 UTC; retrying)", status.Find("[data-testid=lock-unreachable]").TextContent.Trim());
+        Assert.Equal("unreachable: Connection refused (since 12:00:05 UTC+00:00; retrying)", status.Find("[data-testid=lock-unreachable]").TextContent.Trim());
         Assert.Equal("live", status.Find("[data-testid=lock-mode]").GetAttribute("data-mode"));
     }
 

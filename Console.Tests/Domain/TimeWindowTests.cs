@@ -1,3 +1,4 @@
+using OpsConsole.Web.Components;
 using OpsConsole.Web.Components.Shared;
 
 namespace OpsConsole.Tests.Domain;
@@ -20,7 +21,7 @@ public sealed class TimeWindowTests
     }
 
     [Fact]
-    public void ACustomWindow_IsReadAsUtc_WhateverTheInputs()
+    public void ACustomWindow_WithoutAZone_IsReadAsUtc()
     {
         var (window, error) = TimeWindow.Resolve(TimeRange.Custom, "2026-11-20T08:15", "2026-11-21T09:00", Now);
 
@@ -39,7 +40,27 @@ public sealed class TimeWindowTests
         var (window, error) = TimeWindow.Resolve(TimeRange.Custom, from, to, Now);
 
         Assert.Null(window);
-        Assert.Equal("Give a start and an end (UTC), the start before the end.", error);
+        Assert.Equal("Give a start and an end, the start before the end.", error);
+    }
+
+    [Fact]
+    public void ACustomWindow_IsReadInTheViewersZone()
+    {
+        var newYork = ViewerTimeZone.Find("America/New_York");
+
+        var (window, error) = TimeWindow.Resolve(TimeRange.Custom, "2026-11-20T08:15", "2026-11-20T09:00", Now, newYork);
+
+        Assert.Null(error);
+        Assert.Equal((new DateTimeOffset(2026, 11, 20, 13, 15, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 20, 14, 0, 0, TimeSpan.Zero)), window);
+    }
+
+    [Fact]
+    public void ACustomWindow_StartingAtATimeTheClocksSkip_SaysSo()
+    {
+        var (window, error) = TimeWindow.Resolve(TimeRange.Custom, "2026-03-29T02:30", "2026-03-29T05:00", Now, ViewerTimeZone.Find("Europe/Berlin"));
+
+        Assert.Null(window);
+        Assert.Equal("2026-03-29 02:30 does not exist in Europe/Berlin: the clocks skip it.", error);
     }
 
     [Fact]
@@ -57,22 +78,15 @@ public sealed class TimeWindowTests
     }
 
     [Fact]
-    public void InputText_IsTheUtcMinute_AndParsesBackToIt()
+    public void InputText_IsTheMinuteInTheZone_AndReadsBackToIt()
     {
         var at = new DateTimeOffset(2026, 11, 25, 16, 45, 38, TimeSpan.FromHours(2));
+        var berlin = ViewerTimeZone.Find("Europe/Berlin");
 
-        var text = TimeWindow.InputText(at);
-
-        Assert.Equal("2026-11-25T14:45", text);
-        Assert.Equal(new DateTimeOffset(2026, 11, 25, 14, 45, 0, TimeSpan.Zero), TimeWindow.ParseUtc(text));
+        Assert.Equal("2026-11-25T14:45", TimeWindow.InputText(at));
+        Assert.Equal("2026-11-25T15:45", TimeWindow.InputText(at, berlin));
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 14, 45, 0, TimeSpan.Zero), ViewerTimeZone.ReadInput(TimeWindow.InputText(at, berlin), berlin).At);
     }
-
-    [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    [InlineData("not a time")]
-    [InlineData("2026-13-01T00:00")]
-    public void ParseUtc_OfSomethingNotATime_IsNull(string? text) => Assert.Null(TimeWindow.ParseUtc(text));
 
     [Fact]
     public void AChoice_SwitchedToCustom_StartsFromTheWindowShownSoFar_AndStaysPut()

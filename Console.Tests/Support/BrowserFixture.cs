@@ -28,9 +28,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync(Uri baseUrl)
+    /// <param name="timezoneId">The browser's time zone (an IANA id); the machine's when null.</param>
+    public async Task<IPage> NewPageAsync(Uri baseUrl, string? timezoneId = null)
     {
-        var context = await browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl.ToString().TrimEnd('/') });
+        var context = await browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl.ToString().TrimEnd('/'), TimezoneId = timezoneId });
         // Generous: CI runs browser tests beside integration tests on two cores, and a page can wait behind them.
         context.SetDefaultTimeout(30_000);
         // Assertions too (their own default is 5 s): a click's answer comes back over a circuit that may wait as long.
@@ -39,9 +40,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A new page signed in as <paramref name="userName"/> and sent on to <paramref name="path"/>, its circuit live.</summary>
-    public async Task<IPage> SignedInPageAsync(Uri baseUrl, string userName, string password, string path = "/")
+    public async Task<IPage> SignedInPageAsync(Uri baseUrl, string userName, string password, string path = "/", string? timezoneId = null)
     {
-        var page = await NewPageAsync(baseUrl);
+        var page = await NewPageAsync(baseUrl, timezoneId);
         await page.SignInAsync(userName, password, $"/account/login?returnUrl={Uri.EscapeDataString(path)}");
         return page;
     }

@@ -1,12 +1,10 @@
-using System.Globalization;
-
 namespace OpsConsole.Web.Components.Shared;
 
 /// <summary>The chart ranges a <see cref="TimeWindowPicker"/> offers.</summary>
 public enum TimeRange { Quarter, Hour, SixHours, Day, Custom }
 
 /// <summary>
-/// A chosen range, or a custom from–to typed in UTC, as a window ending now: one set of rules and messages for every
+/// A chosen range, or a custom from–to typed in the viewer's zone (UTC when none is given), as a window ending now: one set of rules and messages for every
 /// page with history charts, and for the Audit page's date filters.
 /// </summary>
 public static class TimeWindow
@@ -18,7 +16,7 @@ public static class TimeWindow
     public static readonly TimeSpan MaxCustom = TimeSpan.FromDays(7);
 
     public static ((DateTimeOffset From, DateTimeOffset To)? Window, string? Error) Resolve(TimeRange range, string? customFrom, string? customTo,
-        DateTimeOffset now)
+        DateTimeOffset now, TimeZoneInfo? zone = null)
     {
         TimeSpan? span = range switch
         {
@@ -30,19 +28,18 @@ public static class TimeWindow
         };
         if (span is { } s)
             return ((now - s, now), null);
-        if (ParseUtc(customFrom) is not { } from || ParseUtc(customTo) is not { } to || from >= to)
-            return (null, "Give a start and an end (UTC), the start before the end.");
+        var (from, fromError) = ViewerTimeZone.ReadInput(customFrom, zone);
+        var (to, toError) = ViewerTimeZone.ReadInput(customTo, zone);
+        // A time the clocks skip says so; anything else that is not a time gets the general message.
+        if ((fromError ?? toError) is { } error && error != ViewerTimeZone.NotATime)
+            return (null, error);
+        if (from is null || to is null || from >= to)
+            return (null, "Give a start and an end, the start before the end.");
         if (to - from > MaxCustom)
             return (null, $"A custom window spans at most {MaxCustom.TotalDays:0} days.");
-        return ((from, to), null);
+        return ((from.Value, to.Value), null);
     }
 
-    /// <summary>A time as the custom range's inputs show it (UTC, to the minute).</summary>
-    public static string InputText(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
-
-    /// <summary>A typed time read as UTC, or null when it is not a time.</summary>
-    public static DateTimeOffset? ParseUtc(string? text) =>
-        DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
-            ? new DateTimeOffset(at, TimeSpan.Zero)
-            : null;
+    /// <summary>A time as the custom range's inputs show it (in <paramref name="zone"/>, UTC when none; to the minute).</summary>
+    public static string InputText(DateTimeOffset at, TimeZoneInfo? zone = null) => ViewerTimeZone.InputText(at, zone);
 }

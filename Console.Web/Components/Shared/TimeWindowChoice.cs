@@ -10,6 +10,9 @@ public sealed class TimeWindowChoice
     public string? CustomFrom { get; set; }
     public string? CustomTo { get; set; }
 
+    /// <summary>The zone the custom inputs are typed in: the viewer's, set by the picker that shows them.</summary>
+    public TimeZoneInfo Zone { get; set; } = TimeZoneInfo.Utc;
+
     /// <summary>Why the custom window cannot be shown, after the last <see cref="Resolve"/>; null when it can.</summary>
     public string? Error { get; private set; }
 
@@ -25,15 +28,15 @@ public sealed class TimeWindowChoice
         Range = range;
         if (range == TimeRange.Custom && Last is { } shown)
         {
-            CustomFrom ??= TimeWindow.InputText(shown.From);
-            CustomTo ??= TimeWindow.InputText(shown.To);
+            CustomFrom ??= TimeWindow.InputText(shown.From, Zone);
+            CustomTo ??= TimeWindow.InputText(shown.To, Zone);
         }
     }
 
     /// <summary>The window as of <paramref name="now"/>, or null (with <see cref="Error"/> set) when the custom inputs do not make one.</summary>
     public (DateTimeOffset From, DateTimeOffset To)? Resolve(DateTimeOffset now)
     {
-        (var window, Error) = TimeWindow.Resolve(Range, CustomFrom, CustomTo, now);
+        (var window, Error) = TimeWindow.Resolve(Range, CustomFrom, CustomTo, now, Zone);
         if (window is not null)
             Last = window;
         return window;

@@ -14,9 +14,14 @@ public partial class AuditPage
     [Inject] public required AuditQueries Queries { get; init; }
     [Inject] public required AuditChain Chain { get; init; }
     [Inject] public required AuditIntents Intents { get; init; }
+    [Inject] public required TimeProvider Time { get; init; }
+    [CascadingParameter(Name = ViewerTimeZone.CascadeName)] public TimeZoneInfo? Zone { get; set; }
 
     private MudTable<AuditEntry>? table;
     private readonly FilterForm form = new();
+
+    // A new choice of clock (Preferences) re-reads the typed times in it; the table reloads with the next filter change.
+    protected override void OnParametersSet() => form.Zone = Zone ?? TimeZoneInfo.Utc;
     private readonly HashSet<long> expanded = [];
     private IReadOnlySet<long> unknownOutcomes = new HashSet<long>();
     private ChainVerification? verification;
@@ -96,20 +101,21 @@ public partial class AuditPage
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>The filter fields as typed; date-times are read as UTC, whatever the browser's time zone.</summary>
+    /// <summary>The filter fields as typed; date-times are read in the viewer's zone (their labels name it) and filter in UTC.</summary>
     private sealed class FilterForm
     {
         public string? Actor, Action, Subject, From, To, Search;
         public string Outcome = AnyOutcome;
         public int? ChangeNumber;
+        public TimeZoneInfo Zone = TimeZoneInfo.Utc;
 
-        public bool FromInvalid => !string.IsNullOrWhiteSpace(From) && TimeWindow.ParseUtc(From) is null;
-        public bool ToInvalid => !string.IsNullOrWhiteSpace(To) && TimeWindow.ParseUtc(To) is null;
+        public string? FromError => ViewerTimeZone.ReadInput(From, Zone).Error;
+        public string? ToError => ViewerTimeZone.ReadInput(To, Zone).Error;
 
         public bool Any => ToFilter() != AuditFilter.None;
 
         public AuditFilter ToFilter() => new(Blank(Actor), Blank(Action), Blank(Subject), ChangeNumber,
-            Enum.TryParse<AuditOutcome>(Outcome, out var outcome) ? outcome : null, TimeWindow.ParseUtc(From), TimeWindow.ParseUtc(To), Blank(Search));
+            Enum.TryParse<AuditOutcome>(Outcome, out var outcome) ? outcome : null, ViewerTimeZone.ReadInput(From, Zone).At, ViewerTimeZone.ReadInput(To, Zone).At, Blank(Search));
 
         public void Clear()
         {

@@ -19,6 +19,8 @@ public partial class ChangeActions : ActorComponentBase
     [Inject] public required ChangeApplier Applier { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }
+    [CascadingParameter(Name = ViewerTimeZone.CascadeName)] public TimeZoneInfo? Zone { get; set; }
+    [Inject] public required TimeProvider Time { get; init; }
 
     [Parameter, EditorRequired] public required ConfigChange Change { get; set; }
     [Parameter, EditorRequired] public required Actor? Actor { get; set; }
@@ -105,12 +107,14 @@ public partial class ChangeActions : ActorComponentBase
 
     private Task MarkAppliedAsync()
     {
-        if (!DateTime.TryParse(appliedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+        // Read in the viewer's zone, which the field's label names; stored in UTC.
+        var (at, error) = ViewerTimeZone.ReadInput(appliedAt, Zone);
+        if (at is not { } applied)
         {
-            Errors.Add("AppliedAt", "Give the date and time it was applied (UTC).");
+            Errors.Add("AppliedAt", error is null or ViewerTimeZone.NotATime ? "Give the date and time it was applied." : error);
             return Task.CompletedTask;
         }
-        return ActAsync(a => Registry.MarkAppliedOutsideAsync(a, Change.Id, new DateTimeOffset(at, TimeSpan.Zero)), "Marked as applied.");
+        return ActAsync(a => Registry.MarkAppliedOutsideAsync(a, Change.Id, applied), "Marked as applied.");
     }
 
     private async Task ActAsync(Func<Actor, Task> action, string? done)

@@ -6,5 +6,6 @@ public static class ChangeFormat
     public static string Value(string? value, string? unit) =>
         value is null ? "—" : unit is null || unit.Length == 0 ? value : $"{value} {unit}";
 
-    public static string Time(DateTimeOffset? at) => at is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") + " UTC" : "—";
+    /// <summary>For text that cannot hold a &lt;LocalTime&gt; (a label): the viewer's zone with its offset.</summary>
+    public static string Time(DateTimeOffset? at, TimeZoneInfo? zone) => at is { } t ? ViewerTimeZone.Format(t, zone) : "—";
 }

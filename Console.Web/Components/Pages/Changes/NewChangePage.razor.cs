@@ -14,6 +14,8 @@ public partial class NewChangePage : ActorComponentBase
     [Inject] public required TargetRegistry Targets { get; init; }
     [Inject] public required SettingCatalog Catalog { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
+    [CascadingParameter(Name = ViewerTimeZone.CascadeName)] public TimeZoneInfo? Zone { get; set; }
+    [Inject] public required TimeProvider Time { get; init; }
 
     private MudForm? form;
     private IReadOnlyList<TargetSummary> targets = [];
@@ -83,18 +85,13 @@ public partial class NewChangePage : ActorComponentBase
             Navigation.NavigateTo($"/changes/{change!.Number}");
     }
 
-    /// <summary>The browser's datetime-local field sends "yyyy-MM-ddTHH:mm"; the label says it is UTC.</summary>
+    /// <summary>The browser's datetime-local field sends "yyyy-MM-ddTHH:mm" in the viewer's zone, which its label names.</summary>
     private bool TryParsePlanned(out DateTimeOffset? planned)
     {
-        planned = null;
-        if (string.IsNullOrWhiteSpace(plannedAt))
+        (planned, var error) = ViewerTimeZone.ReadInput(plannedAt, Zone);
+        if (error is null)
             return true;
-        if (DateTime.TryParse(plannedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
-        {
-            planned = new DateTimeOffset(at, TimeSpan.Zero);
-            return true;
-        }
-        Errors.Add("PlannedAt", "Give the planned time as a date and time (UTC).");
+        Errors.Add("PlannedAt", error == ViewerTimeZone.NotATime ? "Give the planned time as a date and time." : error);
         return false;
     }
 }

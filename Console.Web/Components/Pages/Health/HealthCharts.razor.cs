@@ -12,10 +12,11 @@ public partial class HealthCharts
     [Parameter, EditorRequired] public required IReadOnlyList<ChangeMark> Marks { get; set; }
     [Parameter, EditorRequired] public DateTimeOffset From { get; set; }
     [Parameter, EditorRequired] public DateTimeOffset To { get; set; }
+    [CascadingParameter(Name = ViewerTimeZone.CascadeName)] public TimeZoneInfo? Zone { get; set; }
 
     private IReadOnlyList<ChartSeries> successSeries = [], throughputSeries = [], latencySeries = [], failureSeries = [];
     private IReadOnlyList<ChartMarker> markers = [];
-    private (IReadOnlyList<CheckoutMinutePoint>, IReadOnlyList<ChangeMark>, DateTimeOffset, DateTimeOffset)? drawn;
+    private (IReadOnlyList<CheckoutMinutePoint>, IReadOnlyList<ChangeMark>, DateTimeOffset, DateTimeOffset, TimeZoneInfo?)? drawn;
 
     // The page re-renders every second for its live figures; the charts only when their data was reloaded.
     protected override bool ShouldRender() => changed;
@@ -24,7 +25,7 @@ public partial class HealthCharts
 
     protected override void OnParametersSet()
     {
-        changed = drawn != (Points, Marks, From, To);
+        changed = drawn != (Points, Marks, From, To, Zone);
         if (!changed)
             return;
         // Minutes without attempts have no success rate or latency: a gap in the line, not a fall to 0.
@@ -43,11 +44,11 @@ public partial class HealthCharts
             .ToList();
         if (failureSeries.Count == 0)
             failureSeries = [new("No failures", "series-other", Points.Select(_ => (double?)0).ToList())];
-        markers = Marks.Select(ToMarker).ToList();
-        drawn = (Points, Marks, From, To);
+        markers = Marks.Select(m => ToMarker(m, Zone)).ToList();
+        drawn = (Points, Marks, From, To, Zone);
     }
 
-    public static ChartMarker ToMarker(ChangeMark mark)
+    public static ChartMarker ToMarker(ChangeMark mark, TimeZoneInfo? zone)
     {
         var (kind, verb) = mark.Status switch
         {
@@ -55,7 +56,7 @@ public partial class HealthCharts
             ChangeStatus.Detected => ("detected", "detected (unregistered)"),
             _ => ("applied", "applied"),
         };
-        return new ChartMarker(mark.At, $"#{mark.Number} {mark.Title}: {verb} on {mark.TargetName} at {ChartFormat.Time(mark.At)}",
+        return new ChartMarker(mark.At, $"#{mark.Number} {mark.Title}: {verb} on {mark.TargetName} at {ChartFormat.Time(mark.At, zone)}",
             $"/changes/{mark.Number}", kind, mark.Number);
     }
 }

@@ -19,6 +19,7 @@ public partial class HealthPage : LiveComponentBase
     // Buckets trail the events by Checkout:RollupInterval (2 s): keep rereading until a read came this long after the last batch.
     private static readonly TimeSpan RollupLag = TimeSpan.FromSeconds(3);
 
+    [CascadingParameter(Name = ViewerTimeZone.CascadeName)] public TimeZoneInfo? Zone { get; set; }
     [Inject] public required CheckoutHealth Health { get; init; }
     [Inject] public required CheckoutLive LiveFigures { get; init; }
     [Inject] public required LockMonitor Monitor { get; init; }

@@ -9,10 +9,10 @@ public static partial class LockFormat
 {
     public static string Duration(TimeSpan? duration) => DurationText.Of(duration);
 
-    /// <summary>Times are shown in UTC, like the audit trail, so that two people on a call read the same clock.</summary>
-    public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+    /// <summary>A clock time in the viewer's zone with its offset ("14:12:05 UTC+01:00"), for text that cannot hold a &lt;LocalTime&gt;.</summary>
+    public static string Time(DateTimeOffset at, TimeZoneInfo? zone) => ViewerTimeZone.Format(at, zone, "HH:mm:ss");
 
-    public static string DateTime(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
+    public static string DateTime(DateTimeOffset at, TimeZoneInfo? zone) => ViewerTimeZone.Format(at, zone);
 
     /// <summary>One line of a query, whitespace collapsed, cut to <paramref name="length"/> characters.</summary>
     public static string ShortQuery(string query, int length = 36)

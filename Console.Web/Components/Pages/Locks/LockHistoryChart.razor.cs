@@ -13,13 +13,14 @@ public partial class LockHistoryChart
     [Parameter, EditorRequired] public required IReadOnlyList<LockMinute> Minutes { get; set; }
     [Parameter, EditorRequired] public DateTimeOffset From { get; set; }
     [Parameter, EditorRequired] public DateTimeOffset To { get; set; }
+    [CascadingParameter(Name = ViewerTimeZone.CascadeName)] public TimeZoneInfo? Zone { get; set; }
 
     private IReadOnlyList<Panel> Panels { get; set; } = [];
     private IReadOnlyList<LockMinute> DeadlockMinutes { get; set; } = [];
     private DateTimeOffset start;
     private double slot;
 
-    private (IReadOnlyList<LockMinute>, DateTimeOffset, DateTimeOffset)? drawn;
+    private (IReadOnlyList<LockMinute>, DateTimeOffset, DateTimeOffset, TimeZoneInfo?)? drawn;
     private bool changed;
 
     // The page re-renders with every live sample; the chart only when its minutes were reloaded.
@@ -27,10 +28,10 @@ public partial class LockHistoryChart
 
     protected override void OnParametersSet()
     {
-        changed = drawn != (Minutes, From, To);
+        changed = drawn != (Minutes, From, To, Zone);
         if (!changed)
             return;
-        drawn = (Minutes, From, To);
+        drawn = (Minutes, From, To, Zone);
         start = MinuteOf(From);
         var buckets = Math.Max(1, (int)Math.Ceiling((To - start).TotalMinutes));
         slot = ViewWidth / buckets;
@@ -53,7 +54,7 @@ public partial class LockHistoryChart
 
     internal static string MinuteKey(DateTimeOffset minute) => minute.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture);
 
-    private static string HourMinute(DateTimeOffset minute) => minute.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture);
+    private string HourMinute(DateTimeOffset minute) => ViewerTimeZone.Format(minute, Zone, "HH:mm");
 
     private static DateTimeOffset MinuteOf(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
 

@@ -20,6 +20,7 @@ public partial class LockHistoryPanel
     [Parameter] public int Version { get; set; }
     [Parameter] public long? SelectedSnapshotId { get; set; }
     [Parameter] public EventCallback<SnapshotMark> OnPick { get; set; }
+    [CascadingParameter(Name = ViewerTimeZone.CascadeName)] public TimeZoneInfo? Zone { get; set; }
 
     private readonly TimeWindowChoice range = new();
     private (DateTimeOffset From, DateTimeOffset To) window;
@@ -78,6 +79,6 @@ public partial class LockHistoryPanel
         return OnPick.InvokeAsync(mark);
     }
 
-    private static string MarkText(SnapshotMark mark) =>
-        $"{LockFormat.DateTime(mark.At)}: {mark.Waiting} waiting" + (mark.Deadlocks switch { 0 => "", 1 => ", 1 deadlock counted", var n => $", {n} deadlocks counted" });
+    private string MarkText(SnapshotMark mark) =>
+        $"{LockFormat.DateTime(mark.At, Zone)}: {mark.Waiting} waiting" + (mark.Deadlocks switch { 0 => "", 1 => ", 1 deadlock counted", var n => $", {n} deadlocks counted" });
 }

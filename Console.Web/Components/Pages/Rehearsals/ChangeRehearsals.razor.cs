@@ -21,6 +21,7 @@ public partial class ChangeRehearsals
 
     [Parameter, EditorRequired] public required ConfigChange Change { get; set; }
     [Parameter, EditorRequired] public required Actor? Actor { get; set; }
+    [CascadingParameter(Name = ViewerTimeZone.CascadeName)] public TimeZoneInfo? Zone { get; set; }
 
     private readonly RehearsalLiveState live = new();
     private readonly HashSet<Guid> expanded = [], opened = [];

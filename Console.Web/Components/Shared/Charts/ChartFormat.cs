@@ -1,9 +1,7 @@
-using System.Globalization;
-
 namespace OpsConsole.Web.Components.Shared.Charts;
 
 public static class ChartFormat
 {
-    /// <summary>UTC, like the rest of the console, so that two people on a call read the same clock.</summary>
-    public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+    /// <summary>A chart's times (axis ends, marker titles): to the minute in the viewer's zone, with its offset.</summary>
+    public static string Time(DateTimeOffset at, TimeZoneInfo? zone) => ViewerTimeZone.Format(at, zone, "yyyy-MM-dd HH:mm");
 }

@@ -25,8 +25,11 @@ public partial class TimeSeriesChart
     [Parameter] public TimeSpan Step { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>Whether the legend shows each line's latest value (live windows do; a finished run's last second says little).</summary>
     [Parameter] public bool ShowLatest { get; set; } = true;
-    /// <summary>How the axis names its ends; UTC clock time by default (a load run says seconds since it began).</summary>
-    [Parameter] public Func<DateTimeOffset, string> AxisFormat { get; set; } = ChartFormat.Time;
+    /// <summary>How the axis names its ends; the viewer's clock time by default (a load run says seconds since it began).</summary>
+    [Parameter] public Func<DateTimeOffset, string>? AxisFormat { get; set; }
+    [CascadingParameter(Name = ViewerTimeZone.CascadeName)] public TimeZoneInfo? Zone { get; set; }
+
+    private string Axis(DateTimeOffset at) => AxisFormat?.Invoke(at) ?? ChartFormat.Time(at, Zone);
 
     private double peak, scale;
     private IReadOnlyList<ChartMarker> VisibleMarkers { get; set; } = [];
