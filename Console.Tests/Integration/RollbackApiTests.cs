@@ -41,8 +41,8 @@ public sealed class RollbackApiTests(TargetFixture fixture) : IClassFixture<Targ
         var finished = await Poll.UntilAsync(async () => await client.GetFromJsonAsync<JsonElement>($"/api/v1/rollbacks/{id}"),
             r => r.GetProperty("status").GetString() != "running", TimeSpan.FromSeconds(60), "the rollback run to finish");
         Assert.Equal("succeeded", finished.GetProperty("status").GetString());
-        Assert.Equal(["authorize", "precheck", "execute", "verify", "record"],
-            finished.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()).ToArray());
+        Assert.Equal<string>(["authorize", "precheck", "execute", "verify", "record"],
+            finished.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString() ?? "").ToArray());
         Assert.Equal(before, await fixture.ShowAsync("deadlock_timeout"));
         Assert.Equal(ChangeStatus.RolledBack, (await fixture.App.Service<ChangeRegistry>().GetByNumberAsync(change.Number))!.Status);
         await using (var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString))
