@@ -66,6 +66,42 @@ public sealed class AccessibilityTests(TargetFixture fixture, BrowserFixture bro
         Assert.True(failures.Count == 0, $"axe-core in {theme} mode:\n" + string.Join("\n", failures));
     }
 
+    [Fact]
+    public async Task ADialogOpenedByKeyboard_HoldsTheFocus_AndGivesItBackToItsOpenerOnEscape()
+    {
+        await CreateUserOnceAsync();
+        var page = await browser.SignedInPageAsync(fixture.App.BaseUrl, User, TargetFixture.Password, "/incidents");
+        var opener = page.GetByRole(AriaRole.Button, new() { Name = "Open incident", Exact = true });
+        await Expect(opener).ToBeVisibleAsync();
+
+        // Tab from the top of the document to the button, as a keyboard user would; bounded by the page's own controls.
+        await page.Locator("body").FocusAsync();
+        for (var presses = 0; presses < 60 && !await IsFocusedAsync(opener); presses++)
+            await page.Keyboard.PressAsync("Tab");
+        Assert.True(await IsFocusedAsync(opener), "Tab never reached 'Open incident'");
+        Assert.Equal("solid", await opener.EvaluateAsync<string>("e => getComputedStyle(e).outlineStyle"));
+
+        await page.Keyboard.PressAsync("Enter");
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Open an incident" });
+        await Expect(dialog).ToBeVisibleAsync();
+        await Poll.UntilAsync(() => FocusIsInsideAsync(dialog), inside => inside, TimeSpan.FromSeconds(15), "the focus to move into the dialog");
+
+        // More Tabs than the dialog has controls: the focus goes round inside it, never back to the page behind.
+        for (var presses = 0; presses < 15; presses++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            Assert.True(await FocusIsInsideAsync(dialog), $"Tab {presses + 1} left the dialog");
+        }
+
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Poll.UntilAsync(() => IsFocusedAsync(opener), back => back, TimeSpan.FromSeconds(15), "the focus to come back to 'Open incident'");
+    }
+
+    private static Task<bool> IsFocusedAsync(ILocator element) => element.EvaluateAsync<bool>("e => e === document.activeElement");
+
+    private static Task<bool> FocusIsInsideAsync(ILocator dialog) => dialog.EvaluateAsync<bool>("d => d.contains(document.activeElement)");
+
     private static async Task CheckAsync(IPage page, string path, List<string> failures)
     {
         // The first render of live figures and charts lands a moment after the circuit connects.
