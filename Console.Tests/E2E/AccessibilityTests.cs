@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Playwright;
 using OpsConsole.Domain.Access;
 using OpsConsole.Domain.Checkout;
@@ -25,8 +27,25 @@ public sealed class AccessibilityTests(TargetFixture fixture, BrowserFixture bro
     [
         "/", "/locks", "/changes", $"/changes/{change}", "/changes/new", "/incidents", $"/incidents/{incident}", "/incidents/summary",
         "/audit", "/rehearsals/profiles", $"/rehearsals/{rehearsal}", "/admin/targets", "/admin/users", "/admin/api-keys",
-        "/admin/alert-rules", "/admin/demo-shop", "/account/tokens", "/not-found",
+        "/admin/alert-rules", "/admin/demo-shop", "/account/tokens", "/account/preferences", "/not-found",
     ];
+
+    /// <summary>Routes with no page of their own to check: "/admin" is the users page's second route, "/error" is what the error page above shows.</summary>
+    private static readonly string[] NotChecked = ["/admin", "/error"];
+
+    [Fact]
+    public void EveryRouteOfTheConsole_IsOnTheListAbove()
+    {
+        var visited = InteractivePaths(1, 1, Guid.NewGuid()).Concat(StaticPaths).Append("/account/login").ToList();
+        var routes = typeof(App).Assembly.GetTypes()
+            .SelectMany(t => t.GetCustomAttributes(typeof(RouteAttribute), false))
+            .Select(a => ((RouteAttribute)a).Template)
+            .Except(NotChecked);
+        var unseen = routes.Where(template => !visited.Any(path => Regex.IsMatch(path, Pattern(template)))).ToList();
+        Assert.True(unseen.Count == 0, "pages axe never sees: " + string.Join(", ", unseen));
+
+        static string Pattern(string template) => "^" + Regex.Replace(template, "\\{[^}]+\\}", "[^/]+") + "$";
+    }
 
     /// <summary>The account pages that write cookies render statically ([ExcludeFromInteractiveRouting]): no circuit to wait for.</summary>
     private static readonly string[] StaticPaths = ["/account/password", "/account/access-denied"];
