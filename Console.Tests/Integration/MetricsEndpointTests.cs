@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text;
+using OpsConsole.Domain.ApiKeys;
+using OpsConsole.Tests.Support;
+
+namespace OpsConsole.Tests.Integration;
+
+/// <summary>
+/// /metrics, scraped as Prometheus scrapes it, moves by exactly what the console did. Alone on the machine: OpenTelemetry
+/// listens to meters by name, so another test's console in this process would add its ingest to these counters.
+/// </summary>
+[Collection(QuietCollection.Name)]
+public sealed class MetricsEndpointTests(PostgresClusterFixture postgres)
+{
+    private const string Ingest = "/api/v1/checkout-events";
+    private const string Events = "opsconsole_ingest_events_total";
+    private const string Throttled = "opsconsole_ingest_throttled_total";
+    private const string BatchCount = "opsconsole_ingest_batch_duration_seconds_count";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task AScrapeAfterIngest_FindsTheCountersMovedByWhatWasStored_Duplicated_AndRefused()
+    {
+        await using var app = new ConsoleApp(await postgres.CreateStoreAsync("metrics"), new Dictionary<string, string?>
+        {
+            ["Telemetry:Metrics:Enabled"] = "true",
+            // One slot and no wait: batches sent at once meet a busy ingest and are refused with 429.
+            ["Ingest:MaxConcurrentBatches"] = "1",
+            ["Ingest:QueueWait"] = "00:00:00",
+        });
+        using var scraper = new HttpClient { BaseAddress = app.BaseUrl };
+        using var sender = await app.ApiClientAsync("metrics", ApiScopes.EventsWrite);
+        var before = await PrometheusScrape.ReadAsync(scraper);
+
+        var first = CheckoutBatches.Json("metrics-test", 25);
+        foreach (var batch in new[] { first, CheckoutBatches.Json("metrics-test", 25), CheckoutBatches.Json("metrics-test", 25), first })
+        {
+            using var answer = await PostAsync(sender, batch);
+            Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+        }
+        var (accepted, refused) = await SendUntilOneIsRefusedAsync(sender);
+
+        var stored = 75 + 40 * accepted;
+        var after = await Poll.UntilAsync(() => PrometheusScrape.ReadAsync(scraper),
+            s => Moved(before, s, Events, "result=stored") == stored, Deadline, $"{stored} stored events counted");
+        Assert.Equal(25, Moved(before, after, Events, "result=duplicate"));
+        Assert.Equal(refused, Moved(before, after, Throttled));
+        Assert.Equal(4 + accepted, Moved(before, after, BatchCount));
+    }
+
+    [Fact]
+    public async Task TheScrape_IsPrometheusText_AndNamesTheConsolesOwnMetrics()
+    {
+        await using var app = new ConsoleApp(await postgres.CreateStoreAsync("metrics_text"), new Dictionary<string, string?>
+        {
+            ["Telemetry:Metrics:Enabled"] = "true",
+        });
+        using var scraper = new HttpClient { BaseAddress = app.BaseUrl };
+        using var sender = await app.ApiClientAsync("metrics", ApiScopes.EventsWrite);
+        using (var stored = await PostAsync(sender, CheckoutBatches.Json("metrics-text", 3)))
+            Assert.Equal(HttpStatusCode.Accepted, stored.StatusCode);
+
+        using var response = await scraper.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("# TYPE opsconsole_ingest_events_total counter", text);
+        Assert.Contains("# TYPE opsconsole_ingest_batch_duration_seconds histogram", text);
+        // Buckets in seconds, not the SDK's default ones (0 to 10,000, meant for milliseconds).
+        Assert.Matches("""opsconsole_ingest_batch_duration_seconds_bucket\{[^}]*le="0.0025"\} """, text);
+        // ASP.NET Core's own request metrics come along.
+        Assert.Contains("http_server_request_duration_seconds", text);
+    }
+
+    [Fact]
+    public async Task TheScrapeEndpoint_IsNotThere_WhenMetricsAreOff()
+    {
+        await using var app = new ConsoleApp(await postgres.CreateStoreAsync("metrics_off"));
+        using var scraper = new HttpClient { BaseAddress = app.BaseUrl };
+
+        using var response = await scraper.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    /// <summary>
+    /// Rounds of eight batches sent at once, until one is refused (on a loaded machine a round may well pass one at a time).
+    /// Returns how many were accepted (40 events each, all new) and how many refused.
+    /// </summary>
+    private static async Task<(int Accepted, int Refused)> SendUntilOneIsRefusedAsync(HttpClient sender)
+    {
+        var (accepted, refused) = (0, 0);
+        var deadline = DateTime.UtcNow + Deadline;
+        while (refused == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no batch was refused in {Deadline.TotalSeconds} s of rounds");
+            var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PostAsync(sender, CheckoutBatches.Json("metrics-test", 40))));
+            foreach (var answer in answers)
+            {
+                if (answer.StatusCode == HttpStatusCode.Accepted)
+                    accepted++;
+                else if (answer.StatusCode == HttpStatusCode.TooManyRequests)
+                    refused++;
+                else
+                    Assert.Fail($"a batch was answered {answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+                answer.Dispose();
+            }
+        }
+        return (accepted, refused);
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string body) =>
+        client.PostAsync(Ingest, new StringContent(body, Encoding.UTF8, "application/json"));
+
+    private static double Moved(PrometheusScrape before, PrometheusScrape after, string name, params string[] labels) =>
+        after.Sum(name, labels) - before.Sum(name, labels);
+}
