@@ -74,6 +74,26 @@ public sealed class MetricsEndpointTests(PostgresClusterFixture postgres)
     }
 
     [Fact]
+    public async Task TheRollupLag_IsMeasured_OnceTheIngestedBatchIsFolded()
+    {
+        await using var app = new ConsoleApp(await postgres.CreateStoreAsync("metrics_rollup"), new Dictionary<string, string?>
+        {
+            ["Telemetry:Metrics:Enabled"] = "true",
+        });
+        using var scraper = new HttpClient { BaseAddress = app.BaseUrl };
+        using var sender = await app.ApiClientAsync("metrics", ApiScopes.EventsWrite);
+
+        using (var stored = await PostAsync(sender, CheckoutBatches.Json("metrics-rollup", 3)))
+            Assert.Equal(HttpStatusCode.Accepted, stored.StatusCode);
+
+        var scrape = await Poll.UntilAsync(() => PrometheusScrape.ReadAsync(scraper),
+            s => s.Sum("opsconsole_checkout_rollup_lag_seconds_count") >= 1, Deadline, "a roll-up pass that folded the batch");
+        var lag = scrape.Sum("opsconsole_checkout_rollup_lag_seconds_sum");
+        // The pass runs every Checkout:RollupInterval (2 s): the delta waited at most that long, plus a loaded machine's delay.
+        Assert.InRange(lag, 0, Deadline.TotalSeconds);
+    }
+
+    [Fact]
     public async Task TheScrapeEndpoint_IsNotThere_WhenMetricsAreOff()
     {
         await using var app = new ConsoleApp(await postgres.CreateStoreAsync("metrics_off"));
