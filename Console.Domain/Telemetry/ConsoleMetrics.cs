@@ -25,6 +25,7 @@ public sealed class ConsoleMetrics
     private readonly ConcurrentDictionary<string, DateTimeOffset> lastLockTicks = new(StringComparer.Ordinal);
     private readonly Histogram<double> rollupLag;
     private readonly Histogram<double> liveDeliveryLag;
+    private readonly Histogram<double> bridgeLag;
     private readonly UpDownCounter<long> openCircuits;
     private readonly Counter<long> rollbacks;
     private readonly Histogram<double> rollbackDuration;
@@ -49,6 +50,8 @@ public sealed class ConsoleMetrics
             "Age of the oldest checkout delta folded by a roll-up pass: how far the minute buckets trail the ingest.");
         liveDeliveryLag = Seconds(meter, "opsconsole.live.delivery.lag",
             "Time from a live event's publication to one subscriber having taken it (its handler returned), by event type.");
+        bridgeLag = Seconds(meter, "opsconsole.live.bridge.lag",
+            "Time from another console instance sending a live event (NOTIFY) to this one receiving it, by envelope type (the two clocks' skew included).");
         openCircuits = meter.CreateUpDownCounter<long>("opsconsole.circuits.open", "{circuit}",
             "Blazor Server circuits open on this instance (one per browser tab on a page).");
         rollbacks = meter.CreateCounter<long>("opsconsole.rollbacks", "{rollback}",
@@ -82,6 +85,8 @@ public sealed class ConsoleMetrics
     public void RollupPass(TimeSpan oldestDeltaAge) => rollupLag.Record(Math.Max(0, oldestDeltaAge.TotalSeconds));
 
     public void LiveDelivered(string eventType, TimeSpan elapsed) => liveDeliveryLag.Record(elapsed.TotalSeconds, Tag("event", eventType));
+
+    public void BridgeDelivered(string envelopeType, TimeSpan elapsed) => bridgeLag.Record(Math.Max(0, elapsed.TotalSeconds), Tag("type", envelopeType));
 
     public void CircuitOpened() => openCircuits.Add(1);
 
