@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using OpsConsole.Domain.ApiKeys;
+using OpsConsole.Domain.Telemetry;
 using OpsConsole.Tests.Support;
 
 namespace OpsConsole.Tests.Integration;
@@ -10,7 +12,7 @@ namespace OpsConsole.Tests.Integration;
 /// listens to meters by name, so another test's console in this process would add its ingest to these counters.
 /// </summary>
 [Collection(QuietCollection.Name)]
-public sealed class MetricsEndpointTests(PostgresClusterFixture postgres)
+public sealed partial class MetricsEndpointTests(PostgresClusterFixture postgres)
 {
     private const string Ingest = "/api/v1/checkout-events";
     private const string Events = "opsconsole_ingest_events_total";
@@ -94,6 +96,33 @@ public sealed class MetricsEndpointTests(PostgresClusterFixture postgres)
     }
 
     [Fact]
+    public async Task EveryMetricOfTheReadme_IsExported_UnderItsName_AndNoOtherOfOurs()
+    {
+        await using var app = new ConsoleApp(await postgres.CreateStoreAsync("metrics_names"), new Dictionary<string, string?>
+        {
+            ["Telemetry:Metrics:Enabled"] = "true",
+        });
+        using var scraper = new HttpClient { BaseAddress = app.BaseUrl };
+        // One measurement of each: an instrument is exported from its first one on.
+        var metrics = app.Service<ConsoleMetrics>();
+        metrics.IngestStored(2, 1, TimeSpan.FromMilliseconds(4));
+        metrics.IngestThrottled();
+        metrics.LockTick("names", TimeSpan.FromMilliseconds(3));
+        metrics.RollupPass(TimeSpan.FromSeconds(1));
+        metrics.LiveDelivered("Named", TimeSpan.FromMilliseconds(1));
+        metrics.BridgeDelivered("named", TimeSpan.FromMilliseconds(2));
+        metrics.CircuitOpened();
+        metrics.RollbackEnded("succeeded", TimeSpan.FromMilliseconds(300));
+        metrics.DriftChecked("clean", TimeSpan.FromMilliseconds(20));
+
+        var exported = (await PrometheusScrape.ReadAsync(scraper)).Families("opsconsole_");
+        var documented = ReadmeMetric().Matches(File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"))).Select(m => m.Groups[1].Value).ToHashSet();
+
+        Assert.True(documented.Count >= 13, $"README's Telemetry table names only {string.Join(", ", documented)}");
+        Assert.Equal(documented.Order(), exported.Order());
+    }
+
+    [Fact]
     public async Task TheScrapeEndpoint_IsNotThere_WhenMetricsAreOff()
     {
         await using var app = new ConsoleApp(await postgres.CreateStoreAsync("metrics_off"));
@@ -135,4 +164,7 @@ public sealed class MetricsEndpointTests(PostgresClusterFixture postgres)
 
     private static double Moved(PrometheusScrape before, PrometheusScrape after, string name, params string[] labels) =>
         after.Sum(name, labels) - before.Sum(name, labels);
+
+    [GeneratedRegex(@"^\| `(opsconsole_[a-z_]+)` \|", RegexOptions.Multiline)]
+    private static partial Regex ReadmeMetric();
 }

@@ -33,7 +33,12 @@ public sealed partial class PrometheusScrape(string text)
         return sum;
     }
 
-    public bool Has(string name) => Sample().Matches(Text).Any(s => s.Groups["name"].Value == name);
+    /// <summary>The metric families (their <c># TYPE</c> names) that start with <paramref name="prefix"/>.</summary>
+    public IReadOnlySet<string> Families(string prefix) =>
+        TypeLine().Matches(Text).Select(m => m.Groups[1].Value).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToHashSet();
+
+    [GeneratedRegex(@"^# TYPE (\S+) ", RegexOptions.Multiline)]
+    private static partial Regex TypeLine();
 
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[^}]*)\})?\s+(?<value>\S+)", RegexOptions.Multiline)]
     private static partial Regex Sample();
