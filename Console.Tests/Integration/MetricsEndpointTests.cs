@@ -1,9 +1,13 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Telemetry;
 using OpsConsole.Tests.Support;
+using OpsConsole.Web.Hosting.Telemetry;
 
 namespace OpsConsole.Tests.Integration;
 
@@ -123,7 +127,7 @@ public sealed partial class MetricsEndpointTests(PostgresClusterFixture postgres
     }
 
     [Fact]
-    public async Task TheScrapeEndpoint_IsNotThere_WhenMetricsAreOff()
+    public async Task TheScrapeEndpoint_IsNotThere_WhenMetricsAreOff_NorIsOpenTelemetry()
     {
         await using var app = new ConsoleApp(await postgres.CreateStoreAsync("metrics_off"));
         using var scraper = new HttpClient { BaseAddress = app.BaseUrl };
@@ -131,6 +135,25 @@ public sealed partial class MetricsEndpointTests(PostgresClusterFixture postgres
         using var response = await scraper.GetAsync("/metrics");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Null(app.Services.GetService<MeterProvider>());
+        Assert.Null(app.Services.GetService<TracerProvider>());
+    }
+
+    [Fact]
+    public async Task AnOtlpEndpoint_TurnsOnTracesAndMetrics_WithoutTheScrapeEndpoint()
+    {
+        // Nothing listens there: the exporter's failures to send are its own and never stop the console.
+        await using var app = new ConsoleApp(await postgres.CreateStoreAsync("metrics_otlp"), new Dictionary<string, string?>
+        {
+            [TelemetrySetup.OtlpEndpointVariable] = "http://127.0.0.1:9",
+        });
+        using var scraper = new HttpClient { BaseAddress = app.BaseUrl };
+
+        using var response = await scraper.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.NotNull(app.Services.GetService<MeterProvider>());
+        Assert.NotNull(app.Services.GetService<TracerProvider>());
     }
 
     /// <summary>
