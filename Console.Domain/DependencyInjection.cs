@@ -16,6 +16,7 @@ using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Rehearsals;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
+using OpsConsole.Domain.Telemetry;
 using OpsConsole.Domain.Users;
 
 namespace OpsConsole.Domain;
@@ -30,6 +31,7 @@ public static class DependencyInjection
     public static IHostApplicationBuilder AddOpsDomain(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System)
+            .AddTelemetry()
             .AddStore(builder.Configuration)
             .AddInstances()
             .AddUsers()

@@ -4,6 +4,7 @@ using OpsConsole.Web.Components;
 using OpsConsole.Web.Hosting;
 using OpsConsole.Web.Hosting.Auth;
 using OpsConsole.Web.Hosting.Embedded;
+using OpsConsole.Web.Hosting.Telemetry;
 using OpsConsole.Web.Hubs;
 using OpsConsole.Web.Refusals;
 
@@ -25,6 +26,7 @@ public static class DependencyInjection
         builder.Services.AddHostedService<OpsHubForwarder>();
         builder.Services.AddOpenApi();
         builder.AddThrowawayStaging();
+        builder.AddOpsTelemetry();
         return builder;
     }
 
@@ -58,6 +60,7 @@ public static class DependencyInjection
         endpoints.MapAuditEndpoints();
         endpoints.MapPostmortemEndpoints();
         endpoints.MapOpsHealthEndpoints();
+        app.MapOpsMetrics();
         app.MapHub<OpsHub>(OpsHub.Path);
         app.MapOpenApi();
         return app;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,6 +12,7 @@ using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Rollbacks;
 using OpsConsole.Domain.Targets;
+using OpsConsole.Domain.Telemetry;
 
 namespace OpsConsole.Domain.Changes;
 
@@ -23,7 +25,7 @@ namespace OpsConsole.Domain.Changes;
 /// takes over at its next pass after that one dies.
 /// </summary>
 public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, TargetConnections connections, AuditLog audit, LiveEvents live,
-    StoreLocks locks, IOptions<DriftOptions> options, TimeProvider time, ILogger<DriftDetector> logger) : BackgroundService
+    StoreLocks locks, IOptions<DriftOptions> options, ConsoleMetrics metrics, TimeProvider time, ILogger<DriftDetector> logger) : BackgroundService
 {
     /// <summary>The store lock under which one instance checks a target's drift.</summary>
     public static string DriftLock(Guid targetId) => $"drift:{targetId}";
@@ -87,6 +89,15 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
 
     public async Task<IReadOnlyList<ConfigChange>> CheckAsync(Guid targetId, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
+        var (detected, result) = await CompareAsync(targetId, ct);
+        metrics.DriftChecked(result, Stopwatch.GetElapsedTime(started));
+        return detected;
+    }
+
+    /// <summary>One check of one target, with its result for the metrics: clean, drift, unreachable or skipped.</summary>
+    private async Task<(IReadOnlyList<ConfigChange> Detected, string Result)> CompareAsync(Guid targetId, CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var target = await db.Targets.FirstAsync(t => t.Id == targetId, ct);
         IReadOnlyList<SettingInfo> settings;
@@ -111,7 +122,7 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
                 logger.LogWarning("Target {Target} does not answer: {Error}", target.Name, e.Message);
                 live.Publish(new TargetUpdated(target.Id));
             }
-            return [];
+            return ([], "unreachable");
         }
 
         // A rehearsal changes staging on purpose and puts it back exactly (Rehearsals/Staging): while its revert plan is open,
@@ -120,7 +131,7 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
         if (await db.StagingRevertPlans.AnyAsync(p => p.TargetId == targetId && p.RevertedAt == null, ct))
         {
             await db.SaveChangesAsync(ct);
-            return [];
+            return ([], "skipped");
         }
 
         // The detected changes, their audit entries and the new snapshot commit together or not at all.
@@ -132,7 +143,7 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
         if (snapshot is null)
             db.SettingSnapshots.Add(new SettingSnapshot(targetId, time.GetUtcNow(), settings));
         else if (snapshot.TakenAt > readAt)
-            return []; // a newer reading was compared meanwhile: this older one would report its differences backwards
+            return ([], "skipped"); // a newer reading was compared meanwhile: this older one would report its differences backwards
         else
         {
             var deferred = new List<SettingInfo>();
@@ -179,7 +190,7 @@ public sealed class DriftDetector(IDbContextFactory<OpsDbContext> dbFactory, Tar
             live.Publish(new ChangeUpdated(change.Id, change.Number, change.TargetId, change.Status.ToString()));
         if (wasReachable != true)
             live.Publish(new TargetUpdated(target.Id));
-        return detected;
+        return (detected, detected.Count > 0 ? "drift" : "clean");
     }
 
     /// <summary>

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using System.Diagnostics;
 using OpsConsole.Domain.Live;
+using OpsConsole.Domain.Telemetry;
 
 namespace OpsConsole.Domain.Checkout;
 
@@ -14,7 +16,7 @@ namespace OpsConsole.Domain.Checkout;
 /// Raw Npgsql, not EF: COPY is the hot path (tens of thousands of events a second).
 /// </summary>
 public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive liveFigures, LiveEvents live, PostgresLiveBridge bridge,
-    IOptions<IngestOptions> options,
+    IOptions<IngestOptions> options, ConsoleMetrics metrics,
     TimeProvider time, ILogger<CheckoutIngest> logger) : ICheckoutEventSink, IDisposable
 {
     private const string Copy =
@@ -77,9 +79,11 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
         {
             logger.LogWarning("Refused a batch of {Count} checkout events: all {Slots} ingest slots stayed busy for {Wait}",
                 events.Count, limits.MaxConcurrentBatches, limits.QueueWait);
+            metrics.IngestThrottled();
             throw new CheckoutIngestBusyException(limits.RetryAfter);
         }
         List<CheckoutEvent> stored;
+        var clock = Stopwatch.StartNew();
         try
         {
             stored = await WriteAsync(unique, now, ct);
@@ -89,6 +93,7 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
             slots.Release();
         }
 
+        metrics.IngestStored(stored.Count, events.Count - stored.Count, clock.Elapsed);
         liveFigures.Record(stored);
         if (stored.Count > 0)
             live.Publish(new CheckoutEventsStored(stored.Count, stored.Max(e => e.OccurredAt)));

@@ -23,4 +23,7 @@ public sealed class CheckoutMinuteDelta
     /// the rest of the batch's work; the roll-up records them into the minute's histogram instead.
     /// </summary>
     public long[] LatenciesMicros { get; private set; } = [];
+
+    /// <summary>When the ingest wrote it (the store's clock, by the column's default): the roll-up's lag is measured from here.</summary>
+    public DateTimeOffset RecordedAt { get; private set; }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Instances;
+using OpsConsole.Domain.Telemetry;
 
 namespace OpsConsole.Domain.Checkout;
 
@@ -21,8 +22,8 @@ namespace OpsConsole.Domain.Checkout;
 /// makes passes run one at a time across console instances, so no bucket update is lost to another's; and the
 /// loop itself, pruning included, runs on one instance at a time (<see cref="StoreLocks"/>).
 /// </summary>
-public sealed class CheckoutRollup(IDbContextFactory<OpsDbContext> dbFactory, StoreLocks locks, IOptions<CheckoutOptions> options, TimeProvider time,
-    ILogger<CheckoutRollup> logger) : BackgroundService
+public sealed class CheckoutRollup(IDbContextFactory<OpsDbContext> dbFactory, StoreLocks locks, IOptions<CheckoutOptions> options, ConsoleMetrics metrics,
+    TimeProvider time, ILogger<CheckoutRollup> logger) : BackgroundService
 {
     public const string RollupLock = "checkout-rollup";
 
@@ -32,7 +33,8 @@ public sealed class CheckoutRollup(IDbContextFactory<OpsDbContext> dbFactory, St
     private const string TakeDeltas =
         """
         DELETE FROM checkout_minute_deltas WHERE "Id" IN (SELECT "Id" FROM checkout_minute_deltas ORDER BY "Id" LIMIT $1)
-        RETURNING "Service", "Minute", "Attempts", "Successes", "FailuresByClass", "Revenue", "LatenciesMicros"
+        RETURNING "Service", "Minute", "Attempts", "Successes", "FailuresByClass", "Revenue", "LatenciesMicros",
+            EXTRACT(EPOCH FROM clock_timestamp() - "RecordedAt")::float8
         """;
 
     private DateTimeOffset lastPrune = DateTimeOffset.MinValue;
@@ -77,11 +79,14 @@ public sealed class CheckoutRollup(IDbContextFactory<OpsDbContext> dbFactory, St
 
         var deltas = new Dictionary<(string Service, DateTimeOffset Minute), CheckoutTally>();
         var count = 0;
+        // The store's clock on both ends: the lag is how long the oldest delta waited, whatever the console's TimeProvider says.
+        var oldestAge = 0.0;
         await using (var command = new NpgsqlCommand(TakeDeltas, connection, npgsqlTx) { Parameters = { new() { Value = DeltasPerPass } } })
         await using (var reader = await command.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
             {
                 count++;
+                oldestAge = Math.Max(oldestAge, reader.GetDouble(7));
                 var key = (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1));
                 var delta = CheckoutTally.FromDelta(reader.GetInt64(2), reader.GetInt64(3), reader.GetFieldValue<long[]>(4), reader.GetDecimal(5),
                     reader.GetFieldValue<long[]>(6));
@@ -115,6 +120,7 @@ public sealed class CheckoutRollup(IDbContextFactory<OpsDbContext> dbFactory, St
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        metrics.RollupPass(TimeSpan.FromSeconds(oldestAge));
         return count;
     }
 

@@ -6,9 +6,10 @@ namespace OpsConsole.Domain.Live;
 
 /// <summary>
 /// A live event on its way between console instances, as the JSON payload of a PostgreSQL NOTIFY:
-/// <c>{"origin":"…","type":"changeUpdated","data":{…}}</c>. The origin lets each instance drop its own.
+/// <c>{"origin":"…","type":"changeUpdated","data":{…},"sentAt":"…"}</c>. The origin lets each instance drop its own; the
+/// sending time gives the receiver the bridge's lag (optional: a payload of an older version has none).
 /// </summary>
-public sealed record LiveEnvelope(Guid Origin, string Type, JsonElement Data)
+public sealed record LiveEnvelope(Guid Origin, string Type, JsonElement Data, DateTimeOffset? SentAt = null)
 {
     public const string ChangeUpdatedType = "changeUpdated";
     public const string TargetUpdatedType = "targetUpdated";
@@ -26,9 +27,9 @@ public sealed record LiveEnvelope(Guid Origin, string Type, JsonElement Data)
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static string Payload<T>(Guid origin, string type, T data)
+    public static string Payload<T>(Guid origin, string type, T data, DateTimeOffset sentAt)
     {
-        var payload = JsonSerializer.Serialize(new LiveEnvelope(origin, type, JsonSerializer.SerializeToElement(data, Json)), Json);
+        var payload = JsonSerializer.Serialize(new LiveEnvelope(origin, type, JsonSerializer.SerializeToElement(data, Json), sentAt), Json);
         return Encoding.UTF8.GetByteCount(payload) <= MaxPayloadBytes
             ? payload
             : throw new InvalidOperationException($"A {type} notification of {Encoding.UTF8.GetByteCount(payload)} bytes does not fit in NOTIFY.");

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using OpsConsole.Domain.Checkout;
+using System.Diagnostics;
 using OpsConsole.Domain.Locks;
+using OpsConsole.Domain.Telemetry;
 
 namespace OpsConsole.Domain.Live;
 
@@ -75,9 +77,10 @@ public sealed record CheckoutHealthTick(LiveSecond Second) : OpsEvent;
 
 /// <summary>
 /// The in-process live bus: services publish after their transaction commits; components subscribe and
-/// dispose the subscription with themselves. A failing subscriber never breaks the publisher.
+/// dispose the subscription with themselves. A failing subscriber never breaks the publisher. Each delivery's lag (publication
+/// to the subscriber's handler having returned) is measured, so that a slow page shows up in the console's own metrics.
 /// </summary>
-public sealed class LiveEvents
+public sealed class LiveEvents(ConsoleMetrics metrics)
 {
     private readonly Lock gate = new();
     private ImmutableSubscribers subscribers = new([]);
@@ -90,14 +93,16 @@ public sealed class LiveEvents
 
     public void Publish(OpsEvent e)
     {
+        var published = Stopwatch.GetTimestamp();
         foreach (var handler in subscribers.Handlers)
-            _ = Deliver(handler, e);
+            _ = Deliver(handler, e, published);
     }
 
-    private static async Task Deliver(Func<OpsEvent, Task> handler, OpsEvent e)
+    private async Task Deliver(Func<OpsEvent, Task> handler, OpsEvent e, long published)
     {
         try { await handler(e); }
         catch { /* a subscriber's failure (a closed circuit, say) is the subscriber's own business */ }
+        metrics.LiveDelivered(e.GetType().Name, Stopwatch.GetElapsedTime(published));
     }
 
     private void Unsubscribe(Func<OpsEvent, Task> handler)

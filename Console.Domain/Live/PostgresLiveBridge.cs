@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Locks;
+using OpsConsole.Domain.Telemetry;
 
 namespace OpsConsole.Domain.Live;
 
@@ -34,6 +35,7 @@ public sealed class PostgresLiveBridge : BackgroundService
     private readonly CheckoutLive checkoutLive;
     private readonly RemoteLockSamples remoteLocks;
     private readonly TimeProvider time;
+    private readonly ConsoleMetrics metrics;
     private readonly ILogger<PostgresLiveBridge> logger;
     private readonly NpgsqlDataSource senders;
     private readonly string listenConnectionString;
@@ -43,9 +45,9 @@ public sealed class PostgresLiveBridge : BackgroundService
     private IDisposable? subscription;
 
     public PostgresLiveBridge(string connectionString, LiveEvents live, CheckoutLive checkoutLive, RemoteLockSamples remoteLocks, TimeProvider time,
-        ILogger<PostgresLiveBridge> logger)
+        ConsoleMetrics metrics, ILogger<PostgresLiveBridge> logger)
     {
-        (this.live, this.checkoutLive, this.remoteLocks, this.time, this.logger) = (live, checkoutLive, remoteLocks, time, logger);
+        (this.live, this.checkoutLive, this.remoteLocks, this.time, this.metrics, this.logger) = (live, checkoutLive, remoteLocks, time, metrics, logger);
         senders = new NpgsqlDataSourceBuilder(connectionString)
         {
             ConnectionStringBuilder = { ApplicationName = "opsconsole-live", MaxPoolSize = 2 },
@@ -68,7 +70,7 @@ public sealed class PostgresLiveBridge : BackgroundService
         stored.Count == 0
             ? []
             : CheckoutStoredNotice.Of(stored).Select(notice =>
-                Notify(LiveEnvelope.Payload(Origin, LiveEnvelope.CheckoutStoredType, notice)));
+                Notify(Payload(LiveEnvelope.CheckoutStoredType, notice)));
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -109,12 +111,12 @@ public sealed class PostgresLiveBridge : BackgroundService
                 while (batch.BatchCommands.Count < 100 && outbox.Reader.TryRead(out var e))
                     batch.BatchCommands.Add(Notify(e switch
                     {
-                        ChangeUpdated c => LiveEnvelope.Payload(Origin, LiveEnvelope.ChangeUpdatedType, c),
-                        TargetUpdated t => LiveEnvelope.Payload(Origin, LiveEnvelope.TargetUpdatedType, t),
-                        IncidentUpdated i => LiveEnvelope.Payload(Origin, LiveEnvelope.IncidentUpdatedType, i),
-                        RehearsalProgressed r => LiveEnvelope.Payload(Origin, LiveEnvelope.RehearsalProgressedType, r),
-                        LocksSampled l => LiveEnvelope.Payload(Origin, LiveEnvelope.LocksSampledType, LockTickNotice.Of(l.Sample!, l.SnapshotId)),
-                        LockSamplerStatusChanged c => LiveEnvelope.Payload(Origin, LiveEnvelope.LockStatusType, LockStatusNotice.Of(c)),
+                        ChangeUpdated c => Payload(LiveEnvelope.ChangeUpdatedType, c),
+                        TargetUpdated t => Payload(LiveEnvelope.TargetUpdatedType, t),
+                        IncidentUpdated i => Payload(LiveEnvelope.IncidentUpdatedType, i),
+                        RehearsalProgressed r => Payload(LiveEnvelope.RehearsalProgressedType, r),
+                        LocksSampled l => Payload(LiveEnvelope.LocksSampledType, LockTickNotice.Of(l.Sample!, l.SnapshotId)),
+                        LockSamplerStatusChanged c => Payload(LiveEnvelope.LockStatusType, LockStatusNotice.Of(c)),
                         _ => throw new InvalidOperationException($"{e.GetType().Name} does not cross instances."),
                     }));
                 try
@@ -169,6 +171,8 @@ public sealed class PostgresLiveBridge : BackgroundService
         var envelope = LiveEnvelope.Parse(payload);
         if (envelope is null || envelope.Origin == Origin)
             return;
+        if (envelope.SentAt is { } sentAt)
+            metrics.BridgeDelivered(envelope.Type, time.GetUtcNow() - sentAt);
         try
         {
             switch (envelope.Type)
@@ -204,6 +208,8 @@ public sealed class PostgresLiveBridge : BackgroundService
             logger.LogWarning(failure, "Live bridge: ignored an unreadable {Type} notification", envelope.Type);
         }
     }
+
+    private string Payload<T>(string type, T data) => LiveEnvelope.Payload(Origin, type, data, time.GetUtcNow());
 
     private static NpgsqlBatchCommand Notify(string payload) =>
         new("SELECT pg_notify($1, $2)") { Parameters = { new() { Value = Channel }, new() { Value = payload } } };

@@ -7,6 +7,7 @@ using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Targets;
+using OpsConsole.Domain.Telemetry;
 
 namespace OpsConsole.Domain.Locks;
 
@@ -17,7 +18,7 @@ namespace OpsConsole.Domain.Locks;
 /// (<see cref="StoreLocks"/>); the others follow its ticks through the live bridge and take over when it dies.
 /// </summary>
 public sealed class LockSampler(IDbContextFactory<OpsDbContext> dbFactory, TargetConnections connections, LockMonitor monitor, LockHistory history,
-    LiveEvents live, StoreLocks locks, IOptions<LockOptions> options, TimeProvider time, ILoggerFactory loggers) : BackgroundService
+    LiveEvents live, StoreLocks locks, IOptions<LockOptions> options, ConsoleMetrics metrics, TimeProvider time, ILoggerFactory loggers) : BackgroundService
 {
     public const string PruneLock = "lock-history-prune";
 
@@ -96,7 +97,7 @@ public sealed class LockSampler(IDbContextFactory<OpsDbContext> dbFactory, Targe
             var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             // A new sampler at every hold: its first tick after a takeover sets the counters' baseline afresh.
             running[target.Id] = (Task.Run(() => locks.RunWhileHoldingAsync(SamplerLock(target.Id),
-                token => new TargetLockSampler(target, options.Value, connections, monitor, history, live, dbFactory, time, logger).RunAsync(token),
+                token => new TargetLockSampler(target, options.Value, connections, monitor, history, live, dbFactory, metrics, time, logger).RunAsync(token),
                 stop.Token), CancellationToken.None), stop);
         }
     }

@@ -6,6 +6,7 @@ using Npgsql;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Targets;
+using OpsConsole.Domain.Telemetry;
 
 namespace OpsConsole.Domain.Locks;
 
@@ -14,7 +15,7 @@ namespace OpsConsole.Domain.Locks;
 /// unreachable and retried with a doubling wait (up to MaxBackoff); the loop never ends on a target's fault.
 /// </summary>
 internal sealed class TargetLockSampler(Target target, LockOptions options, TargetConnections connections, LockMonitor monitor,
-    LockHistory history, LiveEvents live, IDbContextFactory<OpsDbContext> dbFactory, TimeProvider time, ILogger logger)
+    LockHistory history, LiveEvents live, IDbContextFactory<OpsDbContext> dbFactory, ConsoleMetrics metrics, TimeProvider time, ILogger logger)
 {
     public const string ApplicationName = "OpsConsole lock sampler";
 
@@ -30,6 +31,7 @@ internal sealed class TargetLockSampler(Target target, LockOptions options, Targ
             while (!ct.IsCancellationRequested)
             {
                 LockSample sample;
+                var tick = Stopwatch.StartNew();
                 try
                 {
                     connection ??= await connections.OpenDedicatedAsync(target, ApplicationName, options.StatementTimeout, ct);
@@ -51,6 +53,7 @@ internal sealed class TargetLockSampler(Target target, LockOptions options, Targ
                 // Told after the history write, so that a page reloading its history on this event finds the tick stored.
                 var snapshotId = await RecordHistoryAsync(sample, ct);
                 live.Publish(new LocksSampled(target.Id, sample.At, sample.Waiting, sample.Deadlocks) { Sample = sample, SnapshotId = snapshotId });
+                metrics.LockTick(target.Name, tick.Elapsed);
                 await timer.WaitForNextTickAsync(ct);
             }
         }
@@ -58,6 +61,7 @@ internal sealed class TargetLockSampler(Target target, LockOptions options, Targ
         catch (Exception) when (ct.IsCancellationRequested) { }
         finally
         {
+            metrics.LockSamplerStopped(target.Name);
             await DisposeAsync(connection);
         }
     }

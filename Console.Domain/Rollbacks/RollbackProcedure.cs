@@ -9,6 +9,7 @@ using OpsConsole.Domain.Instances;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Rollbacks.Actions;
 using OpsConsole.Domain.Targets;
+using OpsConsole.Domain.Telemetry;
 
 namespace OpsConsole.Domain.Rollbacks;
 
@@ -20,7 +21,8 @@ namespace OpsConsole.Domain.Rollbacks;
 /// (<see cref="AuditIntents"/>): a run that dies between the two leaves "outcome unknown" in the trail, not silence.
 /// </summary>
 public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory, TargetRegistry targets, IEnumerable<IRollbackAction> actions,
-    AccessGuard guard, AuditLog audit, AuditIntents intents, DriftDetector drift, LiveEvents live, ConsoleInstance instance, TimeProvider time)
+    AccessGuard guard, AuditLog audit, AuditIntents intents, DriftDetector drift, LiveEvents live, ConsoleInstance instance, TimeProvider time,
+    ConsoleMetrics metrics)
 {
     public const string ExecuteAction = "rollback.execute";
 
@@ -42,6 +44,7 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
         CancellationToken ct = default, Action<Guid>? claimed = null)
     {
         var steps = new List<RollbackStepResult>();
+        var started = Stopwatch.GetTimestamp();
         var clock = Stopwatch.StartNew();
         await guard.DemandAsync(actor, Permission.RollbackChange, "change.rollback", (db, c) => AuditSubjects.ChangeAsync(db, request.ChangeId, c), ct);
         if (string.IsNullOrWhiteSpace(request.Reason))
@@ -92,9 +95,11 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
         {
             // The target may be rolled back and the store does not say so: look at it now (see ChangeApplier).
             drift.RecheckSoon(change.TargetId);
+            metrics.RollbackEnded("failed", Stopwatch.GetElapsedTime(started));
             throw;
         }
         var message = failure ?? (pendingRestart ? "Rolled back; the earlier value takes effect after a restart." : "Rolled back and verified.");
+        metrics.RollbackEnded(failure is null ? "succeeded" : needsAnyway ? "needs_anyway" : "failed", Stopwatch.GetElapsedTime(started));
         return new RollbackOutcome(failure is null, message, steps, needsAnyway, pendingRestart);
 
         void Report(RollbackStep step, bool ok, string message)

@@ -197,7 +197,8 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
 
     private TargetLockSampler Sampler() => new(target, app.Service<IOptions<LockOptions>>().Value, app.Service<TargetConnections>(),
         app.Service<LockMonitor>(), app.Service<LockHistory>(), app.Service<OpsConsole.Domain.Live.LiveEvents>(),
-        app.Service<Microsoft.EntityFrameworkCore.IDbContextFactory<OpsConsole.Domain.Data.OpsDbContext>>(), TimeProvider.System,
+        app.Service<Microsoft.EntityFrameworkCore.IDbContextFactory<OpsConsole.Domain.Data.OpsDbContext>>(),
+        app.Service<OpsConsole.Domain.Telemetry.ConsoleMetrics>(), TimeProvider.System,
         Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
     private static async Task<(double Median, double P95)> TickTimesAsync(TargetLockSampler sampler, NpgsqlConnection connection, int expectWaiting)

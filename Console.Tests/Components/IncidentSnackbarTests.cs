@@ -2,13 +2,14 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using OpsConsole.Domain.Live;
+using OpsConsole.Tests.Support;
 using OpsConsole.Web.Components.Layout;
 
 namespace OpsConsole.Tests.Components;
 
 public sealed class IncidentSnackbarTests : ConsoleComponentContext
 {
-    private readonly LiveEvents live = new();
+    private readonly LiveEvents live = new(TestMetrics.Create());
 
     public IncidentSnackbarTests() => Services.AddSingleton(live);
 

@@ -4,13 +4,14 @@ using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpsConsole.Domain.Live;
+using OpsConsole.Tests.Support;
 using OpsConsole.Web.Components.Shared;
 
 namespace OpsConsole.Tests.Components;
 
 public sealed class LiveComponentBaseTests : ConsoleComponentContext
 {
-    private readonly LiveEvents live = new();
+    private readonly LiveEvents live = new(TestMetrics.Create());
     private readonly FakeTimeProvider time = new();
 
     public LiveComponentBaseTests()

@@ -26,7 +26,7 @@ public sealed class MonthlySummaryPageTests(PostgresClusterFixture postgres) : C
     {
         seeds = new StoreSeeds(await postgres.CreateStoreAsync("summarypage"));
         Services.AddSingleton(new MonthlySummaryQuery(seeds.Factory));
-        Services.AddSingleton(new LiveEvents());
+        Services.AddSingleton(new LiveEvents(TestMetrics.Create()));
         Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
     }
 

@@ -14,7 +14,7 @@ public sealed class RollbackComponentsTests : ChangeActionsContext
     public RollbackComponentsTests()
     {
         // Rendering never runs a rollback (that is the browser tests' business), so the procedure gets no store.
-        Services.AddSingleton(new RollbackProcedure(null!, null!, [new ChecklistRollback()], null!, null!, null!, null!, null!, null!, TimeProvider.System));
+        Services.AddSingleton(new RollbackProcedure(null!, null!, [new ChecklistRollback()], null!, null!, null!, null!, null!, null!, TimeProvider.System, null!));
     }
 
     private static ConfigChange AppliedExternal(string steps)

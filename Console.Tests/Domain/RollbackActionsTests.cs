@@ -53,7 +53,7 @@ public sealed class RollbackActionsTests
     public void TheProcedure_PicksTheActionThatHandlesTheChange_WhateverTheRegistrationOrder(string kind)
     {
         var (change, expected) = Case(kind);
-        var procedure = new RollbackProcedure(null!, null!, All.Reverse(), null!, null!, null!, null!, null!, null!, TimeProvider.System);
+        var procedure = new RollbackProcedure(null!, null!, All.Reverse(), null!, null!, null!, null!, null!, null!, TimeProvider.System, null!);
 
         Assert.Same(expected, procedure.ActionFor(change));
         Assert.Equal(expected.Describe(change), procedure.Describe(change));
@@ -62,7 +62,7 @@ public sealed class RollbackActionsTests
     [Fact]
     public void AChangeNoActionHandles_IsAnErrorOfTheRegistrations_NotAChecklistByDefault()
     {
-        var procedure = new RollbackProcedure(null!, null!, [Checklist], null!, null!, null!, null!, null!, null!, TimeProvider.System);
+        var procedure = new RollbackProcedure(null!, null!, [Checklist], null!, null!, null!, null!, null!, null!, TimeProvider.System, null!);
 
         var missing = Assert.Throws<InvalidOperationException>(() => procedure.ActionFor(SqlChange()));
 

@@ -12,5 +12,7 @@ internal sealed class CheckoutMinuteDeltaConfiguration : IEntityTypeConfiguratio
         d.HasKey(x => x.Id);
         d.Property(x => x.Id).UseIdentityAlwaysColumn();
         d.Property(x => x.Service).HasMaxLength(CheckoutEventConfiguration.MaxNameLength);
+        // Filled by the store, not by the ingest's INSERT: the hot path stays as it was.
+        d.Property(x => x.RecordedAt).HasDefaultValueSql("now()");
     }
 }

@@ -785,6 +785,11 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.Property<DateTimeOffset>("Minute")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasDefaultValueSql("now()");
+
                     b.Property<decimal>("Revenue")
                         .HasColumnType("numeric");
 
