@@ -18,6 +18,8 @@
 # event to every dashboard showing it (10 events), and the server's managed heap per circuit.
 # Health live: ingest-to-browser latency of 200 events posted one at a time, until the open Health page in Chromium shows each.
 # Takeover: kill -9 of the console process sampling a target, to the first tick another console samples (five rounds).
+# Prune: a day of OPS_BENCH_PRUNE_EVENTS (default 10,000,000) checkout events, dropped as a partition against the old row
+# DELETE of the same rows, on the same cluster (goal: the drop <= 1 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
@@ -142,5 +144,16 @@ print()
 print(f"| {'lock sampler takeover, kill -9 to first tick':<46} | {'median ms':>9} | {'max ms':>8} | {'goal':>8} |")
 print(f"|{'-'*48}|{'-'*11}|{'-'*10}|{'-'*10}|")
 print(f"| {str(takeover['rounds']) + ' kills of the sampling console':<46} | {takeover['medianMs']:>9.0f} | {takeover['maxMs']:>8.0f} | {'<= 3000':>8} |")
+prune_file = os.path.join(sys.argv[4], "prune.json")
+if os.path.exists(prune_file):
+    prune = json.load(open(prune_file))
+    print()
+    print(f"| {'prune a day of ' + format(prune['events'], ',') + ' checkout events':<46} | {'seconds':>9} | {'goal':>8} |")
+    print(f"|{'-'*48}|{'-'*11}|{'-'*10}|")
+    print(f"| {'before: row DELETE by service (vacuum not incl.)':<46} | {prune['deleteSeconds']:>9.2f} | {'':>8} |")
+    print(f"| {'now: drop the day partition':<46} | {prune['dropMs'] / 1000:>9.3f} | {'<= 1':>8} |")
+    print(f"| {'ratio DELETE / drop':<46} | {prune['deleteOverDrop']:>9,.0f} | {'':>8} |")
+else:
+    print("\n| prune a day of checkout events | failed: no figures |")
 PY
 rm -rf "$figures"
