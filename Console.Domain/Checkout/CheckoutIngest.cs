@@ -9,10 +9,12 @@ using OpsConsole.Domain.Telemetry;
 namespace OpsConsole.Domain.Checkout;
 
 /// <summary>
-/// Stores checkout events durably, repeated event ids once: the batch is COPYed (binary) into the connection's
+/// Stores checkout events durably, a resent event once: the batch is COPYed (binary) into the connection's
 /// staging table and moved with INSERT … ON CONFLICT DO NOTHING, and the per-minute deltas of the newly stored
 /// events are appended, and other console instances are notified (delivered only on commit), all in one
-/// transaction. Only after the commit does the caller hear "stored".
+/// transaction. Only after the commit does the caller hear "stored". The key is (event id, occurredAt), as the table is
+/// partitioned by day (decisions/0035): within a batch an id counts once whatever its occurredAt; across batches a resend
+/// with another occurredAt is a second row.
 /// Raw Npgsql, not EF: COPY is the hot path (tens of thousands of events a second).
 /// </summary>
 public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive liveFigures, LiveEvents live, PostgresLiveBridge bridge,
@@ -31,7 +33,7 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
             "Region", "Service", "Target", "ReceivedAt")
         SELECT "EventId", "OccurredAt", "Outcome", "ErrorClass", "ErrorCode", "LatencyMs", "Amount", "Currency", "Region", "Service", "Target", $1
         FROM {IngestConnections.StagingTable}
-        ON CONFLICT ("EventId") DO NOTHING
+        ON CONFLICT ("EventId", "OccurredAt") DO NOTHING
         RETURNING "EventId"
         """;
 

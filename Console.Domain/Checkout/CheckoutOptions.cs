@@ -7,7 +7,10 @@ public sealed class CheckoutOptions : IValidatedOptions
 {
     public const string Section = "Checkout";
 
-    /// <summary>Raw checkout events (and so duplicate detection by event id) are kept this long.</summary>
+    /// <summary>
+    /// Raw checkout events (and so duplicate detection by event id) are kept at least this long: they go a whole UTC day at
+    /// a time, when all of the day is past it (decisions/0035).
+    /// </summary>
     public TimeSpan EventRetention { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Per-minute buckets are kept this long.</summary>
@@ -16,7 +19,7 @@ public sealed class CheckoutOptions : IValidatedOptions
     /// <summary>How often stored batches are folded into the per-minute buckets.</summary>
     public TimeSpan RollupInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How often events and buckets past their retention are deleted.</summary>
+    /// <summary>How often days of events and buckets past their retention are dropped and deleted.</summary>
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
 
     public string? Problem() => First(

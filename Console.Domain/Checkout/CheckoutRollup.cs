@@ -124,30 +124,20 @@ public sealed class CheckoutRollup(IDbContextFactory<OpsDbContext> dbFactory, St
         return count;
     }
 
-    /// <summary>Deletes events past Checkout:EventRetention and buckets past Checkout:AggregateRetention.</summary>
-    public async Task<(int Events, int Minutes)> PruneAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Drops the days of events wholly past Checkout:EventRetention (a day straddling the cutoff stays until it is all past,
+    /// decisions/0035) and deletes buckets past Checkout:AggregateRetention. Returns the events gone (dropped days as estimated).
+    /// </summary>
+    public async Task<(long Events, int Minutes)> PruneAsync(CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
-        var eventCutoff = now - options.Value.EventRetention;
-        var minuteCutoff = now - options.Value.AggregateRetention;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
-        // Service by service, so that each delete walks the (Service, OccurredAt) index instead of the whole table;
-        // the services themselves by a loose index scan (one index probe per service, not a read of every row).
-        var services = await db.Database.SqlQueryRaw<string>(
-            """
-            WITH RECURSIVE s AS (
-                SELECT min("Service") AS v FROM checkout_events
-                UNION ALL
-                SELECT (SELECT min("Service") FROM checkout_events WHERE "Service" > s.v) FROM s WHERE s.v IS NOT NULL)
-            SELECT v AS "Value" FROM s WHERE v IS NOT NULL
-            """).ToListAsync(ct);
-        var events = 0;
-        foreach (var service in services)
-            events += await db.CheckoutEvents.Where(e => e.Service == service && e.OccurredAt < eventCutoff).ExecuteDeleteAsync(ct);
-        var minutes = await db.CheckoutMinutes.Where(m => m.Minute < minuteCutoff).ExecuteDeleteAsync(ct);
-        if (events + minutes > 0)
-            logger.LogInformation("Pruned {Events} checkout events and {Minutes} minute buckets", events, minutes);
-        return (events, minutes);
+        var pruned = await DayPartitions.PruneAsync(db, DayPartitions.CheckoutEvents, now - options.Value.EventRetention, ct);
+        DayPartitions.Log(logger, "checkout events", pruned);
+        var minutes = await db.CheckoutMinutes.Where(m => m.Minute < now - options.Value.AggregateRetention).ExecuteDeleteAsync(ct);
+        if (minutes > 0)
+            logger.LogInformation("Pruned {Minutes} checkout minute buckets", minutes);
+        return (pruned.Sum(p => p.Rows), minutes);
     }
 }

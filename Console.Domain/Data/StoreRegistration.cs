@@ -9,7 +9,7 @@ namespace OpsConsole.Domain.Data;
 
 public static class StoreRegistration
 {
-    /// <summary>The console store: its context factory, its migration at start, and the Data Protection key ring kept in it.</summary>
+    /// <summary>The console store: its context factory, its migration at start, its day partitions, and the Data Protection key ring kept in it.</summary>
     public static IServiceCollection AddStore(this IServiceCollection services, IConfiguration configuration)
     {
         // A factory, not a scoped context: Blazor circuits live for a whole session. Identity's stores
@@ -24,6 +24,8 @@ public static class StoreRegistration
         // Before Data Protection, whose own hosted service reads the key ring from the store at start: the store
         // must be migrated by then, or a first start logs errors for a table that is about to exist.
         services.AddHostedService<StoreInitializer>();
+        services.AddSingleton<DayPartitionMaintenance>();
+        services.AddHostedService(sp => sp.GetRequiredService<DayPartitionMaintenance>());
         services.AddDataProtection().SetApplicationName("OpsConsole").PersistKeysToDbContext<OpsDbContext>()
             .ProtectKeysWithConfiguredCertificate(configuration.GetValidated<KeyRingOptions>(KeyRingOptions.Section));
         return services;

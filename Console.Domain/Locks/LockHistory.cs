@@ -86,14 +86,17 @@ public sealed class LockHistory(IDbContextFactory<OpsDbContext> dbFactory, IOpti
         return await db.LockSnapshots.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
     }
 
-    /// <summary>Deletes snapshots and aggregates older than their retention; returns how many rows went.</summary>
-    public async Task<int> PruneAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Drops the days of snapshots wholly past their retention (decisions/0035) and deletes aggregates older than theirs;
+    /// returns how many rows went (dropped days as estimated), with what was dropped for the log.
+    /// </summary>
+    public async Task<(long Rows, IReadOnlyList<PrunedPartition> Snapshots)> PruneAsync(CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
-        var snapshotsBefore = now - options.Value.SnapshotRetention;
         var minutesBefore = now - options.Value.AggregateRetention;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.LockSnapshots.Where(s => s.At < snapshotsBefore).ExecuteDeleteAsync(ct)
-               + await db.LockMinutes.Where(m => m.Minute < minutesBefore).ExecuteDeleteAsync(ct);
+        var snapshots = await DayPartitions.PruneAsync(db, DayPartitions.LockSnapshots, now - options.Value.SnapshotRetention, ct);
+        var minutes = await db.LockMinutes.Where(m => m.Minute < minutesBefore).ExecuteDeleteAsync(ct);
+        return (snapshots.Sum(p => p.Rows) + minutes, snapshots);
     }
 }

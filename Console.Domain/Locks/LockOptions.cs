@@ -24,7 +24,7 @@ public sealed class LockOptions : IValidatedOptions
     /// </summary>
     public int MaxSessions { get; set; } = 200;
 
-    /// <summary>How long full snapshots (kept only for ticks where something waited) are kept.</summary>
+    /// <summary>How long full snapshots (kept only for ticks where something waited) are kept at least: they go a whole UTC day at a time (decisions/0035).</summary>
     public TimeSpan SnapshotRetention { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>How long the per-minute aggregates are kept.</summary>

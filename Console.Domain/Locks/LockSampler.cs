@@ -70,7 +70,8 @@ public sealed class LockSampler(IDbContextFactory<OpsDbContext> dbFactory, Targe
         {
             try
             {
-                var pruned = await history.PruneAsync(ct);
+                var (pruned, snapshots) = await history.PruneAsync(ct);
+                DayPartitions.Log(logger, "lock snapshots", snapshots);
                 if (pruned > 0)
                     logger.LogInformation("Pruned {Count} lock history rows past their retention", pruned);
             }

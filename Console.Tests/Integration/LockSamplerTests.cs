@@ -195,7 +195,7 @@ public sealed class LockSamplerTests(TargetFixture fixture, ITestOutputHelper ou
         Assert.Equal((3, 5000.0, 3L, 2), (stored.MaxWaiting, stored.LongestWaitMs, stored.Deadlocks, stored.Samples));
         Assert.Equal(2, (await history.MarksAsync(fixture.TargetId, minute, minute.AddMinutes(1), ct: TestContext.Current.CancellationToken)).Count);
 
-        Assert.True(await history.PruneAsync(TestContext.Current.CancellationToken) >= 3);
+        Assert.True((await history.PruneAsync(TestContext.Current.CancellationToken)).Rows >= 3);
         Assert.Empty(await history.MinutesAsync(fixture.TargetId, minute, minute.AddMinutes(1), TestContext.Current.CancellationToken));
         Assert.NotEmpty(await history.MinutesAsync(fixture.TargetId, DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddMinutes(1),
             TestContext.Current.CancellationToken));

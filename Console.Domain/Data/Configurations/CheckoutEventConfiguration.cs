@@ -12,8 +12,10 @@ internal sealed class CheckoutEventConfiguration : IEntityTypeConfiguration<Stor
     public void Configure(EntityTypeBuilder<StoredCheckoutEvent> e)
     {
         e.ToTable("checkout_events");
-        // The event id is the key: ON CONFLICT on it stores a repeated event once, and one index less speeds up COPY.
-        e.HasKey(x => x.EventId);
+        // The table is partitioned by day of OccurredAt (decisions/0035), and a partitioned table's unique key must hold the
+        // partition key: (EventId, OccurredAt). ON CONFLICT on it stores a resent event once; a resend with another
+        // occurredAt is a second row. It is also the only unique index, which keeps COPY fast.
+        e.HasKey(x => new { x.EventId, x.OccurredAt });
         // Ids are opaque: byte order ("C") instead of the database's linguistic collation makes the unique index cheaper to maintain.
         e.Property(x => x.EventId).HasMaxLength(MaxEventIdLength).UseCollation("C");
         e.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(10);

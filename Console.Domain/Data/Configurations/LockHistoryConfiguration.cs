@@ -11,11 +11,12 @@ internal sealed class LockSnapshotConfiguration : IEntityTypeConfiguration<LockS
     public void Configure(EntityTypeBuilder<LockSnapshot> snapshot)
     {
         snapshot.ToTable("lock_snapshots");
-        snapshot.HasKey(s => s.Id);
+        // Partitioned by day of At (decisions/0035): the key must hold the partition key. The identity alone keeps Id unique.
+        snapshot.HasKey(s => new { s.Id, s.At });
         snapshot.Property(s => s.Id).UseIdentityAlwaysColumn();
         snapshot.HasOne<Target>().WithMany().HasForeignKey(s => s.TargetId).OnDelete(DeleteBehavior.Cascade);
         snapshot.HasIndex(s => new { s.TargetId, s.At });
-        snapshot.HasIndex(s => s.At); // retention deletes by age across targets
+        snapshot.HasIndex(s => s.At); // reads by time across targets; retention drops whole days
         // Written once, never changed: no value comparer beyond reference equality is needed.
         snapshot.Property(s => s.Graph).HasColumnType("jsonb").HasConversion(
             graph => JsonSerializer.Serialize(graph, JsonSerializerOptions.Web),

@@ -813,6 +813,9 @@ namespace OpsConsole.Domain.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .UseCollation("C");
 
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<decimal?>("Amount")
                         .HasColumnType("numeric");
 
@@ -830,9 +833,6 @@ namespace OpsConsole.Domain.Data.Migrations
 
                     b.Property<double>("LatencyMs")
                         .HasColumnType("double precision");
-
-                    b.Property<DateTimeOffset>("OccurredAt")
-                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
@@ -855,7 +855,7 @@ namespace OpsConsole.Domain.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
-                    b.HasKey("EventId");
+                    b.HasKey("EventId", "OccurredAt");
 
                     b.HasIndex("Service", "OccurredAt");
 
@@ -1281,7 +1281,7 @@ namespace OpsConsole.Domain.Data.Migrations
                     b.Property<int>("Waiting")
                         .HasColumnType("integer");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id", "At");
 
                     b.HasIndex("At");
 
