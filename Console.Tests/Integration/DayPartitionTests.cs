@@ -87,7 +87,7 @@ public sealed class DayPartitionTests(PostgresClusterFixture postgres)
         await using var locks = Locks(store);
 
         // Retention 7 days: the cutoff is 3 March 15:00. 1 and 2 March are wholly past it; 3 March straddles it and stays whole.
-        var (events, _) = await new CheckoutRollup(factory, locks, Options.Create(new CheckoutOptions { EventRetention = TimeSpan.FromDays(7) }), clock,
+        var (events, _) = await new CheckoutRollup(factory, locks, Options.Create(new CheckoutOptions { EventRetention = TimeSpan.FromDays(7) }), TestMetrics.Create(), clock,
             NullLogger<CheckoutRollup>.Instance).PruneAsync(Ct);
         var (_, snapshots) = await new LockHistory(factory, Options.Create(new LockOptions { SnapshotRetention = TimeSpan.FromDays(7) }), clock).PruneAsync(Ct);
 
