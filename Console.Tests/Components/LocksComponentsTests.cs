@@ -137,7 +137,7 @@ public sealed class LocksComponentsTests : ConsoleComponentContext
         var svg = view.Find("svg[data-graph-viewport]");
         Assert.Equal("0", svg.GetAttribute("tabindex"));
         Assert.Equal($"0 0 {svg.GetAttribute("data-extent")}", svg.GetAttribute("viewBox"));
-        Assert.Equal("xMidYMin meet", svg.GetAttribute("preserveAspectRatio"));
+        Assert.Equal("xMinYMin meet", svg.GetAttribute("preserveAspectRatio"));
         Assert.Null(svg.GetAttribute("width"));
         Assert.Equal("Fit the graph to the panel", view.Find("[data-testid=lock-graph-fit]").GetAttribute("aria-label"));
         Assert.Equal("Zoom in", view.Find("[data-testid=lock-graph-zoom-in]").GetAttribute("aria-label"));
