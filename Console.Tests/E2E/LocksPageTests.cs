@@ -275,14 +275,21 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
         // At 1280 px the column is on screen without scrolling the table sideways, and wide enough to read.
         Assert.True(closed.Width >= 200, $"the query column is {closed.Width} px wide");
         Assert.True(closed.X + closed.Width <= 1280, $"the query column ends at {closed.X + closed.Width} px, off screen");
-        Assert.True(await summary.EvaluateAsync<bool>("e => e.scrollWidth > e.clientWidth"), "a long query is cut with an ellipsis, on one line");
+        // Polled: the live rows are redrawn with every sample.
+        await Poll.UntilAsync(() => summary.EvaluateAsync<bool>("e => e.scrollWidth > e.clientWidth"), cut => cut, TimeSpan.FromSeconds(15),
+            "a long query cut with an ellipsis, on one line");
 
         await summary.ClickAsync();
         await Expect(details).ToHaveAttributeAsync("open", "");
-        Assert.True(await summary.EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth"), "the whole query shows once opened");
+        await Poll.UntilAsync(() => summary.EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth"), whole => whole, TimeSpan.FromSeconds(15),
+            "the whole query shown once opened");
         Assert.True((await summary.BoundingBoxAsync())!.Height > closed.Height * 1.5, "the whole query wraps over several lines");
-        // The click opened the query; it did not select the session.
+        // The click opened the query; it did not select the session. It stays open while the live page redraws.
         await Expect(page.GetByTestId("session-details")).ToHaveCountAsync(0);
+        var longest = page.GetByTestId("figure-longest-value");
+        for (var redraw = 0; redraw < 2; redraw++)
+            await Expect(longest).Not.ToHaveTextAsync(await longest.TextContentAsync() ?? "");
+        await Expect(details).ToHaveAttributeAsync("open", "");
 
         // And from the keyboard.
         await summary.FocusAsync();
