@@ -58,7 +58,7 @@ public sealed class LocksComponentsTests : ConsoleComponentContext
         var head = view.Find("[data-testid=lock-node-101]");
         Assert.Equal(("true", "false"), (head.GetAttribute("data-head"), head.GetAttribute("data-cycle")));
         Assert.Contains("head", head.ClassList);
-        Assert.Contains("HEAD", head.TextContent);
+        Assert.Contains("HEAD BLOCKER", head.TextContent);
         foreach (var pid in new[] { 201, 202 })
         {
             var member = view.Find($"[data-testid=lock-node-{pid}]");
@@ -102,6 +102,50 @@ public sealed class LocksComponentsTests : ConsoleComponentContext
     }
 
     [Fact]
+    public void FoldedWaiters_OpenOnClick_AndOnEnter_AndFoldAgain()
+    {
+        // Head 1 with ten waiters, head 50 with six: three of each are drawn, the rest fold into "+N waiting".
+        int[] first = [.. Enumerable.Range(2, 10)], second = [.. Enumerable.Range(51, 6)];
+        var graph = WaitForGraph.Build(new[] { 1, 50 }.Concat(first).Concat(second).Select(p => Session(p)),
+            first.Select(w => Wait(w, 1)).Concat(second.Select(w => Wait(w, 50))));
+        var view = Graph(graph);
+        int Drawn() => view.FindAll("g[data-pid]").Count;
+
+        Assert.Equal(8, Drawn());
+        var fold = view.Find("[data-testid=lock-fold-1]");
+        Assert.Equal("7", fold.GetAttribute("data-count"));
+        Assert.Contains("+7 waiting", fold.TextContent);
+        Assert.Equal("7 more sessions wait behind session 1: show them", fold.GetAttribute("aria-label"));
+        Assert.Equal(("0", "button"), (fold.GetAttribute("tabindex"), fold.GetAttribute("role")));
+
+        fold.Click();
+        Assert.Equal(15, Drawn());
+        Assert.Empty(view.FindAll("[data-testid=lock-fold-1]"));
+        view.Find("[data-testid=lock-fold-50]").KeyDown("Enter");
+        Assert.Equal(18, Drawn());
+
+        view.Find("[data-testid=lock-graph-fold-all]").Click();
+        Assert.Equal(8, Drawn());
+        Assert.Equal(2, view.FindAll("[data-testid^=lock-fold-]").Count);
+    }
+
+    [Fact]
+    public void TheGraph_OffersFitAndZoom_WithNames_AndScalesItsWholeDrawingIntoThePanel()
+    {
+        var view = Graph(ChainAndCycle());
+
+        var svg = view.Find("svg[data-graph-viewport]");
+        Assert.Equal("0", svg.GetAttribute("tabindex"));
+        Assert.Equal($"0 0 {svg.GetAttribute("data-extent")}", svg.GetAttribute("viewBox"));
+        Assert.Equal("xMinYMin meet", svg.GetAttribute("preserveAspectRatio"));
+        Assert.Null(svg.GetAttribute("width"));
+        Assert.Equal("Fit the graph to the panel", view.Find("[data-testid=lock-graph-fit]").GetAttribute("aria-label"));
+        Assert.Equal("Zoom in", view.Find("[data-testid=lock-graph-zoom-in]").GetAttribute("aria-label"));
+        Assert.Equal("Zoom out", view.Find("[data-testid=lock-graph-zoom-out]").GetAttribute("aria-label"));
+        Assert.Equal("polite", view.Find("[data-testid=lock-graph-status]").GetAttribute("aria-live"));
+    }
+
+    [Fact]
     public void TheTable_ListsEverySession_WithWhatItWaitsFor_AndTheFullQuery()
     {
         var table = Render<LockWaitTable>(p => p.Add(t => t.Graph, ChainAndCycle()));
@@ -116,6 +160,9 @@ public sealed class LocksComponentsTests : ConsoleComponentContext
         Assert.Contains("transaction 10200", waiter.TextContent);
         Assert.Contains("800 ms", waiter.TextContent);
         Assert.Contains("the whole statement, not shortened in the table", rows[0].TextContent);
+        // One line in the cell, the whole of it a click (or Enter) away: a disclosure, not a row click.
+        var query = table.Find("[data-testid=lock-query-101] summary");
+        Assert.EndsWith("the whole statement, not shortened in the table */", query.TextContent);
         Assert.Contains("head blocker", rows[0].TextContent);
     }
 

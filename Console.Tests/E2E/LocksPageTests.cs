@@ -130,5 +130,175 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
         await Expect(page.GetByTestId("locks-nothing-waits")).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task AChainOfFive_AndASecondTree_FitInsideThePanel_AfterFit_At1280And2560PixelsWide()
+    {
+        var page = await LocksPageAsync("viewer");
+        await page.SetViewportSizeAsync(1280, 800);
+        await Expect(page.GetByTestId("locks-nothing-waits")).ToBeVisibleAsync();
+
+        // A true chain over rows 1..4 (each holds one row and waits for the next one down), five columns wide, and a
+        // second head on row 5: wider than the panel at 1280 px at natural size.
+        await using var contention = await LockContention.StartAsync(fixture.TargetConnectionString);
+        var chain = new List<LockContention.Session>();
+        for (var i = 0; i < 5; i++)
+            chain.Add(await contention.BeginAsync());
+        for (var row = 1; row <= 4; row++)
+            await chain[row - 1].UpdateAsync(row);
+        var waits = new Task[5];
+        for (var i = 4; i >= 1; i--)
+            waits[i] = chain[i].UpdateAsync(i); // chain[i] waits for row i, which chain[i - 1] holds
+        var (head, waiter) = (await contention.BeginAsync(), await contention.BeginAsync());
+        await head.UpdateAsync(5);
+        waits[0] = waiter.UpdateAsync(5);
+        int[] pids = [.. chain.Select(s => s.Pid), head.Pid, waiter.Pid];
+        foreach (var pid in pids)
+            await Expect(Node(page, pid)).ToBeVisibleAsync();
+        await Expect(page.Locator($"[data-testid=lock-edge][data-waiter='{chain[4].Pid}'][data-blocker='{chain[3].Pid}']")).ToHaveCountAsync(1);
+
+        // The head's tag is in its own lane, above the title, not over it.
+        var tag = await Node(page, chain[0].Pid).GetByTestId("lock-node-tag").BoundingBoxAsync();
+        var title = await Node(page, chain[0].Pid).GetByTestId("lock-node-title").BoundingBoxAsync();
+        Assert.True(tag!.Y + tag.Height <= title!.Y + 0.5, $"the tag ({tag.Y}+{tag.Height}) overlaps the title (from {title.Y})");
+
+        // Zoomed in from the keyboard, boxes leave the panel (so the check below can fail); "+" is announced.
+        var graph = page.Locator("svg[data-graph-viewport]");
+        await graph.FocusAsync();
+        for (var i = 0; i < 4; i++)
+            await page.Keyboard.PressAsync("+");
+        await Expect(page.GetByTestId("lock-graph-status")).ToContainTextAsync("Zoom");
+        Assert.NotEmpty(await OutsideThePanelAsync(page, pids));
+
+        foreach (var width in new[] { 1280, 2560 })
+        {
+            await page.SetViewportSizeAsync(width, width == 1280 ? 800 : 1440);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Fit the graph to the panel" }).ClickAsync();
+            await Expect(page.GetByTestId("lock-graph-status")).ToHaveTextAsync("Graph fitted to the panel");
+            Assert.Empty(await OutsideThePanelAsync(page, pids));
+            // The wheel zooms where the pointer is; Fit undoes it again.
+            var fitted = await graph.GetAttributeAsync("viewBox");
+            var box = (await graph.BoundingBoxAsync())!;
+            await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+            await page.Mouse.WheelAsync(0, -400);
+            await Expect(graph).Not.ToHaveAttributeAsync("viewBox", fitted!);
+        }
+        await graph.FocusAsync();
+        await page.Keyboard.PressAsync("0");
+        Assert.Empty(await OutsideThePanelAsync(page, pids));
+
+        // Unwound head first, so every wait ends granted.
+        await head.RollbackAsync();
+        await waits[0];
+        for (var i = 0; i < 5; i++)
+        {
+            await chain[i].RollbackAsync();
+            if (i < 4)
+                await waits[i + 1];
+        }
+        await waiter.RollbackAsync();
+    }
+
+    /// <summary>The sessions whose box is not wholly inside the graph's visible panel (a pixel of rounding allowed).</summary>
+    private static async Task<List<int>> OutsideThePanelAsync(IPage page, IEnumerable<int> pids)
+    {
+        var panel = (await page.GetByTestId("lock-graph").BoundingBoxAsync())!;
+        var outside = new List<int>();
+        foreach (var pid in pids)
+        {
+            var box = (await Node(page, pid).BoundingBoxAsync())!;
+            if (box.X < panel.X - 1 || box.Y < panel.Y - 1 || box.X + box.Width > panel.X + panel.Width + 1 || box.Y + box.Height > panel.Y + panel.Height + 1)
+                outside.Add(pid);
+        }
+        return outside;
+    }
+
+    [Fact]
+    public async Task SixSessionsWaitingOnOneHead_ShowThree_AndFoldTheRestIntoPlusThree_ThatOpensOnClick()
+    {
+        await using var contention = await LockContention.StartAsync(fixture.TargetConnectionString);
+        var head = await contention.BeginAsync();
+        await head.ExecuteAsync("LOCK TABLE lock_demo IN ACCESS EXCLUSIVE MODE");
+        var waiters = new List<LockContention.Session>();
+        var waits = new List<Task>();
+        for (var i = 0; i < 6; i++)
+        {
+            var waiter = await contention.BeginAsync();
+            waiters.Add(waiter);
+            waits.Add(waiter.ExecuteAsync("SELECT count(*) FROM lock_demo"));
+        }
+
+        var page = await LocksPageAsync("viewer");
+        await Expect(page.GetByTestId("figure-waiting-value")).ToHaveTextAsync("6");
+        var fold = page.GetByTestId($"lock-fold-{head.Pid}");
+        await Expect(fold).ToHaveAttributeAsync("data-count", "3");
+        await Expect(fold).ToContainTextAsync("+3 waiting");
+        await Expect(page.Locator("g[data-pid]")).ToHaveCountAsync(4);
+        // The table still lists every one of them.
+        foreach (var waiter in waiters)
+            await Expect(page.GetByTestId($"lock-row-{waiter.Pid}")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = $"3 more sessions wait behind session {head.Pid}: show them" }).ClickAsync();
+        await Expect(page.Locator("g[data-pid]")).ToHaveCountAsync(7);
+        await Expect(fold).ToHaveCountAsync(0);
+        foreach (var waiter in waiters)
+            await Expect(Node(page, waiter.Pid)).ToBeVisibleAsync();
+
+        await page.GetByTestId("lock-graph-fold-all").ClickAsync();
+        await Expect(page.Locator("g[data-pid]")).ToHaveCountAsync(4);
+        // From the keyboard: the fold is focusable and Enter opens it.
+        await fold.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("g[data-pid]")).ToHaveCountAsync(7);
+
+        await head.RollbackAsync();
+        await Task.WhenAll(waits);
+    }
+
+    [Fact]
+    public async Task TheQueryColumn_ShowsTheStartOfALongQuery_AndTheWholeOfItOneClickAway()
+    {
+        const string Query = "SELECT count(*) FROM lock_demo /* a long statement: the table shows its start on one line, and the whole of it, " +
+            "down to this very last word, one click away for reading and for copying into the incident ticket */";
+        await using var contention = await LockContention.StartAsync(fixture.TargetConnectionString);
+        var head = await contention.BeginAsync();
+        await head.ExecuteAsync("LOCK TABLE lock_demo IN ACCESS EXCLUSIVE MODE");
+        var waiter = await contention.BeginAsync();
+        var waits = waiter.ExecuteAsync(Query);
+
+        var page = await LocksPageAsync("viewer");
+        await page.SetViewportSizeAsync(1280, 800);
+        var details = page.GetByTestId($"lock-query-{waiter.Pid}");
+        var summary = details.Locator("summary");
+        await Expect(summary).ToHaveTextAsync(Query);
+        await Expect(summary).ToBeVisibleAsync();
+        var closed = (await summary.BoundingBoxAsync())!;
+        // At 1280 px the column is on screen without scrolling the table sideways, and wide enough to read.
+        Assert.True(closed.Width >= 200, $"the query column is {closed.Width} px wide");
+        Assert.True(closed.X + closed.Width <= 1280, $"the query column ends at {closed.X + closed.Width} px, off screen");
+        // Polled: the live rows are redrawn with every sample.
+        await Poll.UntilAsync(() => summary.EvaluateAsync<bool>("e => e.scrollWidth > e.clientWidth"), cut => cut, TimeSpan.FromSeconds(15),
+            "a long query cut with an ellipsis, on one line");
+
+        await summary.ClickAsync();
+        await Expect(details).ToHaveAttributeAsync("open", "");
+        await Poll.UntilAsync(() => summary.EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth"), whole => whole, TimeSpan.FromSeconds(15),
+            "the whole query shown once opened");
+        Assert.True((await summary.BoundingBoxAsync())!.Height > closed.Height * 1.5, "the whole query wraps over several lines");
+        // The click opened the query; it did not select the session. It stays open while the live page redraws.
+        await Expect(page.GetByTestId("session-details")).ToHaveCountAsync(0);
+        var longest = page.GetByTestId("figure-longest-value");
+        for (var redraw = 0; redraw < 2; redraw++)
+            await Expect(longest).Not.ToHaveTextAsync(await longest.TextContentAsync() ?? "");
+        await Expect(details).ToHaveAttributeAsync("open", "");
+
+        // And from the keyboard.
+        await summary.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(details).Not.ToHaveAttributeAsync("open", "");
+
+        await head.RollbackAsync();
+        await waits;
+    }
+
     private static string Key(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'");
 }

@@ -9,11 +9,18 @@ namespace OpsConsole.Web.Components.Pages.Locks;
 /// </summary>
 public sealed class SessionGroups
 {
-    private SessionGroups(IReadOnlyList<IReadOnlyList<int>> groups, IReadOnlyList<int> ungrouped)
+    private SessionGroups(IReadOnlyList<IReadOnlyList<int>> groups, IReadOnlyList<int> ungrouped, IReadOnlyDictionary<int, int> parents)
     {
         Groups = groups;
         Ungrouped = ungrouped;
+        Parents = parents;
     }
+
+    /// <summary>
+    /// Each grouped session but the roots, with the session it was reached from (one it waits for): the tree the
+    /// graph is drawn as. A session waiting for several hangs under the first.
+    /// </summary>
+    public IReadOnlyDictionary<int, int> Parents { get; }
 
     public IReadOnlyList<IReadOnlyList<int>> Groups { get; }
 
@@ -27,6 +34,7 @@ public sealed class SessionGroups
     {
         var claimed = new HashSet<int>();
         var groups = new List<IReadOnlyList<int>>();
+        var parents = new Dictionary<int, int>();
         var roots = graph.Trees.Select(t => t.HeadPid).Concat(graph.Cycles.Select(c => c.Min()));
         foreach (var root in roots)
         {
@@ -36,10 +44,13 @@ public sealed class SessionGroups
             for (var i = 0; i < group.Count; i++)
                 foreach (var waiter in graph.WaitersOf(group[i]))
                     if (claimed.Add(waiter))
+                    {
                         group.Add(waiter);
+                        parents.Add(waiter, group[i]);
+                    }
             groups.Add(group);
         }
         var ungrouped = graph.Nodes.Keys.Where(pid => !claimed.Contains(pid)).Order().ToList();
-        return new SessionGroups(groups, ungrouped);
+        return new SessionGroups(groups, ungrouped, parents);
     }
 }

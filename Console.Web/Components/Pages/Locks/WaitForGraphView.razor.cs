@@ -5,7 +5,11 @@ using OpsConsole.Domain.Locks;
 
 namespace OpsConsole.Web.Components.Pages.Locks;
 
-/// <summary>The wait-for graph as SVG: a box per session, an arrow per wait. Selecting a box (click, Enter) reports its pid.</summary>
+/// <summary>
+/// The wait-for graph as SVG: a box per session, an arrow per wait, "+N waiting" boxes that open on click or Enter.
+/// Selecting a box (click, Enter) reports its pid. Which waiters are open is kept here, by blocker pid, so that it
+/// survives the live redraws while those sessions still wait.
+/// </summary>
 public partial class WaitForGraphView
 {
     [Parameter, EditorRequired] public required WaitForGraph Graph { get; set; }
@@ -16,16 +20,40 @@ public partial class WaitForGraphView
     // One id per view: two graphs on a page must not share an arrow marker.
     private readonly string arrowId = $"lock-arrow-{Guid.NewGuid():N}";
     private GraphDrawing drawing = null!;
-    private (WaitForGraph Graph, int Max)? drawn;
+    private readonly HashSet<int> expanded = [];
+    private int foldVersion; // bumped whenever expanded changes
+    private (WaitForGraph Graph, int Max, int Folds)? drawn;
 
-    protected override void OnParametersSet()
+    protected override void OnParametersSet() => Draw();
+
+    private void Draw()
     {
         // Layout is the costly part; a re-render for a selection reuses it.
-        if (drawn != (Graph, MaxNodes))
+        if (drawn != (Graph, MaxNodes, foldVersion))
         {
-            drawing = GraphDrawing.Of(Graph, MaxNodes);
-            drawn = (Graph, MaxNodes);
+            drawing = GraphDrawing.Of(Graph, MaxNodes, expanded);
+            drawn = (Graph, MaxNodes, foldVersion);
         }
+    }
+
+    private void Expand(int blocker)
+    {
+        if (expanded.Add(blocker))
+            foldVersion++;
+        Draw();
+    }
+
+    private void FoldAll()
+    {
+        expanded.Clear();
+        foldVersion++;
+        Draw();
+    }
+
+    private void FoldKey(KeyboardEventArgs e, int blocker)
+    {
+        if (e.Key is "Enter" or " ")
+            Expand(blocker);
     }
 
     private Task SelectAsync(int pid) => OnSelect.InvokeAsync(pid);
@@ -33,18 +61,11 @@ public partial class WaitForGraphView
     private Task KeyAsync(KeyboardEventArgs e, int pid) => e.Key is "Enter" or " " ? SelectAsync(pid) : Task.CompletedTask;
 
     private string AriaLabel =>
-        $"Wait-for graph: {drawing.Nodes.Count} sessions, {Graph.HeadBlockers.Count} head blockers, {Graph.Cycles.Count} deadlocks forming";
+        $"Wait-for graph: {drawing.Nodes.Count} sessions drawn, {Graph.HeadBlockers.Count} head blockers, {Graph.Cycles.Count} deadlocks forming. " +
+        "Plus and minus zoom, arrow keys pan, 0 fits.";
 
     private string NodeClass(DrawnNode node) =>
         "lock-node" + (node.IsHead ? " head" : "") + (node.InCycle ? " cycle" : "") + (SelectedPid == node.Backend.Pid ? " selected" : "");
-
-    private static string Title(DrawnNode node)
-    {
-        var application = node.Backend.Application.Length > 0 ? node.Backend.Application : node.Backend.User;
-        return LockFormat.ShortQuery($"{node.Backend.Pid} · {application}", node.IsHead || node.InCycle ? 24 : 32);
-    }
-
-    private static string Badge(DrawnNode node) => node.InCycle ? "DEADLOCK" : node.IsHead ? "HEAD" : "";
 
     private static string WaitText(DrawnNode node)
     {
