@@ -115,7 +115,7 @@ public sealed class LocksComponentsTests : ConsoleComponentContext
         var fold = view.Find("[data-testid=lock-fold-1]");
         Assert.Equal("7", fold.GetAttribute("data-count"));
         Assert.Contains("+7 waiting", fold.TextContent);
-        Assert.Equal("7 more sessions wait behind session 1: show them", fold.GetAttribute("aria-label"));
+        Assert.Equal("+7 waiting: 7 more sessions wait behind session 1: show them", fold.GetAttribute("aria-label"));
         Assert.Equal(("0", "button"), (fold.GetAttribute("tabindex"), fold.GetAttribute("role")));
 
         fold.Click();

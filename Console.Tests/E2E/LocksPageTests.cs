@@ -243,6 +243,10 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
         foreach (var waiter in waiters)
             await Expect(Node(page, waiter.Pid)).ToBeVisibleAsync();
 
+        // The graph under contention passes axe too (the accessibility test sees the page with nothing waiting).
+        var violations = await Axe.ViolationsAsync(page);
+        Assert.True(violations.Count == 0, string.Join("\n", violations));
+
         await page.GetByTestId("lock-graph-fold-all").ClickAsync();
         await Expect(page.Locator("g[data-pid]")).ToHaveCountAsync(4);
         // From the keyboard: the fold is focusable and Enter opens it.

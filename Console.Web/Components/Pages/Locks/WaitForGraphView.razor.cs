@@ -81,10 +81,14 @@ public partial class WaitForGraphView
         return string.Join(", ", new[] { $"Session {b.Pid}", b.Application, role, waits }.Where(s => s.Length > 0));
     }
 
-    private static string NodeTooltip(DrawnNode node)
+    /// <summary>
+    /// The node's name (an SVG title names its element) and its tooltip in one: the words first, then who and what. No
+    /// aria-label: a button's name must hold the text it shows, and the drawn text is the short form of this.
+    /// </summary>
+    private string NodeTooltip(DrawnNode node)
     {
         var b = node.Backend;
-        return $"{b.Pid} {b.User}@{b.ClientAddress ?? "local"} {b.Application}\n{LockFormat.ShortQuery(b.Query, 300)}";
+        return $"{NodeLabel(node)}\n{b.User}@{b.ClientAddress ?? "local"}\n{LockFormat.ShortQuery(b.Query, 300)}";
     }
 
     private static string EdgeText(LockWait wait) => $"{wait.WaiterPid} waits for {wait.BlockerPid}: {wait.Mode} on {wait.LockedObject}";
