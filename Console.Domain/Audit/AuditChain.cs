@@ -14,6 +14,9 @@ namespace OpsConsole.Domain.Audit;
 public sealed record ChainVerification(bool Intact, long Entries, long? FirstBrokenSequence, string Message, IReadOnlyList<string> Problems,
     int Checkpoints, bool TailChecked);
 
+/// <summary>How far "Verify chain" has got: entries checked of those in its snapshot.</summary>
+public readonly record struct ChainProgress(long Verified, long Total);
+
 /// <summary>Where the chain head stands: the sequence and hash of the last entry the trigger chained.</summary>
 public readonly record struct ChainHead(long Sequence, string Hash);
 
@@ -30,6 +33,9 @@ public sealed class AuditChain(IDbContextFactory<OpsDbContext> dbFactory, AuditC
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
     private const int NamedCheckpointsAtMost = 3;
+
+    /// <summary>Progress is reported every so many entries: often enough for a bar to move, rarely enough to cost nothing.</summary>
+    public const int ProgressEvery = 10_000;
 
     /// <summary>
     /// The canonical content, byte for byte what the trigger hashes: fields joined by a unit separator,
@@ -52,12 +58,21 @@ public sealed class AuditChain(IDbContextFactory<OpsDbContext> dbFactory, AuditC
         return await reader.ReadAsync(ct) && !reader.IsDBNull(0) ? new ChainHead(reader.GetInt64(0), reader.GetString(1)) : null;
     }
 
-    public async Task<ChainVerification> VerifyAsync(CancellationToken ct = default)
+    public Task<ChainVerification> VerifyAsync(CancellationToken ct = default) => VerifyAsync(null, ct);
+
+    /// <summary>
+    /// Reads every entry once, in chain order, as one streamed query (the driver hands rows over as they arrive, so memory
+    /// stays flat however long the log), and reports <see cref="ChainProgress"/> every <see cref="ProgressEvery"/> entries
+    /// and at the end.
+    /// </summary>
+    public async Task<ChainVerification> VerifyAsync(IProgress<ChainProgress>? progress, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // One snapshot for entries, head and checkpoints: entries written meanwhile neither count nor confuse.
         await using var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var head = await ReadHeadAsync(db, ct);
+        var total = progress is null ? 0 : await db.AuditEntries.LongCountAsync(ct);
+        progress?.Report(new ChainProgress(0, total));
         var checkpoints = await db.AuditCheckpoints.AsNoTracking().OrderBy(c => c.Sequence).ToListAsync(ct);
         var trusted = checkpoints.Where(signer.Verifies).ToList();
         var atCheckpoint = trusted.ToDictionary(c => c.Sequence);
@@ -97,9 +112,16 @@ public sealed class AuditChain(IDbContextFactory<OpsDbContext> dbFactory, AuditC
                     rewriteNamed = Broken(sequence,
                         $"Entry {sequence} differs from the checkpoint at {sequence} ({Written(checkpoint)}): history was rewritten from there or earlier.");
                 (last, lastHash) = (sequence, hash);
+                if (count % ProgressEvery == 0)
+                {
+                    progress?.Report(new ChainProgress(count, total));
+                    // Rows already buffered are handed over without looking at the token: a cancel is heeded here too.
+                    ct.ThrowIfCancellationRequested();
+                }
             }
         }
         await tx.CommitAsync(ct);
+        progress?.Report(new ChainProgress(count, total));
 
         CheckTail(head, trusted.LastOrDefault(), last, lastHash, problems, ref firstBroken);
         var forged = checkpoints.Except(trusted).ToList();
