@@ -83,6 +83,7 @@ public sealed class AuditChain(IDbContextFactory<OpsDbContext> dbFactory, AuditC
         // Past the first broken link or rewritten checkpoint, every later one follows from it: each is named once.
         var (linkBroken, rewriteNamed) = (false, false);
 
+        var hasher = new EntryHasher();
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         // Read as the trigger saw it: the same text forms of time and details.
         await using (var command = new NpgsqlCommand(
@@ -100,11 +101,9 @@ public sealed class AuditChain(IDbContextFactory<OpsDbContext> dbFactory, AuditC
                 var hash = reader.GetString(9);
                 if (!linkBroken)
                 {
-                    var canonical = Canonical(sequence, reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                        reader.GetString(5), reader.GetString(6), reader.GetString(7));
                     if (sequence != last + 1)
                         linkBroken = Broken(last + 1, $"Broken at entry {last + 1}: it is missing (the next entry is {sequence}).");
-                    else if (reader.GetString(8) != lastHash || hash != HashOf(lastHash, canonical))
+                    else if (reader.GetString(8) != lastHash || !hasher.Matches(hash, lastHash, sequence, reader))
                         linkBroken = Broken(sequence, $"Broken at entry {sequence}: its content or link does not match its hash.");
                 }
                 // A rewritten history can be a consistent chain of its own: a checkpoint still remembers the old hash.
@@ -140,6 +139,52 @@ public sealed class AuditChain(IDbContextFactory<OpsDbContext> dbFactory, AuditC
             firstBroken = Math.Min(firstBroken ?? long.MaxValue, sequence);
             problems.Add(problem);
             return true;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="HashOf"/> of <see cref="Canonical"/>, for a million entries in a row: the text is encoded into one reused
+    /// buffer and the hash compared as hex in place, instead of four strings and two arrays per entry.
+    /// </summary>
+    private sealed class EntryHasher
+    {
+        private const int FirstTextColumn = 1, LastTextColumn = 7;
+        private byte[] buffer = new byte[4096];
+        private int length;
+        private readonly byte[] digest = new byte[SHA256.HashSizeInBytes];
+        private readonly char[] hex = new char[2 * SHA256.HashSizeInBytes];
+
+        /// <summary>Whether <paramref name="expected"/> is the hash of the reader's row (columns 1 to 7 after the sequence) chained to <paramref name="previousHash"/>.</summary>
+        public bool Matches(string expected, string previousHash, long sequence, NpgsqlDataReader reader)
+        {
+            length = 0;
+            Append(previousHash);
+            Append(sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            for (var column = FirstTextColumn; column <= LastTextColumn; column++)
+            {
+                Append('\u001f');
+                Append(reader.GetString(column));
+            }
+            SHA256.HashData(buffer.AsSpan(0, length), digest);
+            return Convert.TryToHexStringLower(digest, hex, out _) && expected.AsSpan().SequenceEqual(hex);
+        }
+
+        private void Append(char separator)
+        {
+            Reserve(1);
+            buffer[length++] = (byte)separator;
+        }
+
+        private void Append(string text)
+        {
+            Reserve(Encoding.UTF8.GetMaxByteCount(text.Length));
+            length += Encoding.UTF8.GetBytes(text, buffer.AsSpan(length));
+        }
+
+        private void Reserve(int bytes)
+        {
+            if (length + bytes > buffer.Length)
+                Array.Resize(ref buffer, Math.Max(2 * buffer.Length, length + bytes));
         }
     }
 
