@@ -227,6 +227,7 @@ def show_audit():
     print(f"| {'verify chain on ' + format(audit['entries'], ',') + ' audit entries':<46} | {'seconds':>9} | {'entries/s':>10} | {'goal':>8} |")
     print(f"|{'-'*48}|{'-'*11}|{'-'*12}|{'-'*10}|")
     print(f"| {'whole verification, ' + str(audit['progressReports']) + ' progress reports':<46} | {audit['verifySeconds']:>9.2f} | {audit['entriesPerSecond']:>10,.0f} | {'<= 10':>8} |")
+    print(f"| {'of which the store: the same rows, read only':<46} | {audit['readOnlySeconds']:>9.2f} | {'':>10} | {'':>8} |")
     print(f"| {'ratio seconds / goal':<46} | {audit['verifySeconds'] / 10:>9.2f} | {'':>10} | {'':>8} |")
     print(f"| {'CSV export, ' + format(audit['exportRows'], ',') + ' rows, ' + str(audit['exportMegabytes']) + ' MB':<46} | {audit['exportSeconds']:>9.2f} | {'':>10} | {'':>8} |")
     print(f"| {'export: live heap growth, KB (flat = streams)':<46} | {audit['exportLiveHeapGrowthKb']:>9,.0f} | {'':>10} | {'':>8} |")

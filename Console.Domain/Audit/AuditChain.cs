@@ -58,6 +58,13 @@ public sealed class AuditChain(IDbContextFactory<OpsDbContext> dbFactory, AuditC
         return await reader.ReadAsync(ct) && !reader.IsDBNull(0) ? new ChainHead(reader.GetInt64(0), reader.GetString(1)) : null;
     }
 
+    /// <summary>Every entry as the trigger saw it (the same text forms of time and details), in chain order.</summary>
+    internal const string EntriesInChainOrder = """
+        SELECT "Sequence", to_char("At" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), "ActorId", "ActorName", "Action",
+               "Subject", "Outcome", "Details"::text, "PreviousHash", "Hash"
+        FROM audit_entries ORDER BY "Sequence"
+        """;
+
     public Task<ChainVerification> VerifyAsync(CancellationToken ct = default) => VerifyAsync(null, ct);
 
     /// <summary>
@@ -85,13 +92,7 @@ public sealed class AuditChain(IDbContextFactory<OpsDbContext> dbFactory, AuditC
 
         var hasher = new EntryHasher();
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        // Read as the trigger saw it: the same text forms of time and details.
-        await using (var command = new NpgsqlCommand(
-            """
-            SELECT "Sequence", to_char("At" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), "ActorId", "ActorName", "Action",
-                   "Subject", "Outcome", "Details"::text, "PreviousHash", "Hash"
-            FROM audit_entries ORDER BY "Sequence"
-            """, connection, (NpgsqlTransaction)tx.GetDbTransaction()))
+        await using (var command = new NpgsqlCommand(EntriesInChainOrder, connection, (NpgsqlTransaction)tx.GetDbTransaction()))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
