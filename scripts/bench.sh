@@ -24,6 +24,8 @@
 # DELETE of the same rows, on the same cluster (goal: the drop <= 1 s).
 # Rollback by click: in Chromium, from the click on "Confirm rollback" to "Rolled back and verified." on screen, 50 times,
 # timed in the page (goal: p95 <= 300 ms), with each step's median as the procedure recorded it.
+# Audit verify: "Verify chain" on OPS_BENCH_AUDIT_ENTRIES (default 1,000,000) chained entries, loaded by COPY (goal <= 10 s);
+# and a CSV export of the most an export holds, with the live managed heap it kept while streaming (it must stay flat).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
@@ -74,7 +76,8 @@ dotnet build Console.Tests -v quiet -nologo >/dev/null
 # One test run per benchmark class: one that fails (or takes its test host down) never stops the others, and the
 # table shows it as failed, with the end of its log on stderr.
 for bench in WaitForGraphBenchmark RollbackBenchmark RollbackClickBenchmark CheckoutIngestBenchmark LockSamplerBenchmark \
-             OpsHubBenchmark HealthLiveBenchmark DashboardCircuitsBenchmark SamplerTakeoverBenchmark PartitionPruneBenchmark; do
+             OpsHubBenchmark HealthLiveBenchmark DashboardCircuitsBenchmark SamplerTakeoverBenchmark PartitionPruneBenchmark \
+             AuditVerifyBenchmark; do
   if ! OPS_BENCH_OUT=$figures dotnet test Console.Tests --no-build --filter "Category=Benchmark&FullyQualifiedName~.$bench." \
        -v quiet --nologo -- xUnit.Explicit=only >"$figures/$bench.log" 2>&1; then
     echo "$bench" >>"$figures/failed.txt"
@@ -219,6 +222,16 @@ def show_prune():
     print(f"| {'now: drop the day partition':<46} | {prune['dropMs'] / 1000:>9.3f} | {'<= 1':>8} |")
     print(f"| {'ratio DELETE / drop':<46} | {prune['deleteOverDrop']:>9,.0f} | {'':>8} |")
 
+def show_audit():
+    audit = load("audit-verify.json")
+    print(f"| {'verify chain on ' + format(audit['entries'], ',') + ' audit entries':<46} | {'seconds':>9} | {'entries/s':>10} | {'goal':>8} |")
+    print(f"|{'-'*48}|{'-'*11}|{'-'*12}|{'-'*10}|")
+    print(f"| {'whole verification, ' + str(audit['progressReports']) + ' progress reports':<46} | {audit['verifySeconds']:>9.2f} | {audit['entriesPerSecond']:>10,.0f} | {'<= 10':>8} |")
+    print(f"| {'of which the store: the same rows, read only':<46} | {audit['readOnlySeconds']:>9.2f} | {'':>10} | {'':>8} |")
+    print(f"| {'ratio seconds / goal':<46} | {audit['verifySeconds'] / 10:>9.2f} | {'':>10} | {'':>8} |")
+    print(f"| {'CSV export, ' + format(audit['exportRows'], ',') + ' rows, ' + str(audit['exportMegabytes']) + ' MB':<46} | {audit['exportSeconds']:>9.2f} | {'':>10} | {'':>8} |")
+    print(f"| {'export: live heap growth, KB (flat = streams)':<46} | {audit['exportLiveHeapGrowthKb']:>9,.0f} | {'':>10} | {'':>8} |")
+
 startup()
 section("rollback in process, to verified (setting)", "RollbackBenchmark", show_rollback)
 section("rollback by a click in Chromium", "RollbackClickBenchmark", show_click)
@@ -232,6 +245,7 @@ section("checkout event, API to open dashboard", "HealthLiveBenchmark", show_hea
 section("live dashboards (circuits), post to screen", "DashboardCircuitsBenchmark", show_circuits)
 section("lock sampler takeover, kill -9 to first tick", "SamplerTakeoverBenchmark", show_takeover)
 section("prune a day of checkout events", "PartitionPruneBenchmark", show_prune)
+section("verify the audit chain", "AuditVerifyBenchmark", show_audit)
 print()
 PY
 failures=$(cat "$figures/failed.txt" 2>/dev/null || true)

@@ -105,6 +105,26 @@ public sealed class AuditPageTests(ConsoleAppFixture fixture, BrowserFixture bro
     }
 
     [Fact]
+    public async Task VerifyChain_OnALongLog_ShowsAProgressBarThatEndsFullWithTheCount()
+    {
+        // Its own store: fifty thousand entries would slow every other test that verifies the shared one.
+        var store = await postgres.CreateStoreAsync("auditprogress");
+        await using var app = new ConsoleApp(store);
+        var page = await AuditPageAsync(app);
+        await AuditChainSeed.AppendAsync(postgres.AsOwner(store), 5 * AuditChain.ProgressEvery, TestContext.Current.CancellationToken);
+        var entries = await CountAsync(store);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify chain" }).ClickAsync();
+
+        await Expect(page.GetByTestId("chain-result")).ToContainTextAsync($"Intact, {entries} entries.");
+        var bar = page.GetByRole(AriaRole.Progressbar, new() { Name = "Verifying the hash chain" });
+        await Expect(bar).ToHaveAttributeAsync("aria-valuenow", "100");
+        await Expect(page.GetByTestId("chain-progress-count")).ToHaveTextAsync(
+            new System.Text.RegularExpressions.Regex($@"^{entries.ToString("N0", CultureInfo.CurrentCulture)} entries verified in \d+\.\d s$"));
+        await Expect(page.GetByTestId("chain-cancel")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task ExportCsv_DownloadsTheFilteredEntries()
     {
         await WriteAsync(fixture.ConnectionString, "test.export_kept", "test.export_other", "test.export_kept");

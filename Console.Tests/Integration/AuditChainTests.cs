@@ -98,6 +98,43 @@ public sealed class AuditChainTests(PostgresClusterFixture postgres)
         Assert.Equal(3, result.Entries);
     }
 
+    [Fact]
+    public async Task Verify_ReportsProgressFromZeroToTheEntryCount_InOrder()
+    {
+        var store = await postgres.CreateStoreAsync("chainprogress");
+        await WriteAsync(store, "test.before_the_seed");
+        await AuditChainSeed.AppendAsync(postgres.AsOwner(store), 3 * AuditChain.ProgressEvery + 5, TestContext.Current.CancellationToken);
+        await WriteAsync(store, "test.after_the_seed");
+        var reports = new List<ChainProgress>();
+
+        var result = await ChainOf(store).VerifyAsync(new InlineProgress<ChainProgress>(reports.Add), TestContext.Current.CancellationToken);
+
+        var total = 3 * AuditChain.ProgressEvery + 7;
+        Assert.True(result.Intact, result.Message);
+        Assert.Equal(total, result.Entries);
+        Assert.Equal(
+            [new(0, total), new(AuditChain.ProgressEvery, total), new(2 * AuditChain.ProgressEvery, total), new(3 * AuditChain.ProgressEvery, total), new(total, total)],
+            reports);
+    }
+
+    [Fact]
+    public async Task Verify_CancelledHalfWay_StopsWithoutAResult()
+    {
+        var store = await postgres.CreateStoreAsync("chaincancel");
+        await AuditChainSeed.AppendAsync(postgres.AsOwner(store), 3 * AuditChain.ProgressEvery, TestContext.Current.CancellationToken);
+        using var cancel = new CancellationTokenSource();
+        var reports = new List<ChainProgress>();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ChainOf(store).VerifyAsync(new InlineProgress<ChainProgress>(p =>
+        {
+            reports.Add(p);
+            if (p.Verified >= AuditChain.ProgressEvery)
+                cancel.Cancel();
+        }), cancel.Token));
+
+        Assert.Equal(AuditChain.ProgressEvery, reports[^1].Verified);
+    }
+
     private static AuditChain ChainOf(string connectionString) => new(new StoreFactory(connectionString), AuditCheckpointTests.Signer());
 
     private static async Task WriteAsync(string connectionString, string action)
