@@ -157,9 +157,9 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
         await Expect(page.Locator($"[data-testid=lock-edge][data-waiter='{chain[4].Pid}'][data-blocker='{chain[3].Pid}']")).ToHaveCountAsync(1);
 
         // The head's tag is in its own lane, above the title, not over it.
-        var tag = await Node(page, chain[0].Pid).GetByTestId("lock-node-tag").BoundingBoxAsync();
-        var title = await Node(page, chain[0].Pid).GetByTestId("lock-node-title").BoundingBoxAsync();
-        Assert.True(tag!.Y + tag.Height <= title!.Y + 0.5, $"the tag ({tag.Y}+{tag.Height}) overlaps the title (from {title.Y})");
+        var tag = await BoxAsync(Node(page, chain[0].Pid).GetByTestId("lock-node-tag"));
+        var title = await BoxAsync(Node(page, chain[0].Pid).GetByTestId("lock-node-title"));
+        Assert.True(tag.Y + tag.Height <= title.Y + 0.5, $"the tag ({tag.Y}+{tag.Height}) overlaps the title (from {title.Y})");
 
         // Zoomed in from the keyboard, boxes leave the panel (so the check below can fail); "+" is announced.
         var graph = page.Locator("svg[data-graph-viewport]");
@@ -177,7 +177,7 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
             Assert.Empty(await OutsideThePanelAsync(page, pids));
             // The wheel zooms where the pointer is; Fit undoes it again.
             var fitted = await graph.GetAttributeAsync("viewBox");
-            var box = (await graph.BoundingBoxAsync())!;
+            var box = await BoxAsync(graph);
             await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
             await page.Mouse.WheelAsync(0, -400);
             await Expect(graph).Not.ToHaveAttributeAsync("viewBox", fitted!);
@@ -201,11 +201,11 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
     /// <summary>The sessions whose box is not wholly inside the graph's visible panel (a pixel of rounding allowed).</summary>
     private static async Task<List<int>> OutsideThePanelAsync(IPage page, IEnumerable<int> pids)
     {
-        var panel = (await page.GetByTestId("lock-graph").BoundingBoxAsync())!;
+        var panel = await BoxAsync(page.GetByTestId("lock-graph"));
         var outside = new List<int>();
         foreach (var pid in pids)
         {
-            var box = (await Node(page, pid).BoundingBoxAsync())!;
+            var box = await BoxAsync(Node(page, pid));
             if (box.X < panel.X - 1 || box.Y < panel.Y - 1 || box.X + box.Width > panel.X + panel.Width + 1 || box.Y + box.Height > panel.Y + panel.Height + 1)
                 outside.Add(pid);
         }
@@ -275,7 +275,7 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
         var summary = details.Locator("summary");
         await Expect(summary).ToHaveTextAsync(Query);
         await Expect(summary).ToBeVisibleAsync();
-        var closed = (await summary.BoundingBoxAsync())!;
+        var closed = await BoxAsync(summary);
         // At 1280 px the column is on screen without scrolling the table sideways, and wide enough to read.
         Assert.True(closed.Width >= 200, $"the query column is {closed.Width} px wide");
         Assert.True(closed.X + closed.Width <= 1280, $"the query column ends at {closed.X + closed.Width} px, off screen");
@@ -287,7 +287,8 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
         await Expect(details).ToHaveAttributeAsync("open", "");
         await Poll.UntilAsync(() => summary.EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth"), whole => whole, TimeSpan.FromSeconds(15),
             "the whole query shown once opened");
-        Assert.True((await summary.BoundingBoxAsync())!.Height > closed.Height * 1.5, "the whole query wraps over several lines");
+        await Poll.UntilAsync(() => BoxAsync(summary), open => open.Height > closed.Height * 1.5, TimeSpan.FromSeconds(15),
+            "the whole query wrapped over several lines");
         // The click opened the query; it did not select the session. It stays open while the live page redraws.
         await Expect(page.GetByTestId("session-details")).ToHaveCountAsync(0);
         var longest = page.GetByTestId("figure-longest-value");
@@ -303,6 +304,13 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
         await head.RollbackAsync();
         await waits;
     }
+
+    /// <summary>
+    /// The element's box. The live rows are redrawn with every sample, and a box read while its row is swapped is none
+    /// (seen in CI): the next read, a moment later, has it.
+    /// </summary>
+    private static async Task<LocatorBoundingBoxResult> BoxAsync(ILocator element) =>
+        (await Poll.UntilAsync(element.BoundingBoxAsync, box => box is not null, TimeSpan.FromSeconds(15), "the element on screen"))!;
 
     private static string Key(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'");
 }
