@@ -9,10 +9,12 @@ using OpsConsole.Domain.Telemetry;
 namespace OpsConsole.Domain.Checkout;
 
 /// <summary>
-/// Stores checkout events durably, a resent event once: the batch is COPYed (binary) into the connection's
-/// staging table and moved with INSERT … ON CONFLICT DO NOTHING, and the per-minute deltas of the newly stored
-/// events are appended, and other console instances are notified (delivered only on commit), all in one
-/// transaction. Only after the commit does the caller hear "stored". The key is (event id, occurredAt), as the table is
+/// Stores checkout events durably, a resent event once. In one transaction: the batch's keys already stored are looked up
+/// (index probes only), the new events are COPYed (binary) straight into checkout_events, the per-minute deltas of the
+/// newly stored events are appended, and other console instances are notified (delivered only on commit). COPY straight
+/// into the table writes as a raw COPY does (multi-row inserts, a WAL record per page), where INSERT … ON CONFLICT writes a
+/// row at a time; when another batch stores one of the same events between the look-up and the COPY, the unique key stops
+/// the COPY and the batch is written again through the connection's staging table and INSERT … ON CONFLICT DO NOTHING. Only after the commit does the caller hear "stored". The key is (event id, occurredAt), as the table is
 /// partitioned by day (decisions/0035): within a batch an id counts once whatever its occurredAt; across batches a resend
 /// with another occurredAt is a second row.
 /// Raw Npgsql, not EF: COPY is the hot path (tens of thousands of events a second).
@@ -21,6 +23,22 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
     IOptions<IngestOptions> options, ConsoleMetrics metrics,
     TimeProvider time, ILogger<CheckoutIngest> logger) : ICheckoutEventSink, IDisposable
 {
+    private const string CopyNew =
+        """
+        COPY checkout_events ("EventId", "OccurredAt", "Outcome", "ErrorClass", "ErrorCode", "LatencyMs", "Amount", "Currency",
+            "Region", "Service", "Target", "ReceivedAt") FROM STDIN (FORMAT BINARY)
+        """;
+
+    // The ids that any index look-up names are checked against the batch's own (id, occurredAt) pairs by the join; the
+    // redundant ANY and range keep the scan of checkout_events to index probes of the days the batch spans, whatever join
+    // the planner picks. Ordinals come back 1-based.
+    private const string FindStored =
+        """
+        SELECT k.i FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS k(id, at, i)
+        JOIN checkout_events e ON e."EventId" = k.id AND e."OccurredAt" = k.at
+        WHERE e."EventId" = ANY($1) AND e."OccurredAt" BETWEEN $3 AND $4
+        """;
+
     private const string Copy =
         $"""
         COPY {IngestConnections.StagingTable} ("EventId", "OccurredAt", "Outcome", "ErrorClass", "ErrorCode", "LatencyMs", "Amount", "Currency",
@@ -105,30 +123,75 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
     private async Task<List<CheckoutEvent>> WriteAsync(Dictionary<string, CheckoutEvent> batch, DateTimeOffset receivedAt, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
+        try
+        {
+            return await CopyNewAsync(connection, batch, receivedAt, ct);
+        }
+        catch (PostgresException race) when (race.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Rolled back already (the transaction's dispose): another batch stored one of these events meanwhile.
+            logger.LogDebug("A batch of {Count} checkout events met a concurrent resend; storing it event by event", batch.Count);
+            return await MoveThroughStagingAsync(connection, batch, receivedAt, ct);
+        }
+    }
+
+    private async Task<List<CheckoutEvent>> CopyNewAsync(NpgsqlConnection connection, Dictionary<string, CheckoutEvent> batch,
+        DateTimeOffset receivedAt, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var events = batch.Values.ToArray();
+        var ids = new string[events.Length];
+        var times = new DateTime[events.Length];
+        for (var i = 0; i < events.Length; i++)
+            (ids[i], times[i]) = (events[i].EventId, events[i].OccurredAt.UtcDateTime);
+
+        var known = new bool[events.Length];
+        var stored = events.Length;
+        await using (var find = new NpgsqlCommand(FindStored, connection, tx)
+                     {
+                         Parameters =
+                         {
+                             new() { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                             new() { Value = times, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
+                             new() { Value = times.Min(), NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                             new() { Value = times.Max(), NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                         },
+                     })
+        await using (var reader = await find.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                if (!known[reader.GetInt64(0) - 1])
+                    (known[reader.GetInt64(0) - 1], stored) = (true, stored - 1);
+
+        List<CheckoutEvent> fresh = new(stored);
+        for (var i = 0; i < events.Length; i++)
+            if (!known[i])
+                fresh.Add(events[i]);
+        if (fresh.Count > 0)
+            await using (var importer = await connection.BeginBinaryImportAsync(CopyNew, ct))
+            {
+                var received = receivedAt.UtcDateTime;
+                foreach (var e in fresh)
+                {
+                    WriteRow(importer, e);
+                    importer.Write(received, NpgsqlDbType.TimestampTz);
+                }
+                await importer.CompleteAsync(ct);
+            }
+
+        await AppendDeltasAsync(connection, tx, fresh, ct);
+        await tx.CommitAsync(ct);
+        return fresh;
+    }
+
+    private async Task<List<CheckoutEvent>> MoveThroughStagingAsync(NpgsqlConnection connection, Dictionary<string, CheckoutEvent> batch,
+        DateTimeOffset receivedAt, CancellationToken ct)
+    {
         await using var tx = await connection.BeginTransactionAsync(ct);
 
         await using (var importer = await connection.BeginBinaryImportAsync(Copy, ct))
         {
-            // Synchronous writes: they fill Npgsql's buffer (a rare flush goes to a loopback or LAN socket), and an
-            // await per field would cost more than the field.
             foreach (var e in batch.Values)
-            {
-                importer.StartRow();
-                importer.Write(e.EventId, NpgsqlDbType.Text);
-                importer.Write(e.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-                importer.Write(e.Outcome == CheckoutOutcome.Succeeded ? Succeeded : Failed, NpgsqlDbType.Text);
-                WriteNullable(importer, e.ErrorClass);
-                WriteNullable(importer, e.ErrorCode);
-                importer.Write(e.LatencyMs, NpgsqlDbType.Double);
-                if (e.Amount is { } amount)
-                    importer.Write(amount, NpgsqlDbType.Numeric);
-                else
-                    importer.WriteNull();
-                WriteNullable(importer, e.Currency);
-                WriteNullable(importer, e.Region);
-                importer.Write(e.Service, NpgsqlDbType.Text);
-                WriteNullable(importer, e.Target);
-            }
+                WriteRow(importer, e);
             await importer.CompleteAsync(ct);
         }
 
@@ -141,42 +204,67 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
             stored = reader.IsDBNull(0) ? [.. batch.Values] : [.. reader.GetFieldValue<string[]>(0).Select(id => batch[id])];
         }
 
-        // Deltas of the newly stored events only, so that a resent batch adds nothing to the buckets.
-        await using (var deltas = new NpgsqlBatch(connection, tx))
-        {
-            foreach (var group in stored.GroupBy(e => (e.Service, Minute: CheckoutMinute.MinuteOf(e.OccurredAt))))
-            {
-                long successes = 0;
-                decimal revenue = 0;
-                var failures = new long[ErrorClasses.All.Count];
-                var latencies = new long[group.Count()];
-                var i = 0;
-                foreach (var e in group)
-                {
-                    latencies[i++] = LatencyHistograms.Micros(e.LatencyMs);
-                    if (e.Outcome == CheckoutOutcome.Succeeded)
-                        (successes, revenue) = (successes + 1, revenue + (e.Amount ?? 0));
-                    else
-                        failures[CheckoutTally.ClassIndex(e.ErrorClass)]++;
-                }
-                deltas.BatchCommands.Add(new NpgsqlBatchCommand(AddDelta)
-                {
-                    Parameters =
-                    {
-                        new() { Value = group.Key.Service }, new() { Value = group.Key.Minute }, new() { Value = (long)latencies.Length },
-                        new() { Value = successes }, new() { Value = failures }, new() { Value = revenue }, new() { Value = latencies },
-                    },
-                });
-            }
-            // Same round trip as the deltas; PostgreSQL holds the notifications back until the commit and drops them on rollback.
-            foreach (var notify in bridge.CheckoutNotifications(stored))
-                deltas.BatchCommands.Add(notify);
-            if (deltas.BatchCommands.Count > 0)
-                await deltas.ExecuteNonQueryAsync(ct);
-        }
-
+        await AppendDeltasAsync(connection, tx, stored, ct);
         await tx.CommitAsync(ct);
         return stored;
+    }
+
+    /// <summary>
+    /// One event's columns, up to Target. Synchronous writes: they fill Npgsql's buffer (a rare flush goes to a loopback or
+    /// LAN socket), and an await per field would cost more than the field.
+    /// </summary>
+    private static void WriteRow(NpgsqlBinaryImporter importer, CheckoutEvent e)
+    {
+        importer.StartRow();
+        importer.Write(e.EventId, NpgsqlDbType.Text);
+        importer.Write(e.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+        importer.Write(e.Outcome == CheckoutOutcome.Succeeded ? Succeeded : Failed, NpgsqlDbType.Text);
+        WriteNullable(importer, e.ErrorClass);
+        WriteNullable(importer, e.ErrorCode);
+        importer.Write(e.LatencyMs, NpgsqlDbType.Double);
+        if (e.Amount is { } amount)
+            importer.Write(amount, NpgsqlDbType.Numeric);
+        else
+            importer.WriteNull();
+        WriteNullable(importer, e.Currency);
+        WriteNullable(importer, e.Region);
+        importer.Write(e.Service, NpgsqlDbType.Text);
+        WriteNullable(importer, e.Target);
+    }
+
+    /// <summary>Deltas of the newly stored events only, so that a resent batch adds nothing to the buckets.</summary>
+    private async Task AppendDeltasAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<CheckoutEvent> stored, CancellationToken ct)
+    {
+        await using var deltas = new NpgsqlBatch(connection, tx);
+        foreach (var group in stored.GroupBy(e => (e.Service, Minute: CheckoutMinute.MinuteOf(e.OccurredAt))))
+        {
+            long successes = 0;
+            decimal revenue = 0;
+            var failures = new long[ErrorClasses.All.Count];
+            var latencies = new long[group.Count()];
+            var i = 0;
+            foreach (var e in group)
+            {
+                latencies[i++] = LatencyHistograms.Micros(e.LatencyMs);
+                if (e.Outcome == CheckoutOutcome.Succeeded)
+                    (successes, revenue) = (successes + 1, revenue + (e.Amount ?? 0));
+                else
+                    failures[CheckoutTally.ClassIndex(e.ErrorClass)]++;
+            }
+            deltas.BatchCommands.Add(new NpgsqlBatchCommand(AddDelta)
+            {
+                Parameters =
+                {
+                    new() { Value = group.Key.Service }, new() { Value = group.Key.Minute }, new() { Value = (long)latencies.Length },
+                    new() { Value = successes }, new() { Value = failures }, new() { Value = revenue }, new() { Value = latencies },
+                },
+            });
+        }
+        // Same round trip as the deltas; PostgreSQL holds the notifications back until the commit and drops them on rollback.
+        foreach (var notify in bridge.CheckoutNotifications(stored))
+            deltas.BatchCommands.Add(notify);
+        if (deltas.BatchCommands.Count > 0)
+            await deltas.ExecuteNonQueryAsync(ct);
     }
 
     private static void WriteNullable(NpgsqlBinaryImporter importer, string? value)
