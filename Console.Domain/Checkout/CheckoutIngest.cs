@@ -9,12 +9,14 @@ using OpsConsole.Domain.Telemetry;
 namespace OpsConsole.Domain.Checkout;
 
 /// <summary>
-/// Stores checkout events durably, a resent event once. In one transaction: the batch's keys already stored are looked up
-/// (index probes only), the new events are COPYed (binary) straight into checkout_events, the per-minute deltas of the
-/// newly stored events are appended, and other console instances are notified (delivered only on commit). COPY straight
-/// into the table writes as a raw COPY does (multi-row inserts, a WAL record per page), where INSERT … ON CONFLICT writes a
-/// row at a time; when another batch stores one of the same events between the look-up and the COPY, the unique key stops
-/// the COPY and the batch is written again through the connection's staging table and INSERT … ON CONFLICT DO NOTHING. Only after the commit does the caller hear "stored". The key is (event id, occurredAt), as the table is
+/// Stores checkout events durably, a resent event once, in one transaction with the per-minute deltas of the newly stored
+/// events and the notice to other console instances (delivered only on commit). Most batches are new, and a batch sent
+/// again is mostly sent whole, so the ingest looks up the batch's first event only: when it is not stored, the batch is
+/// COPYed (binary) straight into checkout_events, which writes as a raw COPY does (rows by the page, a WAL record per page)
+/// where INSERT … ON CONFLICT writes them one at a time. When it is stored, or when the COPY meets an event stored already
+/// (a batch resent in part, or another batch storing the same event meanwhile: the unique key stops it and the transaction
+/// is rolled back), the batch goes through the connection's staging table and INSERT … ON CONFLICT DO NOTHING.
+/// Only after the commit does the caller hear "stored". The key is (event id, occurredAt), as the table is
 /// partitioned by day (decisions/0035): within a batch an id counts once whatever its occurredAt; across batches a resend
 /// with another occurredAt is a second row.
 /// Raw Npgsql, not EF: COPY is the hot path (tens of thousands of events a second).
@@ -29,15 +31,7 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
             "Region", "Service", "Target", "ReceivedAt") FROM STDIN (FORMAT BINARY)
         """;
 
-    // The ids that any index look-up names are checked against the batch's own (id, occurredAt) pairs by the join; the
-    // redundant ANY and range keep the scan of checkout_events to index probes of the days the batch spans, whatever join
-    // the planner picks. Ordinals come back 1-based.
-    private const string FindStored =
-        """
-        SELECT k.i FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS k(id, at, i)
-        JOIN checkout_events e ON e."EventId" = k.id AND e."OccurredAt" = k.at
-        WHERE e."EventId" = ANY($1) AND e."OccurredAt" BETWEEN $3 AND $4
-        """;
+    private const string IsStored = """SELECT EXISTS (SELECT FROM checkout_events WHERE "EventId" = $1 AND "OccurredAt" = $2)""";
 
     private const string Copy =
         $"""
@@ -123,64 +117,46 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
     private async Task<List<CheckoutEvent>> WriteAsync(Dictionary<string, CheckoutEvent> batch, DateTimeOffset receivedAt, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
+        var first = batch.Values.First();
+        await using (var probe = new NpgsqlCommand(IsStored, connection)
+                     {
+                         Parameters =
+                         {
+                             new() { Value = first.EventId },
+                             new() { Value = first.OccurredAt.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                         },
+                     })
+            if ((bool)(await probe.ExecuteScalarAsync(ct))!)
+                return await MoveThroughStagingAsync(connection, batch, receivedAt, ct);
         try
         {
-            return await CopyNewAsync(connection, batch, receivedAt, ct);
+            return await CopyAllAsync(connection, batch, receivedAt, ct);
         }
-        catch (PostgresException race) when (race.SqlState == PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException stored) when (stored.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // Rolled back already (the transaction's dispose): another batch stored one of these events meanwhile.
-            logger.LogDebug("A batch of {Count} checkout events met a concurrent resend; storing it event by event", batch.Count);
+            logger.LogDebug("A batch of {Count} checkout events holds one stored already; storing its new events only", batch.Count);
             return await MoveThroughStagingAsync(connection, batch, receivedAt, ct);
         }
     }
 
-    private async Task<List<CheckoutEvent>> CopyNewAsync(NpgsqlConnection connection, Dictionary<string, CheckoutEvent> batch,
+    private async Task<List<CheckoutEvent>> CopyAllAsync(NpgsqlConnection connection, Dictionary<string, CheckoutEvent> batch,
         DateTimeOffset receivedAt, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var events = batch.Values.ToArray();
-        var ids = new string[events.Length];
-        var times = new DateTime[events.Length];
-        for (var i = 0; i < events.Length; i++)
-            (ids[i], times[i]) = (events[i].EventId, events[i].OccurredAt.UtcDateTime);
-
-        var known = new bool[events.Length];
-        var stored = events.Length;
-        await using (var find = new NpgsqlCommand(FindStored, connection, tx)
-                     {
-                         Parameters =
-                         {
-                             new() { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                             new() { Value = times, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
-                             new() { Value = times.Min(), NpgsqlDbType = NpgsqlDbType.TimestampTz },
-                             new() { Value = times.Max(), NpgsqlDbType = NpgsqlDbType.TimestampTz },
-                         },
-                     })
-        await using (var reader = await find.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct))
-                if (!known[reader.GetInt64(0) - 1])
-                    (known[reader.GetInt64(0) - 1], stored) = (true, stored - 1);
-
-        List<CheckoutEvent> fresh = new(stored);
-        for (var i = 0; i < events.Length; i++)
-            if (!known[i])
-                fresh.Add(events[i]);
-        if (fresh.Count > 0)
-            await using (var importer = await connection.BeginBinaryImportAsync(CopyNew, ct))
+        await using (var importer = await connection.BeginBinaryImportAsync(CopyNew, ct))
+        {
+            var received = receivedAt.UtcDateTime;
+            foreach (var e in batch.Values)
             {
-                var received = receivedAt.UtcDateTime;
-                foreach (var e in fresh)
-                {
-                    WriteRow(importer, e);
-                    importer.Write(received, NpgsqlDbType.TimestampTz);
-                }
-                await importer.CompleteAsync(ct);
+                WriteRow(importer, e);
+                importer.Write(received, NpgsqlDbType.TimestampTz);
             }
-
-        await AppendDeltasAsync(connection, tx, fresh, ct);
+            await importer.CompleteAsync(ct);
+        }
+        List<CheckoutEvent> stored = [.. batch.Values];
+        await AppendDeltasAsync(connection, tx, stored, ct);
         await tx.CommitAsync(ct);
-        return fresh;
+        return stored;
     }
 
     private async Task<List<CheckoutEvent>> MoveThroughStagingAsync(NpgsqlConnection connection, Dictionary<string, CheckoutEvent> batch,

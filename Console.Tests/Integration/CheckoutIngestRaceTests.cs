@@ -5,8 +5,9 @@ using OpsConsole.Tests.Support;
 namespace OpsConsole.Tests.Integration;
 
 /// <summary>
-/// The ingest looks up which of a batch's events are stored already and COPYs the rest straight into the table; a batch
-/// that stores one of the same events in between must still leave that event stored once and counted as a duplicate.
+/// The ingest looks up a batch's first event only and, when it is new, COPYs the whole batch straight into the table: an
+/// event stored already further in (a batch resent in part, or stored by another batch meanwhile) must still be stored
+/// once and counted as a duplicate.
 /// </summary>
 public sealed class CheckoutIngestRaceTests(ConsoleAppFixture fixture) : IClassFixture<ConsoleAppFixture>
 {
@@ -42,6 +43,25 @@ public sealed class CheckoutIngestRaceTests(ConsoleAppFixture fixture) : IClassF
         await using var reader = await count.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         Assert.Equal((3L, 3L), (reader.GetInt64(0), reader.GetInt64(1)));
+    }
+
+    [Fact]
+    public async Task ABatchWhoseFirstEventIsNew_ButALaterOneStored_StoresOnlyItsNewEvents()
+    {
+        var ingest = fixture.App.Service<CheckoutIngest>();
+        var service = $"partly-{Guid.NewGuid():N}";
+        var at = DateTimeOffset.UtcNow.AddMinutes(-2);
+        var events = Enumerable.Range(0, 4)
+            .Select(i => new CheckoutEvent($"partly-{Guid.NewGuid():N}", at.AddMilliseconds(i), CheckoutOutcome.Succeeded, null, null, 30, 5m,
+                "EUR", "eu-west", service, "shop"))
+            .ToList();
+        await ingest.IngestAsync(events[2..], TestContext.Current.CancellationToken);
+
+        var result = await ingest.IngestAsync(events, TestContext.Current.CancellationToken);
+
+        Assert.Equal((4, 2, 2), (result.Accepted, result.Stored, result.Duplicates));
+        await using var db = PostgresClusterFixture.ContextFor(fixture.ConnectionString);
+        Assert.Equal(4, db.CheckoutEvents.Count(e => e.Service == service));
     }
 
     private async Task<long> WaitingIngestSessionsAsync(CancellationToken ct)
