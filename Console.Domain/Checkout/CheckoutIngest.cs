@@ -9,10 +9,14 @@ using OpsConsole.Domain.Telemetry;
 namespace OpsConsole.Domain.Checkout;
 
 /// <summary>
-/// Stores checkout events durably, a resent event once: the batch is COPYed (binary) into the connection's
-/// staging table and moved with INSERT … ON CONFLICT DO NOTHING, and the per-minute deltas of the newly stored
-/// events are appended, and other console instances are notified (delivered only on commit), all in one
-/// transaction. Only after the commit does the caller hear "stored". The key is (event id, occurredAt), as the table is
+/// Stores checkout events durably, a resent event once, in one transaction with the per-minute deltas of the newly stored
+/// events and the notice to other console instances (delivered only on commit). Most batches are new, and a batch sent
+/// again is mostly sent whole, so the ingest looks up the batch's first event only: when it is not stored, the batch is
+/// COPYed (binary) straight into checkout_events, which writes as a raw COPY does (rows by the page, a WAL record per page)
+/// where INSERT … ON CONFLICT writes them one at a time. When it is stored, or when the COPY meets an event stored already
+/// (a batch resent in part, or another batch storing the same event meanwhile: the unique key stops it and the transaction
+/// is rolled back), the batch goes through the connection's staging table and INSERT … ON CONFLICT DO NOTHING.
+/// Only after the commit does the caller hear "stored". The key is (event id, occurredAt), as the table is
 /// partitioned by day (decisions/0035): within a batch an id counts once whatever its occurredAt; across batches a resend
 /// with another occurredAt is a second row.
 /// Raw Npgsql, not EF: COPY is the hot path (tens of thousands of events a second).
@@ -21,6 +25,14 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
     IOptions<IngestOptions> options, ConsoleMetrics metrics,
     TimeProvider time, ILogger<CheckoutIngest> logger) : ICheckoutEventSink, IDisposable
 {
+    private const string CopyNew =
+        """
+        COPY checkout_events ("EventId", "OccurredAt", "Outcome", "ErrorClass", "ErrorCode", "LatencyMs", "Amount", "Currency",
+            "Region", "Service", "Target", "ReceivedAt") FROM STDIN (FORMAT BINARY)
+        """;
+
+    private const string IsStored = """SELECT EXISTS (SELECT FROM checkout_events WHERE "EventId" = $1 AND "OccurredAt" = $2)""";
+
     private const string Copy =
         $"""
         COPY {IngestConnections.StagingTable} ("EventId", "OccurredAt", "Outcome", "ErrorClass", "ErrorCode", "LatencyMs", "Amount", "Currency",
@@ -105,30 +117,57 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
     private async Task<List<CheckoutEvent>> WriteAsync(Dictionary<string, CheckoutEvent> batch, DateTimeOffset receivedAt, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
+        var first = batch.Values.First();
+        await using (var probe = new NpgsqlCommand(IsStored, connection)
+                     {
+                         Parameters =
+                         {
+                             new() { Value = first.EventId },
+                             new() { Value = first.OccurredAt.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                         },
+                     })
+            if ((bool)(await probe.ExecuteScalarAsync(ct))!)
+                return await MoveThroughStagingAsync(connection, batch, receivedAt, ct);
+        try
+        {
+            return await CopyAllAsync(connection, batch, receivedAt, ct);
+        }
+        catch (PostgresException stored) when (stored.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            logger.LogDebug("A batch of {Count} checkout events holds one stored already; storing its new events only", batch.Count);
+            return await MoveThroughStagingAsync(connection, batch, receivedAt, ct);
+        }
+    }
+
+    private async Task<List<CheckoutEvent>> CopyAllAsync(NpgsqlConnection connection, Dictionary<string, CheckoutEvent> batch,
+        DateTimeOffset receivedAt, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var importer = await connection.BeginBinaryImportAsync(CopyNew, ct))
+        {
+            var received = receivedAt.UtcDateTime;
+            foreach (var e in batch.Values)
+            {
+                WriteRow(importer, e);
+                importer.Write(received, NpgsqlDbType.TimestampTz);
+            }
+            await importer.CompleteAsync(ct);
+        }
+        List<CheckoutEvent> stored = [.. batch.Values];
+        await AppendDeltasAsync(connection, tx, stored, ct);
+        await tx.CommitAsync(ct);
+        return stored;
+    }
+
+    private async Task<List<CheckoutEvent>> MoveThroughStagingAsync(NpgsqlConnection connection, Dictionary<string, CheckoutEvent> batch,
+        DateTimeOffset receivedAt, CancellationToken ct)
+    {
         await using var tx = await connection.BeginTransactionAsync(ct);
 
         await using (var importer = await connection.BeginBinaryImportAsync(Copy, ct))
         {
-            // Synchronous writes: they fill Npgsql's buffer (a rare flush goes to a loopback or LAN socket), and an
-            // await per field would cost more than the field.
             foreach (var e in batch.Values)
-            {
-                importer.StartRow();
-                importer.Write(e.EventId, NpgsqlDbType.Text);
-                importer.Write(e.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-                importer.Write(e.Outcome == CheckoutOutcome.Succeeded ? Succeeded : Failed, NpgsqlDbType.Text);
-                WriteNullable(importer, e.ErrorClass);
-                WriteNullable(importer, e.ErrorCode);
-                importer.Write(e.LatencyMs, NpgsqlDbType.Double);
-                if (e.Amount is { } amount)
-                    importer.Write(amount, NpgsqlDbType.Numeric);
-                else
-                    importer.WriteNull();
-                WriteNullable(importer, e.Currency);
-                WriteNullable(importer, e.Region);
-                importer.Write(e.Service, NpgsqlDbType.Text);
-                WriteNullable(importer, e.Target);
-            }
+                WriteRow(importer, e);
             await importer.CompleteAsync(ct);
         }
 
@@ -141,42 +180,67 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
             stored = reader.IsDBNull(0) ? [.. batch.Values] : [.. reader.GetFieldValue<string[]>(0).Select(id => batch[id])];
         }
 
-        // Deltas of the newly stored events only, so that a resent batch adds nothing to the buckets.
-        await using (var deltas = new NpgsqlBatch(connection, tx))
-        {
-            foreach (var group in stored.GroupBy(e => (e.Service, Minute: CheckoutMinute.MinuteOf(e.OccurredAt))))
-            {
-                long successes = 0;
-                decimal revenue = 0;
-                var failures = new long[ErrorClasses.All.Count];
-                var latencies = new long[group.Count()];
-                var i = 0;
-                foreach (var e in group)
-                {
-                    latencies[i++] = LatencyHistograms.Micros(e.LatencyMs);
-                    if (e.Outcome == CheckoutOutcome.Succeeded)
-                        (successes, revenue) = (successes + 1, revenue + (e.Amount ?? 0));
-                    else
-                        failures[CheckoutTally.ClassIndex(e.ErrorClass)]++;
-                }
-                deltas.BatchCommands.Add(new NpgsqlBatchCommand(AddDelta)
-                {
-                    Parameters =
-                    {
-                        new() { Value = group.Key.Service }, new() { Value = group.Key.Minute }, new() { Value = (long)latencies.Length },
-                        new() { Value = successes }, new() { Value = failures }, new() { Value = revenue }, new() { Value = latencies },
-                    },
-                });
-            }
-            // Same round trip as the deltas; PostgreSQL holds the notifications back until the commit and drops them on rollback.
-            foreach (var notify in bridge.CheckoutNotifications(stored))
-                deltas.BatchCommands.Add(notify);
-            if (deltas.BatchCommands.Count > 0)
-                await deltas.ExecuteNonQueryAsync(ct);
-        }
-
+        await AppendDeltasAsync(connection, tx, stored, ct);
         await tx.CommitAsync(ct);
         return stored;
+    }
+
+    /// <summary>
+    /// One event's columns, up to Target. Synchronous writes: they fill Npgsql's buffer (a rare flush goes to a loopback or
+    /// LAN socket), and an await per field would cost more than the field.
+    /// </summary>
+    private static void WriteRow(NpgsqlBinaryImporter importer, CheckoutEvent e)
+    {
+        importer.StartRow();
+        importer.Write(e.EventId, NpgsqlDbType.Text);
+        importer.Write(e.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+        importer.Write(e.Outcome == CheckoutOutcome.Succeeded ? Succeeded : Failed, NpgsqlDbType.Text);
+        WriteNullable(importer, e.ErrorClass);
+        WriteNullable(importer, e.ErrorCode);
+        importer.Write(e.LatencyMs, NpgsqlDbType.Double);
+        if (e.Amount is { } amount)
+            importer.Write(amount, NpgsqlDbType.Numeric);
+        else
+            importer.WriteNull();
+        WriteNullable(importer, e.Currency);
+        WriteNullable(importer, e.Region);
+        importer.Write(e.Service, NpgsqlDbType.Text);
+        WriteNullable(importer, e.Target);
+    }
+
+    /// <summary>Deltas of the newly stored events only, so that a resent batch adds nothing to the buckets.</summary>
+    private async Task AppendDeltasAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<CheckoutEvent> stored, CancellationToken ct)
+    {
+        await using var deltas = new NpgsqlBatch(connection, tx);
+        foreach (var group in stored.GroupBy(e => (e.Service, Minute: CheckoutMinute.MinuteOf(e.OccurredAt))))
+        {
+            long successes = 0;
+            decimal revenue = 0;
+            var failures = new long[ErrorClasses.All.Count];
+            var latencies = new long[group.Count()];
+            var i = 0;
+            foreach (var e in group)
+            {
+                latencies[i++] = LatencyHistograms.Micros(e.LatencyMs);
+                if (e.Outcome == CheckoutOutcome.Succeeded)
+                    (successes, revenue) = (successes + 1, revenue + (e.Amount ?? 0));
+                else
+                    failures[CheckoutTally.ClassIndex(e.ErrorClass)]++;
+            }
+            deltas.BatchCommands.Add(new NpgsqlBatchCommand(AddDelta)
+            {
+                Parameters =
+                {
+                    new() { Value = group.Key.Service }, new() { Value = group.Key.Minute }, new() { Value = (long)latencies.Length },
+                    new() { Value = successes }, new() { Value = failures }, new() { Value = revenue }, new() { Value = latencies },
+                },
+            });
+        }
+        // Same round trip as the deltas; PostgreSQL holds the notifications back until the commit and drops them on rollback.
+        foreach (var notify in bridge.CheckoutNotifications(stored))
+            deltas.BatchCommands.Add(notify);
+        if (deltas.BatchCommands.Count > 0)
+            await deltas.ExecuteNonQueryAsync(ct);
     }
 
     private static void WriteNullable(NpgsqlBinaryImporter importer, string? value)
