@@ -310,7 +310,7 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
     /// (seen in CI): the next read, a moment later, has it.
     /// </summary>
     private static async Task<LocatorBoundingBoxResult> BoxAsync(ILocator element) =>
-        (await Poll.UntilAsync(element.BoundingBoxAsync, box => box is not null, TimeSpan.FromSeconds(15), "the element on screen"))!;
+        (await Poll.UntilAsync(() => element.BoundingBoxAsync(), box => box is not null, TimeSpan.FromSeconds(15), "the element on screen"))!;
 
     private static string Key(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'");
 }
