@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Components;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Targets;
+using OpsConsole.Domain.Telemetry;
 using OpsConsole.Web.Components.Shared;
 namespace OpsConsole.Web.Components.Pages.Health;
 
@@ -26,6 +28,7 @@ public partial class HealthPage : LiveComponentBase
     [Inject] public required TargetRegistry Targets { get; init; }
     [Inject] public required ChangeMarks ChangeMarks { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
+    [Inject] public required ConsoleMetrics Metrics { get; init; }
 
     private bool loading = true, loadingWindow, hasData;
     private IReadOnlyList<string> services = [];
@@ -42,6 +45,8 @@ public partial class HealthPage : LiveComponentBase
     private DateTimeOffset chartFrom, lastBucketLoad, lastStored;
     private long received;
     private volatile bool marksDirty, targetsDirty;
+    // The commit of the oldest checkout batch not rendered yet (0: none), for the render lag metric.
+    private long unrenderedSince;
 
     // Short enough that a stored batch is on screen well within a second; long enough that a busy checkout does not redraw per batch.
     protected override TimeSpan RenderGap => TimeSpan.FromMilliseconds(200);
@@ -71,6 +76,7 @@ public partial class HealthPage : LiveComponentBase
         {
             case CheckoutEventsStored stored:
                 Interlocked.Add(ref received, stored.Count);
+                Interlocked.CompareExchange(ref unrenderedSince, stored.CommittedAt, 0);
                 lastStored = Now;
                 break;
             case CheckoutHealthTick tick:
@@ -94,8 +100,13 @@ public partial class HealthPage : LiveComponentBase
     /// <summary>Live figures first (memory only, rendered at once), then whatever needs the store.</summary>
     protected override async Task OnLiveAsync()
     {
+        // Taken before the render: a batch noticed during it is measured at the next one (later, never too early).
+        var since = Interlocked.Exchange(ref unrenderedSince, 0);
         RefreshLive();
+        // On the circuit's dispatcher the render runs at once: when StateHasChanged returns, its batch has gone to SignalR.
         StateHasChanged();
+        if (since != 0)
+            Metrics.LiveRendered("health", Stopwatch.GetElapsedTime(since));
         var now = Now;
         var newMinute = CheckoutMinute.MinuteOf(now) != CheckoutMinute.MinuteOf(lastBucketLoad);
         var bucketsBehind = lastBucketLoad < lastStored + RollupLag && now - lastBucketLoad >= BucketRefreshGap;
