@@ -43,15 +43,30 @@ public sealed class CheckoutLive(LiveEvents live, TimeProvider time) : Backgroun
         var from = now - TimeSpan.FromSeconds(SecondsKept);
         var total = new CheckoutTally();
         List<(DateTimeOffset Second, CheckoutTally Tally)> closed;
+        long seen;
         lock (gate)
         {
+            seen = version;
+            closed = recentTallies.Where(t => t.Second >= from).ToList();
+            if (Volatile.Read(ref rolling) is { } cached && cached.Version == seen && cached.Count == closed.Count
+                && cached.First == (closed.Count == 0 ? default : closed[0].Second))
+                return cached.Figures with { From = from, To = now };
             // The open second is still being added to: copied under the lock. Closed tallies never change again.
             total.Add(current);
-            closed = recentTallies.Where(t => t.Second >= from).ToList();
         }
         total.Add(ClosedSum(closed));
-        return CheckoutFigures.Of(from, now, total);
+        var figures = CheckoutFigures.Of(from, now, total);
+        Volatile.Write(ref rolling, new RollingFigures(seen, closed.Count == 0 ? default : closed[0].Second, closed.Count, figures));
+        return figures;
     }
+
+    // Every open dashboard redraws on each stored batch and each second: 200 of them would each merge two latency histograms
+    // (about 150 KB apiece, on the large object heap) into the same figures. Until a batch arrives or a second closes or
+    // leaves the window, the figures are the same for all: computed once.
+    private long version;
+    private RollingFigures? rolling;
+
+    private sealed record RollingFigures(long Version, DateTimeOffset First, int Count, CheckoutFigures Figures);
 
     // Every open dashboard asks for the rolling minute on each redraw; the closed seconds' sum (up to 60 histograms
     // merged) is the same for all of them until a second closes or leaves the window, so it is merged once.
@@ -83,6 +98,7 @@ public sealed class CheckoutLive(LiveEvents live, TimeProvider time) : Backgroun
             closed = CloseUntil(SecondOf(time.GetUtcNow()));
             foreach (var e in stored)
                 current.Add(e);
+            version++;
         }
         Publish(closed);
     }
@@ -97,6 +113,7 @@ public sealed class CheckoutLive(LiveEvents live, TimeProvider time) : Backgroun
         {
             closed = CloseUntil(SecondOf(time.GetUtcNow()));
             current.Add(storedElsewhere);
+            version++;
         }
         Publish(closed);
     }
@@ -132,6 +149,7 @@ public sealed class CheckoutLive(LiveEvents live, TimeProvider time) : Backgroun
             {
                 recentTallies.Enqueue((currentSecond, c));
                 current = new CheckoutTally();
+                version++;
             }
             while (recentTallies.Count > 0 && recentTallies.Peek().Second <= second - TimeSpan.FromSeconds(SecondsKept + 1))
                 recentTallies.Dequeue();
