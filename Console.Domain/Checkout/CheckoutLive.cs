@@ -88,7 +88,12 @@ public sealed class CheckoutLive(LiveEvents live, TimeProvider time) : Backgroun
         return sum;
     }
 
-    public void Record(IReadOnlyCollection<CheckoutEvent> stored)
+    /// <summary>
+    /// Counts a stored batch, then publishes <paramref name="announce"/> (the batch's news) before the ticks of the seconds
+    /// it closed: a page redraws at most once per render gap, and the batch is what a person watches for, so a tick
+    /// published first would hold the batch's render back by a whole gap.
+    /// </summary>
+    public void Record(IReadOnlyCollection<CheckoutEvent> stored, OpsEvent? announce = null)
     {
         if (stored.Count == 0)
             return;
@@ -100,11 +105,13 @@ public sealed class CheckoutLive(LiveEvents live, TimeProvider time) : Backgroun
                 current.Add(e);
             version++;
         }
+        if (announce is not null)
+            live.Publish(announce);
         Publish(closed);
     }
 
-    /// <summary>The figures of a batch another console instance stored, counted in the second they arrived here.</summary>
-    public void Record(CheckoutTally storedElsewhere)
+    /// <summary>The figures of a batch another console instance stored, counted in the second they arrived here; then as above.</summary>
+    public void Record(CheckoutTally storedElsewhere, OpsEvent? announce = null)
     {
         if (storedElsewhere.Attempts == 0)
             return;
@@ -115,6 +122,8 @@ public sealed class CheckoutLive(LiveEvents live, TimeProvider time) : Backgroun
             current.Add(storedElsewhere);
             version++;
         }
+        if (announce is not null)
+            live.Publish(announce);
         Publish(closed);
     }
 

@@ -6,15 +6,28 @@ using OpsConsole.Tests.Support;
 namespace OpsConsole.Tests.Domain;
 
 /// <summary>
-/// The rolling minute is computed once for all open dashboards (decisions/0037): what it gives back must still move with
-/// every batch, every second that closes and every second that leaves the window.
+/// The live figures for many open dashboards (decisions/0037): the rolling minute is computed once for all, yet moves with
+/// every batch, every second that closes and every second that leaves the window; a batch is announced before the ticks it causes.
 /// </summary>
 public sealed class CheckoutLiveRollingMinuteTests
 {
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, 250, TimeSpan.Zero));
+    private readonly LiveEvents bus = new(TestMetrics.Create());
     private readonly CheckoutLive live;
 
-    public CheckoutLiveRollingMinuteTests() => live = new CheckoutLive(new LiveEvents(TestMetrics.Create()), time);
+    public CheckoutLiveRollingMinuteTests() => live = new CheckoutLive(bus, time);
+
+    [Fact]
+    public void Record_AnnouncesTheBatch_BeforeTheTicksOfTheSecondsItClosed()
+    {
+        var heard = new List<OpsEvent>();
+        using var _ = bus.Subscribe(e => { lock (heard) heard.Add(e); return Task.CompletedTask; });
+        live.Record([Succeeded("a")]);
+        time.Advance(TimeSpan.FromSeconds(1));
+        live.Record([Succeeded("b")], announce: new CheckoutEventsStored(1, time.GetUtcNow()));
+        // A page redraws at most once per render gap: a tick first would hold the batch's render back by a whole gap.
+        Assert.Collection(heard, e => Assert.IsType<CheckoutEventsStored>(e), e => Assert.Equal(1, Assert.IsType<CheckoutHealthTick>(e).Second.Attempts));
+    }
 
     [Fact]
     public void RollingMinute_AfterABatchInTheSameSecond_CountsIt()
