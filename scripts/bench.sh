@@ -171,15 +171,15 @@ def show_queue():
 def show_pgbench():
     pgbench = load("pgbench.json")
     seconds = pgbench["phaseSeconds"]
-    print(f"| {'pgbench TPS on the target (-c 4 -j 2, scale 10)':<46} | {'off TPS':>9} | {'on TPS':>9} | {'loss %':>13} | {'goal':>6} |")
-    print(f"|{'-'*48}|{'-'*11}|{'-'*11}|{'-'*15}|{'-'*8}|")
+    print(f"| {'pgbench TPS on the target (-c 4 -j 2, scale 10)':<46} | {'off TPS':>9} | {'on TPS':>9} | {'loss %':>15} | {'goal':>6} |")
+    print(f"|{'-'*48}|{'-'*11}|{'-'*11}|{'-'*17}|{'-'*8}|")
     for i, (pair, loss) in enumerate(zip(pgbench["pairs"], pgbench["pairLossesPercent"]), 1):
         order = "off, then on" if i % 2 == 1 else "on, then off"
-        print(f"| {f'pair {i}: {seconds:.0f} s each, {order}':<46} | {pair['offTps']:>9,.0f} | {pair['onTps']:>9,.0f} | {loss:>13.2f} | {'':>6} |")
+        print(f"| {f'pair {i}: {seconds:.0f} s each, {order}':<46} | {pair['offTps']:>9,.0f} | {pair['onTps']:>9,.0f} | {loss:>15.2f} | {'':>6} |")
     spread = f"{pgbench['lossMinPercent']:.2f} / {pgbench['lossMaxPercent']:.2f}"
-    print(f"| {'spread of the pairs, loss min / max':<46} | {'':>9} | {'':>9} | {spread:>13} | {'':>6} |")
-    print(f"| {'median: TPS of the phases, loss of the pairs':<46} | {pgbench['offTps']:>9,.0f} | {pgbench['onTps']:>9,.0f} | {pgbench['lossPercent']:>13.2f} | {'<= 2':>6} |")
-    print(f"| {'ratio median loss / goal':<46} | {'':>9} | {'':>9} | {pgbench['lossPercent'] / 2:>13.2f} | {'':>6} |")
+    print(f"| {'spread of the pairs, loss min / max':<46} | {'':>9} | {'':>9} | {spread:>15} | {'':>6} |")
+    print(f"| {'median: TPS of the phases, loss of the pairs':<46} | {pgbench['offTps']:>9,.0f} | {pgbench['onTps']:>9,.0f} | {pgbench['lossPercent']:>15.2f} | {'<= 2':>6} |")
+    print(f"| {'ratio median loss / goal':<46} | {'':>9} | {'':>9} | {pgbench['lossPercent'] / 2:>15.2f} | {'':>6} |")
 
 def show_hub():
     hub = load("hub.json")
