@@ -17,6 +17,7 @@ public static class DependencyInjection
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<ViewerClock>();
+        builder.Services.AddSingleton<OpsConsole.Web.Components.Pages.Health.HealthWindowReads>();
         builder.Services.AddOpsAuth(builder.Configuration, builder.Environment);
         builder.Services.AddOpsHealthChecks();
         builder.Services.AddProblemDetails();

@@ -21,7 +21,7 @@ namespace OpsConsole.Domain.Checkout;
 /// with another occurredAt is a second row.
 /// Raw Npgsql, not EF: COPY is the hot path (tens of thousands of events a second).
 /// </summary>
-public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive liveFigures, LiveEvents live, PostgresLiveBridge bridge,
+public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive liveFigures, PostgresLiveBridge bridge,
     IOptions<IngestOptions> options, ConsoleMetrics metrics,
     TimeProvider time, ILogger<CheckoutIngest> logger) : ICheckoutEventSink, IDisposable
 {
@@ -108,9 +108,8 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
         }
 
         metrics.IngestStored(stored.Count, events.Count - stored.Count, clock.Elapsed);
-        liveFigures.Record(stored);
         if (stored.Count > 0)
-            live.Publish(new CheckoutEventsStored(stored.Count, stored.Max(e => e.OccurredAt)));
+            liveFigures.Record(stored, announce: new CheckoutEventsStored(stored.Count, stored.Max(e => e.OccurredAt)));
         return new CheckoutBatchResult(events.Count, stored.Count, events.Count - stored.Count);
     }
 

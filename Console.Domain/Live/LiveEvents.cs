@@ -70,7 +70,15 @@ public sealed record LocksSampled(Guid TargetId, DateTimeOffset At, int Waiting,
 public sealed record LockSamplerStatusChanged(Guid TargetId, bool Reachable, string? Error, DateTimeOffset Since) : OpsEvent;
 
 /// <summary>A batch of checkout events was committed: <paramref name="Count"/> new ones, the latest occurring at <paramref name="Latest"/>.</summary>
-public sealed record CheckoutEventsStored(int Count, DateTimeOffset Latest) : OpsEvent;
+public sealed record CheckoutEventsStored(int Count, DateTimeOffset Latest) : OpsEvent
+{
+    /// <summary>
+    /// When this instance learnt of the commit (<see cref="Stopwatch.GetTimestamp"/>): right after it, for its own ingest;
+    /// on arrival, for another instance's batch. Pages measure their render lag from here. Not part of any wire format.
+    /// </summary>
+    [JsonIgnore]
+    public long CommittedAt { get; init; } = Stopwatch.GetTimestamp();
+}
 
 /// <summary>Once a second: the checkout attempts stored during the second that just ended, by this console and (through the live bridge) the others.</summary>
 public sealed record CheckoutHealthTick(LiveSecond Second) : OpsEvent;

@@ -196,9 +196,8 @@ public sealed class PostgresLiveBridge : BackgroundService
                     remoteLocks.Receive(status);
                     break;
                 case LiveEnvelope.CheckoutStoredType when envelope.DataAs<CheckoutStoredNotice>() is { } notice:
-                    checkoutLive.Record(notice.ToTally());
-                    if (notice.Part == 0)
-                        live.Publish(new CheckoutEventsStored(notice.BatchCount, notice.Latest) { Remote = true });
+                    checkoutLive.Record(notice.ToTally(),
+                        announce: notice.Part == 0 ? new CheckoutEventsStored(notice.BatchCount, notice.Latest) { Remote = true } : null);
                     break;
             }
         }

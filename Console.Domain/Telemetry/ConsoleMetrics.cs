@@ -13,6 +13,7 @@ namespace OpsConsole.Domain.Telemetry;
 public sealed class ConsoleMetrics
 {
     public const string MeterName = "OpsConsole";
+    public const string LiveRenderLagName = "opsconsole.live.render.lag";
 
     // Seconds: the SDK's default boundaries (0 to 10,000) suit milliseconds and would put every figure here in the first bucket.
     private static readonly double[] SecondsBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
@@ -26,6 +27,7 @@ public sealed class ConsoleMetrics
     private readonly Histogram<double> rollupLag;
     private readonly Histogram<double> liveDeliveryLag;
     private readonly Histogram<double> bridgeLag;
+    private readonly Histogram<double> liveRenderLag;
     private readonly UpDownCounter<long> openCircuits;
     private readonly Counter<long> rollbacks;
     private readonly Histogram<double> rollbackDuration;
@@ -52,6 +54,8 @@ public sealed class ConsoleMetrics
             "Time from a live event's publication to one subscriber having taken it (its handler returned), by event type.");
         bridgeLag = Seconds(meter, "opsconsole.live.bridge.lag",
             "Time from another console instance sending a live event (NOTIFY) to this one receiving it, by envelope type (the two clocks' skew included).");
+        liveRenderLag = Seconds(meter, LiveRenderLagName,
+            "Time from a checkout batch's commit to a live page's render batch showing it being handed to its circuit (sent to the browser), by page.");
         openCircuits = meter.CreateUpDownCounter<long>("opsconsole.circuits.open", "{circuit}",
             "Blazor Server circuits open on this instance (one per browser tab on a page).");
         rollbacks = meter.CreateCounter<long>("opsconsole.rollbacks", "{rollback}",
@@ -87,6 +91,9 @@ public sealed class ConsoleMetrics
     public void LiveDelivered(string eventType, TimeSpan elapsed) => liveDeliveryLag.Record(elapsed.TotalSeconds, Tag("event", eventType));
 
     public void BridgeDelivered(string envelopeType, TimeSpan elapsed) => bridgeLag.Record(Math.Max(0, elapsed.TotalSeconds), Tag("type", envelopeType));
+
+    /// <summary>A page's render after a live event was sent to its browser, <paramref name="elapsed"/> after the event's commit.</summary>
+    public void LiveRendered(string page, TimeSpan elapsed) => liveRenderLag.Record(elapsed.TotalSeconds, Tag("page", page));
 
     public void CircuitOpened() => openCircuits.Add(1);
 

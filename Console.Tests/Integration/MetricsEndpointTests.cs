@@ -115,6 +115,7 @@ public sealed partial class MetricsEndpointTests(PostgresClusterFixture postgres
         metrics.RollupPass(TimeSpan.FromSeconds(1));
         metrics.LiveDelivered("Named", TimeSpan.FromMilliseconds(1));
         metrics.BridgeDelivered("named", TimeSpan.FromMilliseconds(2));
+        metrics.LiveRendered("health", TimeSpan.FromMilliseconds(5));
         metrics.CircuitOpened();
         metrics.RollbackEnded("succeeded", TimeSpan.FromMilliseconds(300));
         metrics.DriftChecked("clean", TimeSpan.FromMilliseconds(20));

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Components;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Live;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Domain.Targets;
+using OpsConsole.Domain.Telemetry;
 using OpsConsole.Web.Components.Shared;
 namespace OpsConsole.Web.Components.Pages.Health;
 
@@ -20,12 +22,12 @@ public partial class HealthPage : LiveComponentBase
     private static readonly TimeSpan RollupLag = TimeSpan.FromSeconds(3);
 
     [CascadingParameter(Name = ViewerTimeZone.CascadeName)] public TimeZoneInfo? Zone { get; set; }
-    [Inject] public required CheckoutHealth Health { get; init; }
     [Inject] public required CheckoutLive LiveFigures { get; init; }
     [Inject] public required LockMonitor Monitor { get; init; }
     [Inject] public required TargetRegistry Targets { get; init; }
-    [Inject] public required ChangeMarks ChangeMarks { get; init; }
+    [Inject] public required HealthWindowReads WindowReads { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
+    [Inject] public required ConsoleMetrics Metrics { get; init; }
 
     private bool loading = true, loadingWindow, hasData;
     private IReadOnlyList<string> services = [];
@@ -42,6 +44,8 @@ public partial class HealthPage : LiveComponentBase
     private DateTimeOffset chartFrom, lastBucketLoad, lastStored;
     private long received;
     private volatile bool marksDirty, targetsDirty;
+    // The commit of the oldest checkout batch not rendered yet (0: none), for the render lag metric.
+    private long unrenderedSince;
 
     // Short enough that a stored batch is on screen well within a second; long enough that a busy checkout does not redraw per batch.
     protected override TimeSpan RenderGap => TimeSpan.FromMilliseconds(200);
@@ -71,6 +75,7 @@ public partial class HealthPage : LiveComponentBase
         {
             case CheckoutEventsStored stored:
                 Interlocked.Add(ref received, stored.Count);
+                Interlocked.CompareExchange(ref unrenderedSince, stored.CommittedAt, 0);
                 lastStored = Now;
                 break;
             case CheckoutHealthTick tick:
@@ -94,8 +99,13 @@ public partial class HealthPage : LiveComponentBase
     /// <summary>Live figures first (memory only, rendered at once), then whatever needs the store.</summary>
     protected override async Task OnLiveAsync()
     {
+        // Taken before the render: a batch noticed during it is measured at the next one (later, never too early).
+        var since = Interlocked.Exchange(ref unrenderedSince, 0);
         RefreshLive();
+        // On the circuit's dispatcher the render runs at once: when StateHasChanged returns, its batch has gone to SignalR.
         StateHasChanged();
+        if (since != 0)
+            Metrics.LiveRendered("health", Stopwatch.GetElapsedTime(since));
         var now = Now;
         var newMinute = CheckoutMinute.MinuteOf(now) != CheckoutMinute.MinuteOf(lastBucketLoad);
         var bucketsBehind = lastBucketLoad < lastStored + RollupLag && now - lastBucketLoad >= BucketRefreshGap;
@@ -106,8 +116,10 @@ public partial class HealthPage : LiveComponentBase
         }
         if (marksDirty || (!range.IsCustom && (newMinute || bucketsBehind)))
         {
+            // A change that moved is this page's own news; the timed rereads are everyone's, and shared (HealthWindowReads).
+            var shared = !marksDirty;
             marksDirty = false;
-            await LoadWindowAsync();
+            await LoadWindowAsync(shared);
             StateHasChanged();
         }
     }
@@ -135,20 +147,26 @@ public partial class HealthPage : LiveComponentBase
     }
 
     /// <summary>Headline from the buckets, the window's series and change marks, the services for the filter.</summary>
-    private async Task LoadWindowAsync()
+    private Task LoadWindowAsync() => LoadWindowAsync(shared: false);
+
+    /// <param name="shared">Whether a read of the same second by another dashboard will do (timed rereads only).</param>
+    private async Task LoadWindowAsync(bool shared)
     {
-        if (range.Resolve(Now) is not { } chosen)
+        // A whole second: the dashboards rereading in the same second ask the same question (and a read stamped at the
+        // start of its second is never taken for fresher than it is).
+        var ticks = Now.UtcTicks;
+        var now = new DateTimeOffset(ticks - ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        if (range.Resolve(now) is not { } chosen)
             return;
         loadingWindow = true;
         try
         {
-            var now = Now;
             window = chosen;
             chartFrom = CheckoutMinute.MinuteOf(window.From);
-            services = await Health.ServicesAsync(now - TimeSpan.FromDays(1), now);
-            headline = await Health.HeadlineAsync(now, SelectedService);
-            series = await Health.SeriesAsync(window.From, window.To, SelectedService);
-            marks = await ChangeMarks.InWindowAsync(window.From, window.To);
+            var read = shared
+                ? await WindowReads.SharedAsync(now, window.From, window.To, SelectedService)
+                : await WindowReads.ReadAsync(now, window.From, window.To, SelectedService);
+            (services, headline, series, marks) = (read.Services, read.Headline, read.Series, read.Marks);
             lastBucketLoad = now;
             if (services.Count > 0 || series.Any(p => p.Attempts > 0))
                 hasData = true;
