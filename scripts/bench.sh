@@ -8,7 +8,9 @@
 # Checkout ingest: on a durable cluster of its own (fsync, synchronous_commit, full_page_writes on, as the embedded default),
 # events stored per second over HTTP on loopback, batches of 500 (every tenth resent whole), for OPS_BENCH_INGEST_SECONDS
 # (default 30) in OPS_BENCH_INGEST_ROUNDS rounds (default 3), each followed by a raw binary COPY of as many rows into a table of checkout_events' shape, indexes and partitions, and
-# their ratio (goal: HTTP >= 0.8 of raw COPY); acknowledged = stored, and every resent event answered as a duplicate.
+# their ratio (goal: HTTP >= 0.8 of raw COPY), per round too; the CPU both sides spend per 1,000 events (console and benchmark
+# process plus the cluster's processes) and its ratio, which a loaded machine moves far less; acknowledged = stored, and every
+# resent event answered as a duplicate.
 # Lock sampler: one tick's time on a target with 0 and 200 sessions waiting (median and p95 of 50 ticks); with 1,000
 # sessions queued on one row, a tick (read, graph, store write) and the bytes it stores (goals: p95 <= 200 ms,
 # <= 256 KB), beside what pg_blocking_pids would name for that queue; and
@@ -154,9 +156,15 @@ def show_ingest():
     ingest = load("ingest.json")
     print(f"| {'checkout ingest, durable cluster (fsync on)':<46} | {'events/s':>9} | {'rows':>10} | {'batch p95 ms':>12} | {'goal':>8} |")
     print(f"|{'-'*48}|{'-'*11}|{'-'*12}|{'-'*14}|{'-'*10}|")
-    print(f"| {'HTTP, ' + str(ingest['senders']) + ' senders, batches of ' + str(ingest['batchSize']) + ', ' + str(ingest['seconds']) + ' s':<46} | {ingest['eventsPerSecond']:>9,.0f} | {ingest['eventsStored']:>10,} | {ingest['batchP95Ms']:>12.1f} | {'':>8} |")
+    print(f"| {'HTTP, ' + str(ingest['senders']) + ' senders, 1 commit per batch of ' + str(ingest['batchSize']):<46} | {ingest['eventsPerSecond']:>9,.0f} | {ingest['eventsStored']:>10,} | {ingest['batchP95Ms']:>12.1f} | {'':>8} |")
     print(f"| {'raw COPY (binary), same rows, 1 commit a round':<46} | {ingest['copyEventsPerSecond']:>9,.0f} | {ingest['copyRows']:>10,} | {'':>12} | {'':>8} |")
     print(f"| {'ratio HTTP / raw COPY':<46} | {ingest['ratio']:>9.2f} | {'':>10} | {'':>12} | {'>= 0.8':>8} |")
+    rounds = ', '.join(f"{r['ratio']:.2f}" for r in ingest.get('perRound', []))
+    print(f"| {'  per round (HTTP round, then its COPY)':<46} | {rounds:>9} | {'':>10} | {'':>12} | {'':>8} |")
+    if 'cpuRatio' in ingest:
+        print(f"| {'CPU ms per 1,000 events, HTTP / raw COPY':<46} | {ingest['httpCpuMsPer1000']:>9.1f} | {ingest['copyCpuMsPer1000']:>10.1f} | {'':>12} | {'':>8} |")
+        cpu_rounds = ', '.join(f"{r['cpuRatio']:.2f}" for r in ingest.get('perRound', []))
+        print(f"| {'CPU ratio raw COPY / HTTP (load moves it less)':<46} | {ingest['cpuRatio']:>9.2f} | {cpu_rounds:>10} | {'':>12} | {'':>8} |")
     print(f"| {'acked / stored (must be equal)':<46} | {ingest['eventsAcknowledged']:>9,} | {ingest['eventsStored']:>10,} | {'':>12} | {'':>8} |")
     print(f"| {'duplicates sent / answered as duplicates':<46} | {ingest['duplicatesSent']:>9,} | {ingest['duplicatesAnswered']:>10,} | {'':>12} | {'':>8} |")
     print(f"| {'429 answers (resent, never dropped)':<46} | {ingest['refused429']:>9,} | {'':>10} | {'':>12} | {'':>8} |")

@@ -10,13 +10,15 @@ namespace OpsConsole.Domain.Checkout;
 
 /// <summary>
 /// Stores checkout events durably, a resent event once, in one transaction with the per-minute deltas of the newly stored
-/// events and the notice to other console instances (delivered only on commit). Most batches are new, and a batch sent
-/// again is mostly sent whole, so the ingest looks up the batch's first event only: when it is not stored, the batch is
-/// COPYed (binary) straight into checkout_events, which writes as a raw COPY does (rows by the page, a WAL record per page)
-/// where INSERT … ON CONFLICT writes them one at a time. When it is stored, or when the COPY meets an event stored already
-/// (a batch resent in part, or another batch storing the same event meanwhile: the unique key stops it and the transaction
-/// is rolled back), the batch goes through the connection's staging table and INSERT … ON CONFLICT DO NOTHING.
-/// Only after the commit does the caller hear "stored". The key is (event id, occurredAt), as the table is
+/// events and the notice to other console instances (delivered only on commit). Most batches are new, so a batch is COPYed
+/// (binary) straight into checkout_events, which writes as a raw COPY does (rows by the page, a WAL record per page) where
+/// INSERT … ON CONFLICT writes them one at a time. When the COPY meets an event stored already (a batch resent in part or
+/// whole, or another batch storing the same event meanwhile: the unique key stops it and the transaction is rolled back),
+/// the batch goes through the connection's staging table and INSERT … ON CONFLICT DO NOTHING. A batch whose first event
+/// this instance stored lately (<see cref="RecentBatches"/>) is taken for a resend and goes that way at once: the hint
+/// spares a resend the failed COPY, and saves every new batch a look-up round trip; the unique key stays the guarantee.
+/// The deltas, the notices and the COMMIT go in one round trip; only after the commit does the caller hear "stored".
+/// The key is (event id, occurredAt), as the table is
 /// partitioned by day (decisions/0035): within a batch an id counts once whatever its occurredAt; across batches a resend
 /// with another occurredAt is a second row.
 /// Raw Npgsql, not EF: COPY is the hot path (tens of thousands of events a second).
@@ -30,8 +32,6 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
         COPY checkout_events ("EventId", "OccurredAt", "Outcome", "ErrorClass", "ErrorCode", "LatencyMs", "Amount", "Currency",
             "Region", "Service", "Target", "ReceivedAt") FROM STDIN (FORMAT BINARY)
         """;
-
-    private const string IsStored = """SELECT EXISTS (SELECT FROM checkout_events WHERE "EventId" = $1 AND "OccurredAt" = $2)""";
 
     private const string Copy =
         $"""
@@ -64,6 +64,8 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
 
     // Bounds the COPYs in flight (and so the store's load): a batch beyond it waits briefly, then is refused with 429.
     private readonly SemaphoreSlim slots = new(options.Value.MaxConcurrentBatches, options.Value.MaxConcurrentBatches);
+
+    private readonly RecentBatches recentBatches = new();
 
     /// <inheritdoc />
     public Task StoreAsync(IReadOnlyList<CheckoutEvent> events, CancellationToken ct) => IngestAsync(events, ct);
@@ -117,25 +119,20 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
     {
         await using var connection = await connections.OpenAsync(ct);
         var first = batch.Values.First();
-        await using (var probe = new NpgsqlCommand(IsStored, connection)
-                     {
-                         Parameters =
-                         {
-                             new() { Value = first.EventId },
-                             new() { Value = first.OccurredAt.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
-                         },
-                     })
-            if ((bool)(await probe.ExecuteScalarAsync(ct))!)
-                return await MoveThroughStagingAsync(connection, batch, receivedAt, ct);
-        try
+        if (!recentBatches.Contains(first))
         {
-            return await CopyAllAsync(connection, batch, receivedAt, ct);
+            try
+            {
+                var stored = await CopyAllAsync(connection, batch, receivedAt, ct);
+                recentBatches.Add(first);
+                return stored;
+            }
+            catch (PostgresException stored) when (stored.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                logger.LogDebug("A batch of {Count} checkout events holds one stored already; storing its new events only", batch.Count);
+            }
         }
-        catch (PostgresException stored) when (stored.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            logger.LogDebug("A batch of {Count} checkout events holds one stored already; storing its new events only", batch.Count);
-            return await MoveThroughStagingAsync(connection, batch, receivedAt, ct);
-        }
+        return await MoveThroughStagingAsync(connection, batch, receivedAt, ct);
     }
 
     private async Task<List<CheckoutEvent>> CopyAllAsync(NpgsqlConnection connection, Dictionary<string, CheckoutEvent> batch,
@@ -153,8 +150,7 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
             await importer.CompleteAsync(ct);
         }
         List<CheckoutEvent> stored = [.. batch.Values];
-        await AppendDeltasAsync(connection, tx, stored, ct);
-        await tx.CommitAsync(ct);
+        await CommitWithDeltasAsync(connection, tx, stored, ct);
         return stored;
     }
 
@@ -179,8 +175,7 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
             stored = reader.IsDBNull(0) ? [.. batch.Values] : [.. reader.GetFieldValue<string[]>(0).Select(id => batch[id])];
         }
 
-        await AppendDeltasAsync(connection, tx, stored, ct);
-        await tx.CommitAsync(ct);
+        await CommitWithDeltasAsync(connection, tx, stored, ct);
         return stored;
     }
 
@@ -207,8 +202,12 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
         WriteNullable(importer, e.Target);
     }
 
-    /// <summary>Deltas of the newly stored events only, so that a resent batch adds nothing to the buckets.</summary>
-    private async Task AppendDeltasAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<CheckoutEvent> stored, CancellationToken ct)
+    /// <summary>
+    /// Deltas of the newly stored events only, so that a resent batch adds nothing to the buckets, and the COMMIT, in one
+    /// round trip. Its answer comes once the commit is on disk (synchronous_commit); should a statement fail, PostgreSQL
+    /// skips the rest of the round trip, COMMIT included, and the transaction is rolled back when it is disposed.
+    /// </summary>
+    private async Task CommitWithDeltasAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<CheckoutEvent> stored, CancellationToken ct)
     {
         await using var deltas = new NpgsqlBatch(connection, tx);
         foreach (var group in stored.GroupBy(e => (e.Service, Minute: CheckoutMinute.MinuteOf(e.OccurredAt))))
@@ -238,8 +237,8 @@ public sealed class CheckoutIngest(IngestConnections connections, CheckoutLive l
         // Same round trip as the deltas; PostgreSQL holds the notifications back until the commit and drops them on rollback.
         foreach (var notify in bridge.CheckoutNotifications(stored))
             deltas.BatchCommands.Add(notify);
-        if (deltas.BatchCommands.Count > 0)
-            await deltas.ExecuteNonQueryAsync(ct);
+        deltas.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await deltas.ExecuteNonQueryAsync(ct);
     }
 
     private static void WriteNullable(NpgsqlBinaryImporter importer, string? value)

@@ -5,9 +5,9 @@ using OpsConsole.Tests.Support;
 namespace OpsConsole.Tests.Integration;
 
 /// <summary>
-/// The ingest looks up a batch's first event only and, when it is new, COPYs the whole batch straight into the table: an
-/// event stored already further in (a batch resent in part, or stored by another batch meanwhile) must still be stored
-/// once and counted as a duplicate.
+/// The ingest COPYs a batch straight into the table unless its first event was the first of a batch it stored lately (a
+/// hint, not a look-up): an event stored already further in (a batch resent in part, or stored by another batch
+/// meanwhile) must still be stored once and counted as a duplicate.
 /// </summary>
 public sealed class CheckoutIngestRaceTests(ConsoleAppFixture fixture) : IClassFixture<ConsoleAppFixture>
 {
