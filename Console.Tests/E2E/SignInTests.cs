@@ -112,6 +112,26 @@ public sealed class SignInTests(ConsoleAppFixture fixture, BrowserFixture browse
         Assert.Equal(dark, await BackgroundOfAsync(page));
     }
 
+    [Fact]
+    public async Task OnANarrowScreen_ANavigationLink_ClosesTheDrawer()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await page.SetViewportSizeAsync(600, 900);
+        await page.SignInAsync("admin", ConsoleApp.AdminPassword);
+        var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
+        var toggle = page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" });
+        if (await nav.IsVisibleAsync())
+            await toggle.ClickAsync();
+        await Expect(nav).Not.ToBeInViewportAsync();
+
+        await toggle.ClickAsync();
+        await Expect(nav).ToBeInViewportAsync();
+        await nav.GetByRole(AriaRole.Link, new() { Name = "Locks" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("/locks$"));
+        await Expect(nav).Not.ToBeInViewportAsync();
+    }
+
     private static Task<string> BackgroundOfAsync(IPage page) =>
         page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
 }

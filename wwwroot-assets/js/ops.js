@@ -173,3 +173,11 @@ document.addEventListener("DOMContentLoaded", () => {
     document.addEventListener("pointerup", release);
     document.addEventListener("pointercancel", release);
 })();
+
+// On a narrow screen the navigation drawer lies over the page, behind an overlay; a link in it must close it, as
+// MudNavLink did. The links are plain anchors (decisions/0038), so a click on one clicks the overlay, whose own handler
+// closes the drawer. On a wide screen there is no overlay and the drawer stays.
+document.addEventListener("click", (event) => {
+    if (!event.target.closest?.(".mud-drawer a.mud-nav-link")) return;
+    document.querySelector(".mud-drawer-overlay")?.click();
+});
