@@ -11,6 +11,7 @@ namespace OpsConsole.Domain.Changes;
 public sealed class SettingWriter(TargetConnections connections, TimeProvider time)
 {
     private static readonly TimeSpan VerifyDeadline = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(2), LongestPause = TimeSpan.FromMilliseconds(25);
 
     /// <summary>Sets a value, for apply and rollback alike; a dangerous setting the target does not allow is refused here, before anything runs.</summary>
     public Task SetAsync(Target target, string parameter, string value, CancellationToken ct) =>
@@ -31,6 +32,7 @@ public sealed class SettingWriter(TargetConnections connections, TimeProvider ti
     public async Task<bool> WaitForAsync(Target target, string parameter, string normalized, CancellationToken ct, TimeSpan? timeout = null)
     {
         var deadline = time.GetUtcNow() + (timeout ?? VerifyDeadline);
+        var pause = FirstPause;
         while (true)
         {
             var current = await ReadAsync(target, parameter, ct);
@@ -40,7 +42,9 @@ public sealed class SettingWriter(TargetConnections connections, TimeProvider ti
                 return true;
             if (time.GetUtcNow() > deadline)
                 throw new ApplyVerificationException($"{parameter} shows {current.Setting}{current.Unit} after the reload, not {normalized}{current.Unit}.");
-            await Task.Delay(25, ct);
+            // The reload reaches the sessions a few milliseconds after pg_reload_conf() returns: ask again soon, then less often.
+            await Task.Delay(pause, ct);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
         }
     }
 

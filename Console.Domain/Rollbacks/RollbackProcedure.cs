@@ -89,7 +89,7 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
 
         try
         {
-            await RecordAsync(actor, request, change.Id, run.Id, intent, steps, failure, needsAnyway, ct, Report);
+            await RecordAsync(actor, request, change.Id, run, intent, steps, failure, needsAnyway, ct, Report);
         }
         catch (Exception e) when (intent is not null && e is not OperationCanceledException)
         {
@@ -119,7 +119,9 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var change = await ChangeRegistry.LockAsync(db, request.ChangeId, ct);
+        // The row lock and the row: the claim reads only the status, and the record loads the transitions it adds to.
+        var change = await db.Changes.FromSql($"SELECT * FROM config_changes WHERE \"Id\" = {request.ChangeId} FOR UPDATE").FirstOrDefaultAsync(ct)
+            ?? throw new DomainRuleException("That change does not exist.");
         if (change.Status == ChangeStatus.RolledBack)
             throw new RollbackRefusedException($"Change #{change.Number} is already rolled back.");
         if (!change.CanRollBack)
@@ -141,13 +143,16 @@ public sealed class RollbackProcedure(IDbContextFactory<OpsDbContext> dbFactory,
         return (change, run);
     }
 
-    private async Task RecordAsync(Actor actor, RollbackRequest request, Guid changeId, Guid runId, long? intent, List<RollbackStepResult> steps, string? failure,
+    private async Task RecordAsync(Actor actor, RollbackRequest request, Guid changeId, RollbackRun run, long? intent, List<RollbackStepResult> steps, string? failure,
         bool needsAnyway, CancellationToken ct, Action<RollbackStep, bool, string> report)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var change = await ChangeRegistry.LockAsync(db, changeId, ct);
-        var run = await db.RollbackRuns.FirstAsync(r => r.Id == runId, ct);
+        // One round trip for the lock and the transitions the new status is added to. The run is the one claimed above,
+        // attached rather than read again: Finish sets every column the procedure writes either way.
+        var change = await db.Changes.FromSql($"SELECT * FROM config_changes WHERE \"Id\" = {changeId} FOR UPDATE")
+            .Include(c => c.Transitions).FirstAsync(ct);
+        db.RollbackRuns.Attach(run);
         var now = time.GetUtcNow();
         if (failure is null)
             change.MarkRolledBack(actor, now, request.Reason.Trim());

@@ -25,6 +25,8 @@ public partial class ChangeActions : ActorComponentBase
     [Parameter, EditorRequired] public required ConfigChange Change { get; set; }
     [Parameter, EditorRequired] public required Actor? Actor { get; set; }
     [Parameter] public EventCallback Reload { get; set; }
+    /// <summary>Told when the rollback dialog opens (true) and closes (false); a plain callback, so telling renders nothing.</summary>
+    [Parameter] public Action<bool>? RollbackOpen { get; set; }
     /// <summary>The rehearsal the change last recorded, its verdict shown beside Approve (the review policy reads it).</summary>
     [Parameter] public Rehearsal? LatestRehearsal { get; set; }
 
@@ -101,8 +103,18 @@ public partial class ChangeActions : ActorComponentBase
     private async Task RollBackAsync()
     {
         Errors.Clear();
-        if (Actor is not null && await RollbackDialog.ShowAsync(Dialogs, Change, Actor))
-            await Reload.InvokeAsync();
+        if (Actor is null)
+            return;
+        RollbackOpen?.Invoke(true);
+        try
+        {
+            if (await RollbackDialog.ShowAsync(Dialogs, Change, Actor))
+                await Reload.InvokeAsync();
+        }
+        finally
+        {
+            RollbackOpen?.Invoke(false);
+        }
     }
 
     private Task MarkAppliedAsync()

@@ -35,8 +35,28 @@ public partial class ChangeDetailPage
 
     protected override bool Notice(OpsEvent e) => e is ChangeUpdated u && u.Number == Number;
 
+    /// <summary>
+    /// While the rollback dialog is open, the page behind it waits: the rollback's own record is what changes it, and
+    /// reloading and re-rendering the page then would compete with the dialog showing the outcome. It catches up on close.
+    /// </summary>
+    private bool rollbackOpen, changedWhileOpen;
+
+    private void OnRollbackOpen(bool open)
+    {
+        rollbackOpen = open;
+        if (open || !changedWhileOpen)
+            return;
+        changedWhileOpen = false;
+        _ = InvokeAsync(OnLiveAsync);
+    }
+
     protected override async Task OnLiveAsync()
     {
+        if (rollbackOpen)
+        {
+            changedWhileOpen = true;
+            return;
+        }
         await ReloadAsync();
         StateHasChanged();
     }
@@ -49,6 +69,7 @@ public partial class ChangeDetailPage
 
     private async Task ReloadAsync()
     {
+        changedWhileOpen = false;
         change = await Registry.GetByNumberAsync(Number);
         unknownOutcomes = change is null ? [] : await Intents.UnresolvedAboutAsync($"change:{change.Number}");
         latestRehearsal = change?.LastRehearsalId is { } last ? await Rehearsals.GetAsync(last) : null;

@@ -11,7 +11,7 @@ namespace OpsConsole.Web.Components.Pages.Changes;
 /// The one-click rollback: what will happen, a reason, the manual steps of an external change, then the five
 /// steps of <see cref="RollbackProcedure"/> as they complete. The procedure decides; its refusals are shown as they are.
 /// </summary>
-public partial class RollbackDialog : ActorComponentBase
+public partial class RollbackDialog : ActorComponentBase, IDisposable
 {
     [Inject] public required RollbackProcedure Procedure { get; init; }
 
@@ -39,6 +39,10 @@ public partial class RollbackDialog : ActorComponentBase
     private List<RollbackStepResult> steps = [];
     private RollbackOutcome? outcome;
     private bool running, started;
+    private RenderThrottle? stepRenders;
+
+    /// <summary>The longest a completed step waits to be shown.</summary>
+    private static readonly TimeSpan StepRenderGap = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Opens the dialog for a change; true when a rollback completed.</summary>
     public static async Task<bool> ShowAsync(IDialogService dialogs, ConfigChange change, Actor actor,
@@ -107,12 +111,22 @@ public partial class RollbackDialog : ActorComponentBase
         outcome = null;
         steps = [];
         running = started = true;
-        var progress = new StepProgress(step => _ = InvokeAsync(() =>
+        var reported = new System.Collections.Concurrent.ConcurrentQueue<RollbackStepResult>();
+        // Steps that complete close together share a render: a quick rollback is a handful of renders, not one per step,
+        // and the one that shows the outcome never queues behind them. A slow step still shows within one gap.
+        stepRenders?.Dispose();
+        var renders = stepRenders = new RenderThrottle(StepRenderGap, () => InvokeAsync(() =>
         {
-            if (!steps.Contains(step))
-                steps.Add(step);
+            while (reported.TryDequeue(out var step))
+                if (!steps.Contains(step))
+                    steps.Add(step);
             StateHasChanged();
         }));
+        var progress = new StepProgress(step =>
+        {
+            reported.Enqueue(step);
+            renders.Request();
+        });
         try
         {
             // Not the circuit's token: a closed browser must not abandon a rollback half way.
@@ -140,6 +154,12 @@ public partial class RollbackDialog : ActorComponentBase
     }
 
     private void Close() => Dialog.Close(DialogResult.Ok(Succeeded));
+
+    public void Dispose()
+    {
+        stepRenders?.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private RollbackStepResult? ResultOf(RollbackStep step) => steps.LastOrDefault(s => s.Step == step);
 
