@@ -152,10 +152,11 @@ public partial class HealthPage : LiveComponentBase
     /// <param name="shared">Whether a read of the same second by another dashboard will do (timed rereads only).</param>
     private async Task LoadWindowAsync(bool shared)
     {
-        // A whole second: the dashboards rereading in the same second ask the same question (and a read stamped at the
-        // start of its second is never taken for fresher than it is).
+        // Shared: a whole second, so that the dashboards rereading in the same second ask the same question (and a read
+        // stamped at the start of its second is never taken for fresher than it is). A page's own reread reads up to now:
+        // the news that asked for it (a change applied a moment ago) is within the window.
         var ticks = Now.UtcTicks;
-        var now = new DateTimeOffset(ticks - ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        var now = new DateTimeOffset(shared ? ticks - ticks % TimeSpan.TicksPerSecond : ticks, TimeSpan.Zero);
         if (range.Resolve(now) is not { } chosen)
             return;
         loadingWindow = true;
