@@ -1,0 +1,171 @@
+using System.Buffers.Binary;
+using System.Globalization;
+
+namespace OpsConsole.Domain.Audit;
+
+/// <summary>
+/// Reads the audit entries in chain order from a binary <c>COPY … TO STDOUT</c> (<see cref="Query"/>) into
+/// <see cref="ChainBatch"/>es, writing each entry straight as the bytes the insert trigger hashed: text columns arrive as
+/// UTF-8 and are copied as they are, the time is formatted here as the trigger's <c>to_char</c> does (which spares the
+/// store that work), jsonb arrives as its canonical text behind a version byte. No string is made per entry.
+/// </summary>
+internal sealed class ChainCopyReader(Stream copy)
+{
+    /// <summary>The columns in the order the hashed bytes need them: previous hash, then the canonical content, then the hash.</summary>
+    public const string Query = """
+        COPY (SELECT "PreviousHash", "Sequence", "At", "ActorId", "ActorName", "Action", "Subject", "Outcome", "Details", "Hash"
+              FROM audit_entries ORDER BY "Sequence") TO STDOUT (FORMAT BINARY)
+        """;
+
+    private const byte Separator = 0x1f;
+    private const int TextColumnsAfterTime = 5;
+    private static readonly long PostgresEpochTicks = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
+    private static ReadOnlySpan<byte> Signature => [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xff, (byte)'\r', (byte)'\n', 0];
+
+    private readonly byte[] buffer = new byte[64 * 1024];
+    private int position, end;
+    private bool started;
+
+    /// <summary>Fills <paramref name="batch"/> (cleared first) with up to <see cref="ChainBatch.Capacity"/> entries; false once the COPY has ended.</summary>
+    public bool Fill(ChainBatch batch)
+    {
+        batch.Clear();
+        if (!started)
+            ReadHeader();
+        while (!batch.Full)
+        {
+            var fields = ReadInt16();
+            if (fields == -1)
+                return false;
+            if (fields != 10)
+                throw new InvalidDataException($"The audit COPY sent a row of {fields} fields.");
+            ReadEntry(batch);
+        }
+        return true;
+    }
+
+    private void ReadEntry(ChainBatch batch)
+    {
+        batch.Begin();
+        CopyField(batch, skip: 0);
+        batch.EndPrevious();
+
+        Expect(ReadInt32(), 8);
+        var sequence = ReadInt64();
+        batch.SetSequence(sequence);
+        sequence.TryFormat(batch.Reserve(20), out var written, provider: CultureInfo.InvariantCulture);
+        batch.Advance(written);
+
+        Expect(ReadInt32(), 8);
+        var micros = ReadInt64();
+        batch.Append(Separator);
+        // Outside DateTime's years (1 to 9999) the trigger's text has no counterpart here: nothing is written, and the hash cannot match.
+        if (micros > -PostgresEpochTicks / 10 && micros < (DateTime.MaxValue.Ticks - PostgresEpochTicks) / 10)
+        {
+            var at = new DateTime(PostgresEpochTicks + micros * 10, DateTimeKind.Utc);
+            at.TryFormat(batch.Reserve(32), out written, "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'ffffff'Z'", CultureInfo.InvariantCulture);
+            batch.Advance(written);
+        }
+
+        for (var column = 0; column < TextColumnsAfterTime; column++)
+            SeparatedField(batch, skip: 0);
+        SeparatedField(batch, skip: 1); // jsonb: a version byte, then the text
+
+        batch.BeginHash();
+        CopyField(batch, skip: 0);
+        batch.End();
+    }
+
+    /// <summary>A separator and the field, or neither when the field is NULL: the trigger's <c>concat_ws</c> skips NULLs.</summary>
+    private void SeparatedField(ChainBatch batch, int skip)
+    {
+        var length = ReadInt32();
+        if (length < 0)
+            return;
+        batch.Append(Separator);
+        CopyBytes(batch, length, skip);
+    }
+
+    private void CopyField(ChainBatch batch, int skip)
+    {
+        var length = ReadInt32();
+        if (length > 0)
+            CopyBytes(batch, length, skip);
+    }
+
+    private void CopyBytes(ChainBatch batch, int length, int skip)
+    {
+        for (var left = length; left > 0;)
+        {
+            if (position == end)
+                Refill(1);
+            var take = Math.Min(left, end - position);
+            var from = buffer.AsSpan(position, take);
+            var skipped = Math.Min(skip, take);
+            (skip, position, left) = (skip - skipped, position + take, left - take);
+            from[skipped..].CopyTo(batch.Reserve(take - skipped));
+            batch.Advance(take - skipped);
+        }
+    }
+
+    private void ReadHeader()
+    {
+        Refill(Signature.Length + 8);
+        if (!buffer.AsSpan(position, Signature.Length).SequenceEqual(Signature))
+            throw new InvalidDataException("The audit COPY did not start with the binary COPY signature.");
+        position += Signature.Length + 4; // flags
+        var extension = ReadInt32();
+        for (; extension > 0; extension--)
+        {
+            Refill(1);
+            position++;
+        }
+        started = true;
+    }
+
+    private static void Expect(int length, int expected)
+    {
+        if (length != expected)
+            throw new InvalidDataException($"The audit COPY sent a field of {length} bytes where {expected} were expected.");
+    }
+
+    private short ReadInt16()
+    {
+        Refill(2);
+        var value = BinaryPrimitives.ReadInt16BigEndian(buffer.AsSpan(position));
+        position += 2;
+        return value;
+    }
+
+    private int ReadInt32()
+    {
+        Refill(4);
+        var value = BinaryPrimitives.ReadInt32BigEndian(buffer.AsSpan(position));
+        position += 4;
+        return value;
+    }
+
+    private long ReadInt64()
+    {
+        Refill(8);
+        var value = BinaryPrimitives.ReadInt64BigEndian(buffer.AsSpan(position));
+        position += 8;
+        return value;
+    }
+
+    /// <summary>Makes at least <paramref name="bytes"/> bytes available from <see cref="position"/>.</summary>
+    private void Refill(int bytes)
+    {
+        if (end - position >= bytes)
+            return;
+        buffer.AsSpan(position, end - position).CopyTo(buffer);
+        (end, position) = (end - position, 0);
+        while (end < bytes)
+        {
+            var read = copy.Read(buffer, end, buffer.Length - end);
+            if (read == 0)
+                throw new EndOfStreamException("The audit COPY ended in the middle of a row.");
+            end += read;
+        }
+    }
+}
