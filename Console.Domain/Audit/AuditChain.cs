@@ -61,8 +61,9 @@ public sealed class AuditChain(IDbContextFactory<OpsDbContext> dbFactory, AuditC
     public Task<ChainVerification> VerifyAsync(CancellationToken ct = default) => VerifyAsync(null, ct);
 
     /// <summary>
-    /// Reads every entry once, in chain order, as one streamed query (the driver hands rows over as they arrive, so memory
-    /// stays flat however long the log), and reports <see cref="ChainProgress"/> every <see cref="ProgressEvery"/> entries
+    /// Reads every entry once, in chain order, as one streamed binary COPY (<see cref="ChainCopyReader"/>) into a fixed set of
+    /// reused batches, so memory stays flat however long the log; the batches are hashed in parallel while the next is read,
+    /// and the links between entries checked here, in order, so that the first break is the one named. It reports <see cref="ChainProgress"/> every <see cref="ProgressEvery"/> entries
     /// and at the end.
     /// </summary>
     public async Task<ChainVerification> VerifyAsync(IProgress<ChainProgress>? progress, CancellationToken ct = default)
@@ -151,20 +152,21 @@ public sealed class AuditChain(IDbContextFactory<OpsDbContext> dbFactory, AuditC
     private static async IAsyncEnumerable<ChainBatch> ReadHashedAsync(NpgsqlConnection connection,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var free = System.Threading.Channels.Channel.CreateUnbounded<ChainBatch>();
+        using var free = new System.Collections.Concurrent.BlockingCollection<ChainBatch>(BatchesInFlight);
         var read = System.Threading.Channels.Channel.CreateUnbounded<ChainBatch>(new() { SingleReader = true, SingleWriter = true });
         for (var i = 0; i < BatchesInFlight; i++)
-            free.Writer.TryWrite(new ChainBatch());
+            free.Add(new ChainBatch());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         await using var copy = await connection.BeginRawBinaryCopyAsync(ChainCopyReader.Query, ct);
         var reader = new ChainCopyReader(copy);
-        var producer = Task.Factory.StartNew(async () =>
+        // The reading blocks on the socket: on a thread of its own, not one of the pool's that hash and check.
+        var producer = Task.Factory.StartNew(() =>
         {
             try
             {
                 for (var more = true; more;)
                 {
-                    var batch = await free.Reader.ReadAsync(stop.Token);
+                    var batch = free.Take(stop.Token);
                     more = reader.Fill(batch);
                     batch.Hashed = Task.Run(batch.HashAll, stop.Token);
                     read.Writer.TryWrite(batch);
@@ -175,14 +177,14 @@ public sealed class AuditChain(IDbContextFactory<OpsDbContext> dbFactory, AuditC
             {
                 read.Writer.TryComplete(e);
             }
-        }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
             await foreach (var batch in read.Reader.ReadAllAsync(ct))
             {
                 await batch.Hashed;
                 yield return batch;
-                free.Writer.TryWrite(batch);
+                free.Add(batch);
             }
         }
         finally

@@ -63,7 +63,9 @@ public static class DayPartitions
                         $"SELECT partition_name AS \"Name\", day_rows AS \"Rows\", bytes AS \"Bytes\", true AS \"Dropped\" FROM ops_day_partitions_detach({table}::regclass, {cutoff.ToUniversalTime()})")
                     .ToListAsync(ct);
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable && attempt < DetachTries)
+            // The store's execution strategy may have retried it already, and then wraps the refusal.
+            catch (Exception e) when ((e as PostgresException ?? e.InnerException as PostgresException)?.SqlState == PostgresErrorCodes.LockNotAvailable
+                                      && attempt < DetachTries)
             {
                 await Task.Delay(FirstPause * (1 << (attempt - 1)), ct);
             }
