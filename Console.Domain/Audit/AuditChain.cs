@@ -152,22 +152,21 @@ public sealed class AuditChain(IDbContextFactory<OpsDbContext> dbFactory, AuditC
     private static async IAsyncEnumerable<ChainBatch> ReadHashedAsync(NpgsqlConnection connection,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        using var free = new System.Collections.Concurrent.BlockingCollection<ChainBatch>(BatchesInFlight);
+        var free = System.Threading.Channels.Channel.CreateUnbounded<ChainBatch>();
         var read = System.Threading.Channels.Channel.CreateUnbounded<ChainBatch>(new() { SingleReader = true, SingleWriter = true });
         for (var i = 0; i < BatchesInFlight; i++)
-            free.Add(new ChainBatch());
+            free.Writer.TryWrite(new ChainBatch());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         await using var copy = await connection.BeginRawBinaryCopyAsync(ChainCopyReader.Query, ct);
         var reader = new ChainCopyReader(copy);
-        // The reading blocks on the socket: on a thread of its own, not one of the pool's that hash and check.
-        var producer = Task.Factory.StartNew(() =>
+        var producer = Task.Run(async () =>
         {
             try
             {
                 for (var more = true; more;)
                 {
-                    var batch = free.Take(stop.Token);
-                    more = reader.Fill(batch);
+                    var batch = await free.Reader.ReadAsync(stop.Token);
+                    more = await reader.FillAsync(batch, stop.Token);
                     batch.Hashed = Task.Run(batch.HashAll, stop.Token);
                     read.Writer.TryWrite(batch);
                 }
@@ -177,14 +176,14 @@ public sealed class AuditChain(IDbContextFactory<OpsDbContext> dbFactory, AuditC
             {
                 read.Writer.TryComplete(e);
             }
-        }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }, stop.Token);
         try
         {
             await foreach (var batch in read.Reader.ReadAllAsync(ct))
             {
                 await batch.Hashed;
                 yield return batch;
-                free.Add(batch);
+                free.Writer.TryWrite(batch);
             }
         }
         finally

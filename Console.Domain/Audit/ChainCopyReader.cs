@@ -22,26 +22,81 @@ internal sealed class ChainCopyReader(Stream copy)
     private static readonly long PostgresEpochTicks = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
     private static ReadOnlySpan<byte> Signature => [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xff, (byte)'\r', (byte)'\n', 0];
 
-    private readonly byte[] buffer = new byte[64 * 1024];
+    private byte[] buffer = new byte[64 * 1024];
     private int position, end;
     private bool started;
 
     /// <summary>Fills <paramref name="batch"/> (cleared first) with up to <see cref="ChainBatch.Capacity"/> entries; false once the COPY has ended.</summary>
-    public bool Fill(ChainBatch batch)
+    public async ValueTask<bool> FillAsync(ChainBatch batch, CancellationToken ct)
     {
         batch.Clear();
         if (!started)
+        {
+            while (end < Signature.Length + 8)
+                await ReadMoreAsync(ct);
             ReadHeader();
+        }
         while (!batch.Full)
         {
-            var fields = ReadInt16();
-            if (fields == -1)
+            // Only whole rows are parsed; the rest waits for more bytes.
+            if (!HasWholeRow(out var trailer))
+            {
+                await ReadMoreAsync(ct);
+                continue;
+            }
+            if (trailer)
                 return false;
+            var fields = ReadInt16();
             if (fields != 10)
                 throw new InvalidDataException($"The audit COPY sent a row of {fields} fields.");
             ReadEntry(batch);
         }
         return true;
+    }
+
+    private bool HasWholeRow(out bool trailer)
+    {
+        trailer = false;
+        var at = position;
+        if (end - at < 2)
+            return false;
+        var fields = BinaryPrimitives.ReadInt16BigEndian(buffer.AsSpan(at));
+        at += 2;
+        if (fields == -1)
+            return trailer = true;
+        for (var field = 0; field < fields; field++)
+        {
+            if (end - at < 4)
+                return false;
+            var length = BinaryPrimitives.ReadInt32BigEndian(buffer.AsSpan(at));
+            at += 4 + Math.Max(length, 0);
+            if (at > end)
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Reads on until the buffer is nearly full (the driver hands over about a row a read), growing it for a row larger than it.
+    /// </summary>
+    private async ValueTask ReadMoreAsync(CancellationToken ct)
+    {
+        buffer.AsSpan(position, end - position).CopyTo(buffer);
+        (end, position) = (end - position, 0);
+        if (end == buffer.Length)
+            Array.Resize(ref buffer, 2 * buffer.Length);
+        var before = end;
+        while (buffer.Length - end > 1024 || end == before)
+        {
+            var read = await copy.ReadAsync(buffer.AsMemory(end), ct);
+            if (read == 0)
+            {
+                if (end == before)
+                    throw new EndOfStreamException("The audit COPY ended in the middle of a row.");
+                return;
+            }
+            end += read;
+        }
     }
 
     private void ReadEntry(ChainBatch batch)
@@ -124,8 +179,6 @@ internal sealed class ChainCopyReader(Stream copy)
     {
         for (var left = length; left > 0;)
         {
-            if (position == end)
-                Refill(1);
             var take = Math.Min(left, end - position);
             var from = buffer.AsSpan(position, take);
             var skipped = Math.Min(skip, take);
@@ -137,16 +190,11 @@ internal sealed class ChainCopyReader(Stream copy)
 
     private void ReadHeader()
     {
-        Refill(Signature.Length + 8);
         if (!buffer.AsSpan(position, Signature.Length).SequenceEqual(Signature))
             throw new InvalidDataException("The audit COPY did not start with the binary COPY signature.");
         position += Signature.Length + 4; // flags
         var extension = ReadInt32();
-        for (; extension > 0; extension--)
-        {
-            Refill(1);
-            position++;
-        }
+        position += extension; // none is defined; PostgreSQL sends none
         started = true;
     }
 
@@ -158,7 +206,6 @@ internal sealed class ChainCopyReader(Stream copy)
 
     private short ReadInt16()
     {
-        Refill(2);
         var value = BinaryPrimitives.ReadInt16BigEndian(buffer.AsSpan(position));
         position += 2;
         return value;
@@ -166,7 +213,6 @@ internal sealed class ChainCopyReader(Stream copy)
 
     private int ReadInt32()
     {
-        Refill(4);
         var value = BinaryPrimitives.ReadInt32BigEndian(buffer.AsSpan(position));
         position += 4;
         return value;
@@ -174,25 +220,8 @@ internal sealed class ChainCopyReader(Stream copy)
 
     private long ReadInt64()
     {
-        Refill(8);
         var value = BinaryPrimitives.ReadInt64BigEndian(buffer.AsSpan(position));
         position += 8;
         return value;
-    }
-
-    /// <summary>Makes at least <paramref name="bytes"/> bytes available from <see cref="position"/>.</summary>
-    private void Refill(int bytes)
-    {
-        if (end - position >= bytes)
-            return;
-        buffer.AsSpan(position, end - position).CopyTo(buffer);
-        (end, position) = (end - position, 0);
-        while (end < bytes)
-        {
-            var read = copy.Read(buffer, end, buffer.Length - end);
-            if (read == 0)
-                throw new EndOfStreamException("The audit COPY ended in the middle of a row.");
-            end += read;
-        }
     }
 }
