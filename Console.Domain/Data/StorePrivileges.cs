@@ -7,7 +7,7 @@ namespace OpsConsole.Domain.Data;
 /// role the console connects as gets plain DML on what migrations create (through default privileges), but on the
 /// audit trail only INSERT and SELECT, and nothing on the chain head (it reads the head through the owner's
 /// SECURITY DEFINER function <c>audit_chain_head_read()</c>). The audit triggers are SECURITY DEFINER functions of the
-/// owner, so they still write the head for it. Day partitions are made and dropped only through the owner's two SECURITY
+/// owner, so they still write the head for it. Day partitions are made and dropped only through the owner's SECURITY
 /// DEFINER functions <c>ops_day_partitions_*</c> (decisions/0035), which the runtime role may execute. README prints the same script for a store set up by hand.
 /// </summary>
 public static class StorePrivileges
@@ -27,7 +27,8 @@ public static class StorePrivileges
             GRANT USAGE ON SCHEMA public TO {runtime};
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {runtime};
             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {runtime};
-            GRANT EXECUTE ON FUNCTION ops_day_partitions_ensure(regclass, date, date), ops_day_partitions_prune(regclass, timestamptz) TO {runtime};
+            GRANT EXECUTE ON FUNCTION ops_day_partitions_ensure(regclass, date, date), ops_day_partitions_detach(regclass, timestamptz),
+                ops_day_partitions_drop_detached(regclass), ops_day_partitions_prune_default(regclass, timestamptz) TO {runtime};
             REVOKE ALL ON "__EFMigrationsHistory" FROM {runtime};
             GRANT SELECT ON "__EFMigrationsHistory" TO {runtime};
             DO $$

@@ -75,6 +75,55 @@ public sealed class AuditChainTests(PostgresClusterFixture postgres)
     }
 
     [Fact]
+    public async Task TwoEntriesSwapped_AreReportedAtTheFirstOfThem()
+    {
+        var store = await postgres.CreateStoreAsync("reorder");
+        for (var i = 1; i <= 5; i++)
+            await WriteAsync(store, $"test.entry_{i}");
+
+        await ExecuteAsync(postgres.AsSuperuser(store), """
+            ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only;
+            UPDATE audit_entries SET "Sequence" = -2 WHERE "Sequence" = 2;
+            UPDATE audit_entries SET "Sequence" = 2 WHERE "Sequence" = 3;
+            UPDATE audit_entries SET "Sequence" = 3 WHERE "Sequence" = -2;
+            ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only;
+            """);
+        var result = await ChainOf(store).VerifyAsync();
+
+        Assert.Equal(2, result.FirstBrokenSequence);
+        Assert.Equal("Broken at entry 2: its content or link does not match its hash.", result.Message);
+    }
+
+    // Entries are read and hashed in batches of ChainBatch.Capacity, in parallel: a break on either side of a batch's edge
+    // is still found in chain order, and named once.
+    [Theory]
+    [InlineData(ChainBatch.Capacity, "UPDATE audit_entries SET \"Details\" = '{{\"i\": 1}}' WHERE \"Sequence\" = {0}",
+        "Broken at entry {0}: its content or link does not match its hash.")]
+    [InlineData(ChainBatch.Capacity + 1, "UPDATE audit_entries SET \"Subject\" = 'user:mallory' WHERE \"Sequence\" = {0}",
+        "Broken at entry {0}: its content or link does not match its hash.")]
+    [InlineData(2 * ChainBatch.Capacity + 1, "DELETE FROM audit_entries WHERE \"Sequence\" = {0}",
+        "Broken at entry {0}: it is missing (the next entry is {1}).")]
+    public async Task ABreakDeepInALongChain_IsTheFirstBrokenLink_AcrossReadBatches(int at, string tamper, string message)
+    {
+        var store = await postgres.CreateStoreAsync($"deepbreak{at}");
+        await AuditChainSeed.AppendAsync(postgres.AsOwner(store), 3 * ChainBatch.Capacity, TestContext.Current.CancellationToken);
+        // A second break further on follows from the first and is not named.
+        await ExecuteAsync(postgres.AsSuperuser(store), $"""
+            ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only;
+            {string.Format(tamper, at)};
+            UPDATE audit_entries SET "ActorName" = 'mallory' WHERE "Sequence" = {at + 100};
+            ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only;
+            """);
+
+        var result = await ChainOf(store).VerifyAsync(TestContext.Current.CancellationToken);
+
+        Assert.False(result.Intact);
+        Assert.Equal(at, result.FirstBrokenSequence);
+        Assert.Equal(string.Format(message, at, at + 1), Assert.Single(result.Problems));
+        Assert.Equal(3 * ChainBatch.Capacity - (tamper.StartsWith("DELETE") ? 1 : 0), result.Entries);
+    }
+
+    [Fact]
     public async Task EntriesWrittenBeforeTheChainMigration_AreChainedByIt()
     {
         var connectionString = await postgres.CreateEmptyDatabaseAsync("backfill");

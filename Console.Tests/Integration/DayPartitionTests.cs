@@ -156,6 +156,69 @@ public sealed class DayPartitionTests(PostgresClusterFixture postgres)
         Assert.True(await InsertSnapshotAsync(store, (Guid)target2!, now) > oldSnapshotId);
     }
 
+    [Fact]
+    public async Task Pruning_BehindAnOpenIngestTransaction_NeverQueuesOtherIngestBehindIt_AndDropsTheDayOnceItEnds()
+    {
+        var store = await postgres.CreateStoreAsync("prune-busy");
+        await using (var db = new StoreContextFactory(store).CreateDbContext())
+            await DayPartitions.EnsureAsync(db, DayPartitions.CheckoutEvents, new DateOnly(2020, 3, 1), new DateOnly(2020, 3, 3), Ct);
+        await InsertEventAsync(store, "expired", Utc(2020, 3, 1));
+        // An ingest batch that stays open: it holds checkout_events, which detaching a day must have to itself.
+        await using var open = new NpgsqlConnection(store);
+        await open.OpenAsync(Ct);
+        await using var batch = await open.BeginTransactionAsync(Ct);
+        await new NpgsqlCommand("""
+            INSERT INTO checkout_events ("EventId", "OccurredAt", "Outcome", "LatencyMs", "Service", "ReceivedAt")
+            VALUES ('open-batch', '2020-03-03T12:00:00Z', 'Succeeded', 5, 'days', now())
+            """, open, batch).ExecuteNonQueryAsync(Ct);
+
+        await using var db2 = new StoreContextFactory(store).CreateDbContext();
+        var prune = DayPartitions.PruneAsync(db2, DayPartitions.CheckoutEvents, Utc(2020, 3, 2, 0), Ct);
+        // Each time the detach is seen waiting for its lock, another ingest arrives and queues behind it: it is through well
+        // within its own 1 s lock_timeout, because the detach gives up after 200 ms (the old DROP waited 2 s).
+        for (var i = 0; i < 3; i++)
+        {
+            await Poll.UntilAsync(async () => prune.IsCompleted ? -1L : (long)(await ScalarAsync(store, """
+                SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'checkout_events'::regclass AND mode = 'AccessExclusiveLock'
+                """))!, waiting => waiting != 0, TimeSpan.FromSeconds(30), "the detach waiting for checkout_events");
+            if (prune.IsCompleted)
+                await prune; // its error, if any
+            Assert.False(prune.IsCompleted);
+            await ExecuteAsync(store, $"""
+                SET lock_timeout = '1s';
+                INSERT INTO checkout_events ("EventId", "OccurredAt", "Outcome", "LatencyMs", "Service", "ReceivedAt")
+                VALUES ('meanwhile-{i}', '2020-03-02T12:00:00Z', 'Succeeded', 5, 'days', now())
+                """);
+        }
+        Assert.False(prune.IsCompleted);
+        await batch.CommitAsync(Ct);
+
+        var pruned = await prune;
+
+        Assert.Equal(["checkout_events_20200301"], pruned.Where(p => p.Dropped).Select(p => p.Name).ToList());
+        Assert.Null(await ScalarAsync(store, "SELECT to_regclass('checkout_events_20200301')::text"));
+        Assert.Equal(["meanwhile-0", "meanwhile-1", "meanwhile-2", "open-batch"], (await WhereEventsAreAsync(store)).Keys.Order().ToList());
+    }
+
+    [Fact]
+    public async Task ADayLeftDetachedByAStoppedPrune_IsDroppedByTheNext_AndNoOtherTable()
+    {
+        var store = await postgres.CreateStoreAsync("prune-leftover");
+        await using var db = new StoreContextFactory(store).CreateDbContext();
+        await DayPartitions.EnsureAsync(db, DayPartitions.CheckoutEvents, new DateOnly(2020, 3, 1), new DateOnly(2020, 3, 2), Ct);
+        await InsertEventAsync(store, "expired", Utc(2020, 3, 1));
+        Assert.Equal(["checkout_events_20200301"], (await DayPartitions.DetachAsync(db, DayPartitions.CheckoutEvents, Utc(2020, 3, 2, 0), Ct)).Select(p => p.Name));
+        await ExecuteAsync(postgres.AsOwner(store), "CREATE TABLE checkout_events_keep (id int); CREATE TABLE checkout_events_2020 (id int)");
+
+        var pruned = await DayPartitions.PruneAsync(db, DayPartitions.CheckoutEvents, Utc(2020, 3, 2, 0), Ct);
+
+        Assert.Empty(pruned);
+        Assert.Null(await ScalarAsync(store, "SELECT to_regclass('checkout_events_20200301')::text"));
+        Assert.NotNull(await ScalarAsync(store, "SELECT to_regclass('checkout_events_keep')::text"));
+        Assert.NotNull(await ScalarAsync(store, "SELECT to_regclass('checkout_events_2020')::text"));
+        Assert.Equal(["checkout_events_20200302"], await PartitionsAsync(store, "checkout_events", "2020%"));
+    }
+
     private static StoreLocks Locks(string store) =>
         new(store, Options.Create(new InstanceOptions()), TimeProvider.System, NullLogger<StoreLocks>.Instance);
 
