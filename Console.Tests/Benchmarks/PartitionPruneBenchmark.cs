@@ -82,8 +82,6 @@ public sealed class PartitionPruneBenchmark(PostgresClusterFixture postgres, ITe
         await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
         // EF compiles the query once per process; the console has done so long before a day expires.
         Assert.Empty(await DayPartitions.PruneAsync(db, DayPartitions.CheckoutEvents, dayStart.AddYears(-10), TestContext.Current.CancellationToken));
-        var vacuuming = (long)(await ScalarAsync(owner,
-            $"SELECT count(*) FROM pg_stat_progress_vacuum WHERE relid = 'checkout_events_{Day:yyyyMMdd}'::regclass") ?? 0L);
         // DayPartitions.PruneAsync's three steps, each timed: detach (the only one that locks checkout_events against ingest),
         // drop of the detached day (its files), and DEFAULT's delete (empty here). Their sum is the prune call.
         var ct = TestContext.Current.CancellationToken;
@@ -111,7 +109,6 @@ public sealed class PartitionPruneBenchmark(PostgresClusterFixture postgres, ITe
             dropDetachedMs = Math.Round(dropFilesTime.TotalMilliseconds, 1),
             droppedRowsEstimate = dropped.Rows,
             droppedMegabytes = Math.Round((dropped.Bytes ?? 0) / 1048576.0),
-            autovacuumOnDayAtDrop = vacuuming,
             deleteOverDrop = Math.Round(deleteTime / dropTime),
         };
         BenchmarkFigures.Report(output, "prune.json", figures);
