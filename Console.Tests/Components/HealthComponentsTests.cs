@@ -40,6 +40,23 @@ public sealed class HealthComponentsTests : ConsoleComponentContext
     }
 
     [Fact]
+    public void AMarkerAtTheWindowsEdge_IsDrawnWhole_InsideThePlot()
+    {
+        var chart = Render<TimeSeriesChart>(p => p
+            .Add(c => c.Title, "Success rate").Add(c => c.TestId, "chart-success").Add(c => c.From, From).Add(c => c.To, From.AddMinutes(10))
+            .Add(c => c.Series, [new ChartSeries("Success", "series-success", [99, 99, 99, 99, 99, 99, 99, 99, 99, 99])])
+            .Add(c => c.Markers, [
+                new ChartMarker(From.AddMinutes(10), "#9 applied a moment ago", "/changes/9", "applied", 9),
+                new ChartMarker(From, "#10 applied as the window starts", "/changes/10", "applied", 10),
+            ]));
+
+        var markers = chart.FindAll("[data-testid=change-marker]");
+        // A hit area 8 wide, all of it within the 1000-wide plot: the line and the area a click lands on are not clipped.
+        Assert.Equal(["996", "4"], markers.Select(m => m.QuerySelector("line")!.GetAttribute("x1")));
+        Assert.Equal(["992", "0"], markers.Select(m => m.QuerySelector("rect")!.GetAttribute("x")));
+    }
+
+    [Fact]
     public void DatabaseFailureClasses_ComeFirst_MarkedAsDatabase_ApartFromThePaymentGateway()
     {
         var view = Render<FailureClasses>(p => p.Add(f => f.FailuresByClass,

@@ -44,6 +44,14 @@ public partial class TimeSeriesChart
 
     private double X(DateTimeOffset at) => Math.Clamp((at - From).TotalSeconds / Math.Max(1e-9, (To - From).TotalSeconds), 0, 1) * ViewWidth;
 
+    /// <summary>
+    /// A marker's x, kept a hit area's half-width inside the plot: a change applied a moment ago sits at the right edge,
+    /// where half its line and hit area would be clipped, and a click on its middle would land beside the chart.
+    /// </summary>
+    private double MarkerX(DateTimeOffset at) => Math.Clamp(X(at), MarkerHalfWidth, ViewWidth - MarkerHalfWidth);
+
+    private const double MarkerHalfWidth = 4;
+
     private string StepName => Step == TimeSpan.FromSeconds(1) ? "second" : Step == TimeSpan.FromMinutes(1) ? "minute" : DurationText.Of(Step);
 
     private double Y(double value) => Height - 2 - Math.Clamp(value / scale, 0, 1) * (Height - 4);
