@@ -142,20 +142,23 @@ public sealed class OutageReplayTests(OutageReplayFixture fixture, ITestOutputHe
     }
 
     /// <summary>
-    /// The first second, from <paramref name="from"/>, at which the stored checkouts put the failure rate at or over the
-    /// rule's threshold, over the rule's window as the evaluator reads it (whole minutes back, at least the minimum volume).
+    /// The first second, from <paramref name="from"/>, at which the checkouts stored by then put the failure rate at or over
+    /// the rule's threshold, over the rule's window as the evaluator reads it (whole minutes back, at least the minimum
+    /// volume). Stored by then: a checkout that waited out a 30 s deadlock_timeout is sent when it fails, half a minute
+    /// after the moment it is counted in, and no console can know of it before it arrives (a CI run measured a "crossing"
+    /// 46 s before the failures that made it had been sent).
     /// </summary>
     private async Task<DateTimeOffset> CrossingAsync(DateTimeOffset from, DateTimeOffset until)
     {
         await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
         var start = CheckoutMinute.MinuteOf(from - RuleWindow);
         var events = await db.CheckoutEvents.Where(e => e.Service == "checkout" && e.OccurredAt >= start && e.OccurredAt < until)
-            .Select(e => new { e.OccurredAt, Failed = e.Outcome == CheckoutOutcome.Failed }).ToListAsync();
+            .Select(e => new { e.OccurredAt, e.ReceivedAt, Failed = e.Outcome == CheckoutOutcome.Failed }).ToListAsync();
         for (var second = from; second <= until; second = second.AddSeconds(1))
         {
             var windowStart = CheckoutMinute.MinuteOf(second - RuleWindow);
             var (attempts, failures) = (0, 0);
-            foreach (var e in events.Where(e => e.OccurredAt >= windowStart && e.OccurredAt < second))
+            foreach (var e in events.Where(e => e.OccurredAt >= windowStart && e.OccurredAt < second && e.ReceivedAt < second))
                 (attempts, failures) = (attempts + 1, failures + (e.Failed ? 1 : 0));
             if (attempts >= MinimumVolume && (double)failures / attempts >= Threshold)
                 return second;
