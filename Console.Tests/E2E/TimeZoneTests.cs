@@ -48,7 +48,11 @@ public sealed class TimeZoneTests(ConsoleAppFixture fixture, BrowserFixture brow
         await page.GotoAsync("/account/preferences");
         await page.WaitForInteractiveAsync();
         await Expect(page.GetByTestId("time-zone-sample")).ToContainTextAsync(new Regex(@"UTC-0[45]:00"));
-        await page.GetByRole(AriaRole.Radio, new() { Name = "UTC", Exact = true }).CheckAsync();
+        // A click, not CheckAsync: MudRadio prevents the browser's own check, so the radio turns checked only when the
+        // circuit's render comes back, and CheckAsync reads the state at once (it failed so on a loaded machine).
+        var utc = page.GetByRole(AriaRole.Radio, new() { Name = "UTC", Exact = true });
+        await utc.ClickAsync();
+        await Expect(utc).ToBeCheckedAsync();
         // Applied at once, through the cascade: no reload.
         await Expect(page.GetByTestId("time-zone-sample")).ToContainTextAsync("UTC+00:00");
 

@@ -58,19 +58,7 @@ public sealed class LoggingTests(PostgresClusterFixture postgres)
         }
     }
 
-    private static async Task<string> ReadLogsAsync(ConsoleApp app)
-    {
+    private static async Task<string> ReadLogsAsync(ConsoleApp app) =>
         // The file sink writes through a shared stream; poll until the start-up lines have landed.
-        return await Poll.UntilAsync(async () =>
-            {
-                var texts = new List<string>();
-                foreach (var file in Directory.GetFiles(app.LogFolder, "*.json"))
-                {
-                    await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                    texts.Add(await new StreamReader(stream).ReadToEndAsync());
-                }
-                return string.Join('\n', texts);
-            },
-            text => text.Contains("Bootstrap") || text.Contains("generated password"), TimeSpan.FromSeconds(10), "the log file");
-    }
+        await Poll.UntilAsync(app.ReadLogAsync, text => text.Contains("Bootstrap") || text.Contains("generated password"), TimeSpan.FromSeconds(10), "the log file");
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -82,7 +83,8 @@ public sealed partial class MetricsEndpointTests(PostgresClusterFixture postgres
     [Fact]
     public async Task TheRollupLag_IsMeasured_OnceTheIngestedBatchIsFolded()
     {
-        await using var app = new ConsoleApp(await postgres.CreateStoreAsync("metrics_rollup"), new Dictionary<string, string?>
+        var store = await postgres.CreateStoreAsync("metrics_rollup");
+        await using var app = new ConsoleApp(store, new Dictionary<string, string?>
         {
             ["Telemetry:Metrics:Enabled"] = "true",
         });
@@ -92,11 +94,26 @@ public sealed partial class MetricsEndpointTests(PostgresClusterFixture postgres
         using (var stored = await PostAsync(sender, CheckoutBatches.Json("metrics-rollup", 3)))
             Assert.Equal(HttpStatusCode.Accepted, stored.StatusCode);
 
+        // Two waits, so that a failure says which half failed: the fold itself (seen in the store), then its measurement.
+        try
+        {
+            await Poll.UntilAsync(() => FoldedAsync(store), folded => folded, Deadline, "the roll-up to fold the batch's delta into its minute");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\nWhat the console logged:\n{await app.ReadLogAsync()}", e);
+        }
         var scrape = await Poll.UntilAsync(() => PrometheusScrape.ReadAsync(scraper),
-            s => s.Sum("opsconsole_checkout_rollup_lag_seconds_count") >= 1, Deadline, "a roll-up pass that folded the batch");
+            s => s.Sum("opsconsole_checkout_rollup_lag_seconds_count") >= 1, Deadline, "the folding roll-up pass to be measured");
         var lag = scrape.Sum("opsconsole_checkout_rollup_lag_seconds_sum");
         // The pass runs every Checkout:RollupInterval (2 s): the delta waited at most that long, plus a loaded machine's delay.
         Assert.InRange(lag, 0, Deadline.TotalSeconds);
+    }
+
+    private static async Task<bool> FoldedAsync(string store)
+    {
+        await using var db = PostgresClusterFixture.ContextFor(store);
+        return !await db.CheckoutMinuteDeltas.AnyAsync() && await db.CheckoutMinutes.AnyAsync(m => m.Service == "metrics-rollup");
     }
 
     [Fact]

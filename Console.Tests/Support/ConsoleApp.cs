@@ -31,6 +31,19 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>
 
     public string LogFolder { get; }
 
+    /// <summary>What the console has logged so far (warnings and up, JSON lines): for a failing test's message.</summary>
+    public async Task<string> ReadLogAsync()
+    {
+        var texts = new List<string>();
+        foreach (var file in Directory.Exists(LogFolder) ? Directory.GetFiles(LogFolder, "*.json") : [])
+        {
+            // The file sink still holds it open for writing.
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            texts.Add(await new StreamReader(stream).ReadToEndAsync());
+        }
+        return string.Join('\n', texts);
+    }
+
     public Uri BaseUrl
     {
         get
