@@ -6,7 +6,7 @@ namespace OpsConsole.Tests.Domain;
 /// <summary>Each rule kind over known series: it fires, it does not fire, and its hysteresis holds.</summary>
 public sealed class AlertRuleEvaluationTests
 {
-    private static readonly TimeSpan S30 = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan S20 = TimeSpan.FromSeconds(20), S30 = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan M1 = TimeSpan.FromMinutes(1), M2 = TimeSpan.FromMinutes(2), M5 = TimeSpan.FromMinutes(5);
 
     private static readonly Minute Healthy = new(100, 1), Failing = new(100, 30), Middling = new(100, 3), Quiet = new(8, 4);
@@ -199,5 +199,34 @@ public sealed class AlertRuleEvaluationTests
         var (state, transition) = AlertHysteresis.Step(stored, breaching, S30, M2, Start.AddHours(1));
 
         Assert.Equal((AlertTransition.None, AlertRuleStatus.Firing, Start), (transition, state.Status, state.ConditionSince));
+    }
+
+    [Fact]
+    public void AHold_EndedByAReadingAFewMillisecondsEarly_Fires_ButOneATenthOfAnIntervalEarlier_DoesNot()
+    {
+        var breaching = new RuleReading(0.3, true, false, "30 %");
+        var tolerance = AlertHysteresis.Tolerance(Every);
+        var (pending, _) = AlertHysteresis.Step(RuleState.Ok, breaching, S20, M2, Start, tolerance);
+        (pending, _) = AlertHysteresis.Step(pending, breaching, S20, M2, Start + Every, tolerance);
+
+        // The third reading, its timer a few milliseconds early: the hold ends on it, not a whole interval later.
+        var (fired, onTime) = AlertHysteresis.Step(pending, breaching, S20, M2, Start + S20 - TimeSpan.FromMilliseconds(15), tolerance);
+        var (_, early) = AlertHysteresis.Step(pending, breaching, S20, M2, Start + S20 - tolerance - TimeSpan.FromMilliseconds(1), tolerance);
+        var (_, untolerant) = AlertHysteresis.Step(pending, breaching, S20, M2, Start + S20 - TimeSpan.FromMilliseconds(15));
+
+        Assert.Equal((AlertTransition.Fired, AlertRuleStatus.Firing, Start), (onTime, fired.Status, fired.ConditionSince));
+        Assert.Equal(AlertTransition.None, early);
+        Assert.Equal(AlertTransition.None, untolerant);
+    }
+
+    [Fact]
+    public void AClearWait_EndedByAReadingAFewMillisecondsEarly_Resolves()
+    {
+        var clear = new RuleReading(0.0, false, true, "0 %");
+        var clearing = new RuleState(AlertRuleStatus.Clearing, Start, ClearingSince: Start + M1);
+
+        var (state, transition) = AlertHysteresis.Step(clearing, clear, S20, M2, Start + M1 + M2 - TimeSpan.FromMilliseconds(15), AlertHysteresis.Tolerance(Every));
+
+        Assert.Equal((AlertTransition.Resolved, AlertRuleStatus.Ok), (transition, state.Status));
     }
 }

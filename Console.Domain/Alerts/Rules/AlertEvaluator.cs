@@ -92,7 +92,8 @@ public sealed class AlertEvaluator(IDbContextFactory<OpsDbContext> dbFactory, St
                 logger.LogWarning(e, "Could not read the figures of alert rule {Rule}", rule.Name);
                 continue;
             }
-            var (state, transition) = AlertHysteresis.Step(rule.State, reading, rule.HoldFor, rule.ClearFor, now);
+            var (state, transition) = AlertHysteresis.Step(rule.State, reading, rule.HoldFor, rule.ClearFor, now,
+                AlertHysteresis.Tolerance(options.Value.EvaluationInterval));
             var alertTarget = transition == AlertTransition.Fired ? reading.Target ?? rule.Target : rule.AlertTarget;
             if (transition != AlertTransition.None)
             {

@@ -25,9 +25,19 @@ public sealed record RuleState(AlertRuleStatus Status, DateTimeOffset? Condition
 /// </summary>
 public static class AlertHysteresis
 {
+    /// <summary>
+    /// How much earlier than <c>holdFor</c> (or <c>clearFor</c>) a reading may come and still end the wait. Readings are taken
+    /// when the evaluator's timer ticks and its queries return, a few milliseconds early or late each time: without it a hold
+    /// of 20 s read every 10 s ends on a reading 19.99 s after the first, falls short, and the rule fires a whole interval late.
+    /// A tenth of the interval absorbs that jitter and can never move a fire by a whole reading.
+    /// </summary>
+    public static TimeSpan Tolerance(TimeSpan evaluationInterval) => evaluationInterval / 10;
+
     public static (RuleState State, AlertTransition Transition) Step(RuleState state, RuleReading reading, TimeSpan holdFor, TimeSpan clearFor,
-        DateTimeOffset now)
+        DateTimeOffset now, TimeSpan tolerance = default)
     {
+        holdFor -= tolerance;
+        clearFor -= tolerance;
         switch (state.Status)
         {
             case AlertRuleStatus.Ok:
