@@ -18,6 +18,8 @@ public sealed record LiveEnvelope(Guid Origin, string Type, JsonElement Data, Da
     public const string LockStatusType = "lockStatus";
     public const string IncidentUpdatedType = "incidentUpdated";
     public const string RehearsalProgressedType = "rehearsalProgressed";
+    public const string PostmortemUpdatedType = "postmortemUpdated";
+    public const string AlertRuleUpdatedType = "alertRuleUpdated";
 
     /// <summary>PostgreSQL refuses NOTIFY payloads of 8000 bytes and more.</summary>
     public const int MaxPayloadBytes = 7999;

@@ -40,7 +40,7 @@ public sealed record RehearsalLiveFigures(string Side, long Attempted, long Fail
 
 /// <summary>An incident's postmortem changed: a new version, or an action item added, edited or closed.</summary>
 public sealed record PostmortemUpdated(Guid IncidentId, int LatestVersion) : OpsEvent;
-/// <summary>An alert rule was edited, or fired or resolved (this instance only: the rules page re-reads the store).</summary>
+/// <summary>An alert rule was edited, or fired or resolved; the rules page re-reads the store.</summary>
 public sealed record AlertRuleUpdated(Guid RuleId) : OpsEvent;
 /// <summary>
 /// An incident was opened or changed (<paramref name="What"/>: "opened", "status", "timeline", "suspects", …); re-read it by

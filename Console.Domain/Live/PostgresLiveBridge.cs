@@ -12,7 +12,8 @@ namespace OpsConsole.Domain.Live;
 /// Carries the live bus between console instances on one store through PostgreSQL LISTEN/NOTIFY on
 /// <see cref="Channel"/>. What crosses, and why:
 /// <list type="bullet">
-/// <item><see cref="ChangeUpdated"/>, <see cref="TargetUpdated"/>, <see cref="IncidentUpdated"/>: sent by this bridge after the publisher's commit.</item>
+/// <item><see cref="ChangeUpdated"/>, <see cref="TargetUpdated"/>, <see cref="IncidentUpdated"/>, <see cref="RehearsalProgressed"/>,
+/// <see cref="PostmortemUpdated"/>, <see cref="AlertRuleUpdated"/>: sent by this bridge after the publisher's commit.</item>
 /// <item><see cref="CheckoutEventsStored"/>: sent by the ingest inside its own transaction (<see cref="CheckoutNotifications"/>), so that
 /// it is delivered exactly when the batch commits; the receiver also folds the batch's figures into its <see cref="CheckoutLive"/>.</item>
 /// <item><see cref="CheckoutHealthTick"/> does not cross: every instance makes its own from its own and the others' batches; a forwarded
@@ -95,7 +96,8 @@ public sealed class PostgresLiveBridge : BackgroundService
 
     private Task OnLocalEvent(OpsEvent e)
     {
-        if (!e.Remote && e is ChangeUpdated or TargetUpdated or IncidentUpdated or RehearsalProgressed or LocksSampled { Sample: not null } or LockSamplerStatusChanged)
+        if (!e.Remote && e is ChangeUpdated or TargetUpdated or IncidentUpdated or RehearsalProgressed or PostmortemUpdated or AlertRuleUpdated
+            or LocksSampled { Sample: not null } or LockSamplerStatusChanged)
             outbox.Writer.TryWrite(e);
         return Task.CompletedTask;
     }
@@ -115,6 +117,8 @@ public sealed class PostgresLiveBridge : BackgroundService
                         TargetUpdated t => Payload(LiveEnvelope.TargetUpdatedType, t),
                         IncidentUpdated i => Payload(LiveEnvelope.IncidentUpdatedType, i),
                         RehearsalProgressed r => Payload(LiveEnvelope.RehearsalProgressedType, r),
+                        PostmortemUpdated p => Payload(LiveEnvelope.PostmortemUpdatedType, p),
+                        AlertRuleUpdated a => Payload(LiveEnvelope.AlertRuleUpdatedType, a),
                         LocksSampled l => Payload(LiveEnvelope.LocksSampledType, LockTickNotice.Of(l.Sample!, l.SnapshotId)),
                         LockSamplerStatusChanged c => Payload(LiveEnvelope.LockStatusType, LockStatusNotice.Of(c)),
                         _ => throw new InvalidOperationException($"{e.GetType().Name} does not cross instances."),
@@ -188,6 +192,12 @@ public sealed class PostgresLiveBridge : BackgroundService
                     break;
                 case LiveEnvelope.RehearsalProgressedType when envelope.DataAs<RehearsalProgressed>() is { } rehearsal:
                     live.Publish(rehearsal with { Remote = true });
+                    break;
+                case LiveEnvelope.PostmortemUpdatedType when envelope.DataAs<PostmortemUpdated>() is { } postmortem:
+                    live.Publish(postmortem with { Remote = true });
+                    break;
+                case LiveEnvelope.AlertRuleUpdatedType when envelope.DataAs<AlertRuleUpdated>() is { } rule:
+                    live.Publish(rule with { Remote = true });
                     break;
                 case LiveEnvelope.LocksSampledType when envelope.DataAs<LockTickNotice>() is { } tick:
                     _ = remoteLocks.ReceiveAsync(tick);

@@ -92,6 +92,22 @@ public sealed class LiveBridgeTests(TwoConsolesFixture consoles, PostgresCluster
         Assert.Equal(0.375, received.Fraction, 3);
     }
 
+    /// <summary>A manager reading a postmortem, or an admin the alert rules, on B sees what was saved or fired on A.</summary>
+    [Fact]
+    public async Task APostmortemSavedOnA_AndAnAlertRuleFiringOnA_ReachB()
+    {
+        using var onB = new Recorder(consoles.B);
+        var postmortem = new PostmortemUpdated(Guid.NewGuid(), 3);
+        var rule = new AlertRuleUpdated(Guid.NewGuid());
+
+        consoles.A.Service<LiveEvents>().Publish(postmortem);
+        consoles.A.Service<LiveEvents>().Publish(rule);
+
+        await Poll.UntilAsync(() => Task.FromResult(onB.Of<AlertRuleUpdated>().Any(e => e.RuleId == rule.RuleId)), found => found, Wait, "the rule's news on B");
+        Assert.Equal([postmortem with { Remote = true }], onB.Of<PostmortemUpdated>().Where(e => e.IncidentId == postmortem.IncidentId));
+        Assert.Equal([rule with { Remote = true }], onB.Of<AlertRuleUpdated>().Where(e => e.RuleId == rule.RuleId));
+    }
+
     [Fact]
     public async Task BsOwnEvents_AreNotEchoedBackToB()
     {
