@@ -218,7 +218,7 @@ def show_tick_cpu():
     print(f"|{'-'*48}|{'-'*11}|{'-'*11}|{'-'*11}|{'-'*11}|")
     for kind, label in [("unpreparedRead", "idle read, planned every tick (before)"), ("read", "idle read, prepared (now)"), ("tick", "whole tick: read, memory, store, notice")]:
         print(f"| {label:<46} | {tick[kind + 'ConsoleCpuMs']:>9.2f} | {tick[kind + 'BackendCpuMs']:>9.2f} | {tick[kind + 'StoreCpuMs']:>9.2f} | {tick[kind + 'CpuMs']:>9.2f} |")
-    print(f"| {'idle query on the target: planning / execution ms':<46} | {tick['idleQueryPlanningMs']:>9.3f} | {tick['idleQueryExecutionMs']:>9.3f} | {'':>9} | {'':>9} |")
+    print(f"| {'idle query on the target: plan / execute ms':<46} | {tick['idleQueryPlanningMs']:>9.3f} | {tick['idleQueryExecutionMs']:>9.3f} | {'':>9} | {'':>9} |")
     print(f"| {'a whole tick each second, share of 2 cores %':<46} | {'':>9} | {'':>9} | {'':>9} | {tick['tickCpuMs'] / 20:>9.2f} |")
 
 def show_hub():
