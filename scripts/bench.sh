@@ -14,9 +14,12 @@
 # Lock sampler: one tick's time on a target with 0 and 200 sessions waiting (median and p95 of 50 ticks); with 1,000
 # sessions queued on one row, a tick (read, graph, store write) and the bytes it stores (goals: p95 <= 200 ms,
 # <= 256 KB), beside what pg_blocking_pids would name for that queue; and
-# pgbench TPS on a target with the sampler off and on at 1 s, in sixteen alternating pairs (off-on, on-off, ...) of
-# OPS_BENCH_PGBENCH_SECONDS (default 5) each, every phase after pgbench's vacuum and a checkpoint: every pair's loss,
-# their spread, and the median loss (goal <= 2 %).
+# the CPU one tick costs while pgbench runs (console process, the sampler's backend on the target, the store's cluster), for
+# the idle read as it was (planned every tick) and as it is (prepared), and for a whole tick, in alternating rounds; and
+# pgbench TPS on a target with the sampler off and on at 1 s, in twenty alternating pairs (off-on, on-off, ...) of
+# OPS_BENCH_PGBENCH_SECONDS (default 5) each, every phase after pgbench's vacuum and a checkpoint (autovacuum off): every
+# pair's loss, latency and the console's CPU (process and store cluster), their spread (min/max, quartiles), and the median
+# loss (goal <= 2 %).
 # Live hub: 100 and 200 SignalR subscribers of /hubs/ops; push latency from posting a batch to each client receiving
 # it (20 batches), and memory per connection (console and clients share the process: an upper bound for the server).
 # Dashboards: 1, 100, then 200 Health pages with live circuits (iframes in Chromium), 10 events each: the server's push
@@ -193,15 +196,30 @@ def show_queue():
 def show_pgbench():
     pgbench = load("pgbench.json")
     seconds = pgbench["phaseSeconds"]
-    print(f"| {'pgbench TPS on the target (-c 4 -j 2, scale 10)':<46} | {'off TPS':>9} | {'on TPS':>9} | {'loss %':>15} | {'goal':>6} |")
-    print(f"|{'-'*48}|{'-'*11}|{'-'*11}|{'-'*17}|{'-'*8}|")
+    print(f"| {'pgbench TPS on the target (-c 4 -j 2, scale 10)':<46} | {'off TPS':>9} | {'on TPS':>9} | {'loss %':>15} | {'goal':>6} | {'latency ms off / on':>19} | {'console CPU s off / on':>22} |")
+    print(f"|{'-'*48}|{'-'*11}|{'-'*11}|{'-'*17}|{'-'*8}|{'-'*21}|{'-'*24}|")
     for i, (pair, loss) in enumerate(zip(pgbench["pairs"], pgbench["pairLossesPercent"]), 1):
         order = "off, then on" if i % 2 == 1 else "on, then off"
-        print(f"| {f'pair {i}: {seconds:.0f} s each, {order}':<46} | {pair['offTps']:>9,.0f} | {pair['onTps']:>9,.0f} | {loss:>15.2f} | {'':>6} |")
+        latency = f"{pair['offLatencyMs']:.3f} / {pair['onLatencyMs']:.3f}"
+        cpu = f"{pair['offConsoleCpuSeconds']:.2f} / {pair['onConsoleCpuSeconds']:.2f}"
+        print(f"| {f'pair {i}: {seconds:.0f} s each, {order}':<46} | {pair['offTps']:>9,.0f} | {pair['onTps']:>9,.0f} | {loss:>15.2f} | {'':>6} | {latency:>19} | {cpu:>22} |")
     spread = f"{pgbench['lossMinPercent']:.2f} / {pgbench['lossMaxPercent']:.2f}"
-    print(f"| {'spread of the pairs, loss min / max':<46} | {'':>9} | {'':>9} | {spread:>15} | {'':>6} |")
-    print(f"| {'median: TPS of the phases, loss of the pairs':<46} | {pgbench['offTps']:>9,.0f} | {pgbench['onTps']:>9,.0f} | {pgbench['lossPercent']:>15.2f} | {'<= 2':>6} |")
-    print(f"| {'ratio median loss / goal':<46} | {'':>9} | {'':>9} | {pgbench['lossPercent'] / 2:>15.2f} | {'':>6} |")
+    quartiles = f"{pgbench['lossP25Percent']:.2f} / {pgbench['lossP75Percent']:.2f}"
+    print(f"| {'spread of the pairs, loss min / max':<46} | {'':>9} | {'':>9} | {spread:>15} | {'':>6} | {'':>19} | {'':>22} |")
+    print(f"| {'spread of the pairs, loss quartiles 25 / 75':<46} | {'':>9} | {'':>9} | {quartiles:>15} | {'':>6} | {'':>19} | {'':>22} |")
+    latency = f"{pgbench['offLatencyMs']:.3f} / {pgbench['onLatencyMs']:.3f}"
+    cpu = f"{pgbench['offConsoleCpuSeconds']:.2f} / {pgbench['onConsoleCpuSeconds']:.2f}"
+    print(f"| {'median: TPS of the phases, loss of the pairs':<46} | {pgbench['offTps']:>9,.0f} | {pgbench['onTps']:>9,.0f} | {pgbench['lossPercent']:>15.2f} | {'<= 2':>6} | {latency:>19} | {cpu:>22} |")
+    print(f"| {'ratio median loss / goal':<46} | {'':>9} | {'':>9} | {pgbench['lossPercent'] / 2:>15.2f} | {'':>6} | {'':>19} | {'':>22} |")
+
+def show_tick_cpu():
+    tick = load("sampler-tick-cpu.json")
+    print(f"| {'lock sampler under pgbench, CPU ms per tick':<46} | {'console':>9} | {'target':>9} | {'store':>9} | {'total':>9} |")
+    print(f"|{'-'*48}|{'-'*11}|{'-'*11}|{'-'*11}|{'-'*11}|")
+    for kind, label in [("unpreparedRead", "idle read, planned every tick (before)"), ("read", "idle read, prepared (now)"), ("tick", "whole tick: read, memory, store, notice")]:
+        print(f"| {label:<46} | {tick[kind + 'ConsoleCpuMs']:>9.2f} | {tick[kind + 'BackendCpuMs']:>9.2f} | {tick[kind + 'StoreCpuMs']:>9.2f} | {tick[kind + 'CpuMs']:>9.2f} |")
+    print(f"| {'idle query on the target: plan / execute ms':<46} | {tick['idleQueryPlanningMs']:>9.3f} | {tick['idleQueryExecutionMs']:>9.3f} | {'':>9} | {'':>9} |")
+    print(f"| {'a whole tick each second, share of 2 cores %':<46} | {'':>9} | {'':>9} | {'':>9} | {tick['tickCpuMs'] / 20:>9.2f} |")
 
 def show_hub():
     hub = load("hub.json")
@@ -283,6 +301,7 @@ section("wait-for graph build + layout", "WaitForGraphBenchmark", show_graph)
 section("checkout ingest over HTTP", "CheckoutIngestBenchmark", show_ingest)
 section("lock sampler, one tick on the target", "LockSamplerBenchmark", show_sampler)
 section("lock sampler, 1,000 sessions queued on one row", "LockSamplerBenchmark", show_queue)
+section("lock sampler under pgbench, CPU per tick", "LockSamplerBenchmark", show_tick_cpu)
 section("pgbench on the target, sampler off and on", "LockSamplerBenchmark", show_pgbench)
 section("live hub, post to client", "OpsHubBenchmark", show_hub)
 section("checkout event, API to open dashboard", "HealthLiveBenchmark", show_health)

@@ -8,6 +8,7 @@ public sealed record LockReading(int Waiting, long DeadlocksTotal, long Rollback
 /// <summary>
 /// The sampler's SQL on a target, kept cheap when nothing waits: the first query counts lock waiters and reads
 /// pg_stat_database; only when someone waits does the second fetch who blocks whom and lock details, in one round trip.
+/// Both are prepared statements on the sampler's session, so a tick does not plan them again.
 /// </summary>
 /// <remarks>
 /// Who blocks whom is worked out on the server from one read of pg_locks: a waiter is blocked by the sessions that
@@ -22,7 +23,7 @@ public static class LockQueries
     /// <summary>The longest query text kept per session; the Locks page shortens it further for drawing.</summary>
     public const int MaxQueryLength = 2000;
 
-    private const string CountersSql = """
+    internal const string CountersSql = """
         SELECT (SELECT count(*) FROM pg_stat_activity
                 WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> pg_backend_pid())::int,
                deadlocks, xact_rollback
@@ -88,8 +89,11 @@ public static class LockQueries
         int waiting;
         long deadlocks, rollbacks;
         await using (var counters = new NpgsqlCommand(CountersSql, connection))
-        await using (var reader = await counters.ExecuteReaderAsync(ct))
         {
+            // Prepared once per session (the sampler keeps one for as long as it samples; a prepare of a statement already
+            // prepared on it is no round trip): every tick after the first skips the target's parse and plan.
+            await counters.PrepareAsync(ct);
+            await using var reader = await counters.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             (waiting, deadlocks, rollbacks) = (reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
         }
@@ -99,6 +103,7 @@ public static class LockQueries
         var backends = new List<Backend>();
         var waits = new List<LockWait>();
         await using var graph = new NpgsqlCommand(GraphSql, connection) { Parameters = { new() { Value = MaxQueryLength } } };
+        await graph.PrepareAsync(ct);
         await using var rows = await graph.ExecuteReaderAsync(ct);
         while (await rows.ReadAsync(ct))
         {

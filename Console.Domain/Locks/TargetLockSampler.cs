@@ -49,11 +49,7 @@ internal sealed class TargetLockSampler(Target target, LockOptions options, Targ
                 }
                 failures = 0;
                 await SetReachableAsync(true, null, ct);
-                monitor.Record(sample);
-                // Told after the history write, so that a page reloading its history on this event finds the tick stored.
-                var snapshotId = await RecordHistoryAsync(sample, ct);
-                live.Publish(new LocksSampled(target.Id, sample.At, sample.Waiting, sample.Deadlocks) { Sample = sample, SnapshotId = snapshotId });
-                metrics.LockTick(target.Name, tick.Elapsed);
+                await KeepAsync(sample, tick, ct);
                 await timer.WaitForNextTickAsync(ct);
             }
         }
@@ -64,6 +60,16 @@ internal sealed class TargetLockSampler(Target target, LockOptions options, Targ
             metrics.LockSamplerStopped(target.Name);
             await DisposeAsync(connection);
         }
+    }
+
+    /// <summary>What a tick does with its sample: in memory, in the store, and told (the benchmark times a tick whole by this).</summary>
+    internal async Task KeepAsync(LockSample sample, Stopwatch tick, CancellationToken ct)
+    {
+        monitor.Record(sample);
+        // Told after the history write, so that a page reloading its history on this event finds the tick stored.
+        var snapshotId = await RecordHistoryAsync(sample, ct);
+        live.Publish(new LocksSampled(target.Id, sample.At, sample.Waiting, sample.Deadlocks) { Sample = sample, SnapshotId = snapshotId });
+        metrics.LockTick(target.Name, tick.Elapsed);
     }
 
     /// <summary>One tick: the reading, the counters' change since the previous tick, and the graph.</summary>

@@ -11,9 +11,9 @@ namespace OpsConsole.Tests.Benchmarks;
 
 /// <summary>
 /// What the lock sampler costs: the time of one tick on a target with 0 and with 200 sessions waiting; a tick and
-/// what it stores with 1,000 sessions queued on one row (the bound of a target in trouble); and the TPS pgbench
-/// loses on the target while the real sampler runs at 1 s, measured in alternating phases so that drift in the
-/// machine's speed hits both sides. The target cluster runs with fsync off (a throwaway cluster), which makes
+/// what it stores with 1,000 sessions queued on one row (the bound of a target in trouble); the CPU a tick costs while
+/// pgbench runs; and the TPS pgbench loses on the target while the real sampler runs at 1 s, measured in alternating
+/// phases so that drift in the machine's speed hits both sides. The target cluster runs with fsync off (a throwaway cluster), which makes
 /// transactions cheaper and the sampler's share larger: a conservative measure.
 /// </summary>
 [Collection(BenchmarkCollection.Name)]
@@ -30,6 +30,7 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
         cluster = await EmbeddedPostgres.StartAsync(root, durable: false);
         await cluster.EnsureDatabaseAsync("bench");
         await ExecuteAsync("ALTER SYSTEM SET max_connections = 1100");
+        await ExecuteAsync("ALTER SYSTEM SET autovacuum = off"); // see PgbenchPhaseAsync
         await cluster.RestartAsync();
         // The app's own sampler stays off: the benchmark runs the sampler itself, in phases.
         storeConnectionString = await postgres.CreateStoreAsync("sampler-bench");
@@ -148,55 +149,145 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
         BenchmarkFigures.Report(output, "sampler-queue.json", figures);
     }
 
+    /// <summary>
+    /// What one tick costs while pgbench keeps the target busy, in CPU (what the 2 cores pgbench shares lose): the console
+    /// process's, the sampler's backend's on the target, and the store cluster's, per tick, for the read alone and for a whole
+    /// tick (read, memory, store write, live notice), over back-to-back ticks in alternating rounds; and the target's own
+    /// planning and execution time of the idle tick's query (EXPLAIN ANALYZE). CPU counts move far less with load than TPS.
+    /// </summary>
+    [Benchmark]
+    public async Task OneTickUnderPgbenchCosts()
+    {
+        const int Rounds = 6, TicksPerRound = 100;
+        await PgbenchAsync("-i", "-s", "10", "-q");
+        using var load = StartPgbench("-c", "4", "-j", "2", "-T", "600");
+        await using var connection = await app.Service<TargetConnections>().OpenDedicatedAsync(target, "bench sampler", TimeSpan.FromSeconds(2), default);
+        var sampler = Sampler();
+        await sampler.KeepAsync(await sampler.SampleAsync(connection, default), Stopwatch.StartNew(), default); // warm-up
+        var store = postgres.Cluster.DataDirectory;
+        // Three kinds of round, in rotating order: the idle read as it was (planned anew every tick), the read as it is, a whole tick.
+        string[] kinds = ["unpreparedRead", "read", "tick"];
+        var cpu = kinds.ToDictionary(k => k, _ => (Console: new List<double>(), Backend: new List<double>(), Store: new List<double>()));
+        for (var round = 0; round < Rounds; round++)
+            for (var k = 0; k < kinds.Length; k++)
+            {
+                var kind = kinds[(round + k) % kinds.Length];
+                var (console, backend, stored) = (ProcessCpu.OfThisProcess(), ProcessCpu.Of(connection.ProcessID), ProcessCpu.OfCluster(store));
+                for (var i = 0; i < TicksPerRound; i++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    if (kind == "unpreparedRead")
+                    {
+                        await using var command = new NpgsqlCommand(LockQueries.CountersSql, connection);
+                        await using var reader = await command.ExecuteReaderAsync();
+                        await reader.ReadAsync();
+                        _ = (reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
+                        continue;
+                    }
+                    var sample = await sampler.SampleAsync(connection, default);
+                    if (kind == "tick")
+                        await sampler.KeepAsync(sample, clock, default);
+                }
+                double PerTickMs(double before, double after) => (after - before) * 1000 / TicksPerRound;
+                cpu[kind].Console.Add(PerTickMs(console, ProcessCpu.OfThisProcess()));
+                cpu[kind].Backend.Add(PerTickMs(backend, ProcessCpu.Of(connection.ProcessID)));
+                cpu[kind].Store.Add(PerTickMs(stored, ProcessCpu.OfCluster(store)));
+            }
+        var (planning, execution) = (new List<double>(), new List<double>());
+        for (var i = 0; i < 21; i++)
+        {
+            await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, TIMING OFF) " + LockQueries.CountersSql, connection);
+            var lines = new List<string>();
+            await using (var reader = await explain.ExecuteReaderAsync())
+                while (await reader.ReadAsync())
+                    lines.Add(reader.GetString(0));
+            double Ms(string label) => double.Parse(lines.Single(l => l.StartsWith(label, StringComparison.Ordinal))[label.Length..].Replace(" ms", ""),
+                System.Globalization.CultureInfo.InvariantCulture);
+            planning.Add(Ms("Planning Time: "));
+            execution.Add(Ms("Execution Time: "));
+        }
+        load.Kill();
+        var figures = new Dictionary<string, double>
+        {
+            ["idleQueryPlanningMs"] = Median(planning),
+            ["idleQueryExecutionMs"] = Median(execution),
+            ["rounds"] = Rounds,
+            ["ticksPerRound"] = TicksPerRound,
+        };
+        foreach (var (kind, (console, backend, stored)) in cpu)
+        {
+            (figures[$"{kind}ConsoleCpuMs"], figures[$"{kind}BackendCpuMs"], figures[$"{kind}StoreCpuMs"]) = (Median(console), Median(backend), Median(stored));
+            figures[$"{kind}CpuMs"] = Median(console) + Median(backend) + Median(stored);
+            output.WriteLine($"{kind}, CPU ms per tick in each round: console {Join(console)}; target backend {Join(backend)}; store {Join(stored)}");
+        }
+        BenchmarkFigures.Report(output, "sampler-tick-cpu.json", figures);
+    }
+
     [Benchmark]
     public async Task PgbenchTpsWithTheSamplerOffAndOn()
     {
         var phase = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("OPS_BENCH_PGBENCH_SECONDS") ?? "5"));
         await PgbenchAsync("-i", "-s", "10", "-q");
-        var off = new List<double>();
-        var on = new List<double>();
-        // Off-on, on-off, ...: a machine that slows down or speeds up during the run weighs on both sides alike.
+        var off = new List<Phase>();
+        var on = new List<Phase>();
+        // Off-on, on-off, ... (ABBA): a machine that slows down or speeds up during the run weighs on both sides alike.
         for (var pair = 0; pair < Pairs; pair++)
         {
             if (pair % 2 == 0)
             {
-                off.Add(await PgbenchTpsAsync(phase));
-                on.Add(await WithSamplerAsync(() => PgbenchTpsAsync(phase)));
+                off.Add(await PgbenchPhaseAsync(phase));
+                on.Add(await WithSamplerAsync(() => PgbenchPhaseAsync(phase)));
             }
             else
             {
-                on.Add(await WithSamplerAsync(() => PgbenchTpsAsync(phase)));
-                off.Add(await PgbenchTpsAsync(phase));
+                on.Add(await WithSamplerAsync(() => PgbenchPhaseAsync(phase)));
+                off.Add(await PgbenchPhaseAsync(phase));
             }
         }
         // Each pair's loss compares two neighbouring phases, so a machine that drifts (other work starting or ending) weighs
         // on one pair, not on the figure: the goal is the median of the pairs' losses, with their spread beside it.
-        var losses = off.Zip(on, (o, n) => (o - n) / o * 100).ToList();
+        var losses = off.Zip(on, (o, n) => (o.Tps - n.Tps) / o.Tps * 100).ToList();
         var sortedLosses = losses.Order().ToList();
+        List<double> Of(List<Phase> phases, Func<Phase, double> figure) => phases.Select(figure).ToList();
         var figures = new
         {
-            offTps = Median(off),
-            onTps = Median(on),
+            offTps = Median(Of(off, p => p.Tps)),
+            onTps = Median(Of(on, p => p.Tps)),
             lossPercent = Median(losses),
             lossMinPercent = sortedLosses[0],
             lossMaxPercent = sortedLosses[^1],
-            lossOfMediansPercent = (Median(off) - Median(on)) / Median(off) * 100,
+            lossP25Percent = BenchmarkFigures.Percentile(sortedLosses, 0.25),
+            lossP75Percent = BenchmarkFigures.Percentile(sortedLosses, 0.75),
+            lossOfMediansPercent = (Median(Of(off, p => p.Tps)) - Median(Of(on, p => p.Tps))) / Median(Of(off, p => p.Tps)) * 100,
+            offLatencyMs = Median(Of(off, p => p.LatencyMs)),
+            onLatencyMs = Median(Of(on, p => p.LatencyMs)),
+            // The console process and the store's cluster, per phase: what the sampler adds there is a steadier figure than TPS.
+            offConsoleCpuSeconds = Median(Of(off, p => p.ConsoleCpuSeconds)),
+            onConsoleCpuSeconds = Median(Of(on, p => p.ConsoleCpuSeconds)),
             pairLossesPercent = losses.Select(l => Math.Round(l, 2)).ToArray(),
-            pairs = off.Zip(on, (o, n) => new { offTps = Math.Round(o, 1), onTps = Math.Round(n, 1) }).ToArray(),
+            pairs = off.Zip(on, (o, n) => new
+            {
+                offTps = Math.Round(o.Tps, 1), onTps = Math.Round(n.Tps, 1),
+                offLatencyMs = Math.Round(o.LatencyMs, 3), onLatencyMs = Math.Round(n.LatencyMs, 3),
+                offConsoleCpuSeconds = Math.Round(o.ConsoleCpuSeconds, 3), onConsoleCpuSeconds = Math.Round(n.ConsoleCpuSeconds, 3),
+            }).ToArray(),
             phaseSeconds = phase.TotalSeconds,
         };
-        output.WriteLine($"off {string.Join(", ", off)}; on {string.Join(", ", on)}; losses % {string.Join(", ", losses.Select(l => l.ToString("0.00")))}");
+        output.WriteLine($"off {string.Join(", ", off.Select(p => p.Tps))}; on {string.Join(", ", on.Select(p => p.Tps))}; losses % {Join(losses)}");
         BenchmarkFigures.Report(output, "pgbench.json", figures);
-        Assert.All(off.Concat(on), tps => Assert.True(tps > 0, "a pgbench phase committed no transaction"));
+        Assert.All(off.Concat(on), p => Assert.True(p.Tps > 0, "a pgbench phase committed no transaction"));
     }
 
-    // Sixteen pairs of 5 s: TPS on this 2-core machine swings by a quarter from one phase to the next even when it is quiet
+    // Twenty pairs of 5 s: TPS on this 2-core machine swings by a quarter from one phase to the next even when it is quiet
     // (eight pairs of 10 s: pair losses from -15 % to +23 %); shorter phases, closer together, see less of the drift, and
-    // more pairs make their median steadier.
-    private const int Pairs = 16;
+    // more pairs make their median steadier (sixteen gave a median of 3.9 % in one quiet run, 2.2 % in another of eight).
+    private const int Pairs = 20;
+
+    /// <summary>One pgbench phase: its TPS and mean latency, and the CPU the console process and the store's cluster used meanwhile.</summary>
+    private sealed record Phase(double Tps, double LatencyMs, double ConsoleCpuSeconds);
 
     /// <summary>Runs <paramref name="measure"/> while the real sampler samples the target every second.</summary>
-    private async Task<double> WithSamplerAsync(Func<Task<double>> measure)
+    private async Task<Phase> WithSamplerAsync(Func<Task<Phase>> measure)
     {
         using var running = new CancellationTokenSource();
         var sampling = Task.Run(() => Sampler().RunAsync(running.Token));
@@ -230,18 +321,34 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
         return (times[times.Count / 2], times[(int)Math.Ceiling(times.Count * 0.95) - 1]);
     }
 
-    // Every phase starts from the same state: pgbench's own vacuum of its tables first (no -n: without it, dead rows and
-    // autovacuum piled up through the run, and TPS drifted by a quarter between neighbouring phases on a quiet machine),
-    // and a checkpoint, so that no phase pays for the writes of the one before.
-    private async Task<double> PgbenchTpsAsync(TimeSpan phase)
+    // Every phase starts from the same state: pgbench's own vacuum of its tables first (no -n: without it, dead rows
+    // piled up through the run, and TPS drifted by a quarter between neighbouring phases on a quiet machine), and a
+    // checkpoint, so that no phase pays for the writes of the one before. Autovacuum is off on this cluster for the same
+    // reason: a worker that wakes in one phase of a pair and not the other would weigh on that pair's loss.
+    private async Task<Phase> PgbenchPhaseAsync(TimeSpan phase)
     {
         await ExecuteAsync("CHECKPOINT");
+        // The console's own process and the store's cluster: the pgbench runs outside both, so what they use is console work.
+        double ConsoleCpu() => ProcessCpu.OfThisProcess() + ProcessCpu.OfCluster(postgres.Cluster.DataDirectory);
+        var cpu = ConsoleCpu();
         var text = await PgbenchAsync("-c", "4", "-j", "2", "-T", ((int)phase.TotalSeconds).ToString());
-        var line = text.Split('\n').First(l => l.StartsWith("tps = ", StringComparison.Ordinal));
-        return double.Parse(line.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
+        cpu = ConsoleCpu() - cpu;
+        double Figure(string prefix) => double.Parse(text.Split('\n').First(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..].Split(' ')[0],
+            System.Globalization.CultureInfo.InvariantCulture);
+        return new Phase(Figure("tps = "), Figure("latency average = "), cpu);
     }
 
     private async Task<string> PgbenchAsync(params string[] args)
+    {
+        using var process = StartPgbench(args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await stderr);
+        return await stdout;
+    }
+
+    private Process StartPgbench(params string[] args)
     {
         var connection = new NpgsqlConnectionStringBuilder(cluster.ConnectionString("bench"));
         // pgbench sits beside the real pg_ctl (PATH may hold only symlinks to initdb and pg_ctl).
@@ -255,15 +362,12 @@ public sealed class LockSamplerBenchmark(PostgresClusterFixture postgres, ITestO
         };
         foreach (var arg in (string[])["-h", connection.Host!, "-p", connection.Port.ToString(), "-U", connection.Username!, .. args, "bench"])
             start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, await stderr);
-        return await stdout;
+        return Process.Start(start)!;
     }
 
     private Task ExecuteAsync(string sql) => Sql.ExecuteAsync(cluster.ConnectionString("bench"), sql);
+
+    private static string Join(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("0.00")));
 
     private static double Median(List<double> values) =>
         values.Count % 2 == 1 ? values.Order().ElementAt(values.Count / 2) : values.Order().Skip(values.Count / 2 - 1).Take(2).Average();
