@@ -1,6 +1,7 @@
 using MudBlazor.Services;
 using OpsConsole.Web.Api;
 using OpsConsole.Web.Components;
+using OpsConsole.Web.Components.Layout;
 using OpsConsole.Web.Hosting;
 using OpsConsole.Web.Hosting.Auth;
 using OpsConsole.Web.Hosting.Embedded;
@@ -17,6 +18,7 @@ public static class DependencyInjection
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<ViewerClock>();
+        builder.Services.AddSingleton<OpsConsole.Web.Components.Layout.ThemeStylesheet>();
         builder.Services.AddSingleton<OpsConsole.Web.Components.Pages.Health.HealthWindowReads>();
         builder.Services.AddOpsAuth(builder.Configuration, builder.Environment);
         builder.Services.AddOpsHealthChecks();
@@ -48,6 +50,7 @@ public static class DependencyInjection
 
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapThemeStylesheet();
         // Every endpoint answers the domain's refusals the same way: one filter, no mapping in the handlers.
         var endpoints = app.MapGroup("").AddEndpointFilter<RefusalProblemFilter>();
         endpoints.MapAccountEndpoints();
