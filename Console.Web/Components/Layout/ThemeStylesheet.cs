@@ -11,7 +11,7 @@ namespace OpsConsole.Web.Components.Layout;
 /// The console's theme (<see cref="OpsTheme"/>) as one stylesheet for both modes, built once per process from what
 /// <see cref="MudThemeProvider"/> renders and served at <see cref="Href"/> with a content hash, so browsers keep it.
 /// A <c>MudThemeProvider</c> in the layout would hold its 12,000-character <c>style</c> element in every open page's
-/// circuit, twice (the current and the previous render tree), and redraw it at every toggle (decisions/0039).
+/// circuit, twice (the current and the previous render tree), and redraw it at every toggle (decisions/0040).
 /// The light palette is <c>:root</c>'s; the dark one wins wherever the page holds an element with
 /// <c>data-theme="dark"</c> (the layouts' content), so the toggle needs no script of its own.
 /// </summary>
