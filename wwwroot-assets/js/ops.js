@@ -174,10 +174,40 @@ document.addEventListener("DOMContentLoaded", () => {
     document.addEventListener("pointercancel", release);
 })();
 
-// On a narrow screen the navigation drawer lies over the page, behind an overlay; a link in it must close it, as
-// MudNavLink did. The links are plain anchors (decisions/0038), so a click on one clicks the overlay, whose own handler
-// closes the drawer. On a wide screen there is no overlay and the drawer stays.
-document.addEventListener("click", (event) => {
-    if (!event.target.closest?.(".mud-drawer a.mud-nav-link")) return;
-    document.querySelector(".mud-drawer-overlay")?.click();
-});
+// The navigation drawer (Layout/MainLayout, decisions/0041): MudBlazor's markup and CSS, its state kept here rather than
+// in a component on the server. Rendered open and "initial", which MudBlazor's CSS shows on a wide screen and hides on a
+// narrow one (below its md breakpoint, 960 px). On a narrow screen an open drawer lies over the page behind an overlay;
+// a click on the overlay or on a link in the drawer closes it, as MudDrawer and MudNavLink did. Crossing the
+// breakpoint puts it back as first rendered, as MudDrawer's responsive variant does. Delegated from document: the
+// server may redraw the layout, and it never rewrites these classes (they never change in its render).
+(() => {
+    const narrow = window.matchMedia("(max-width: 959.98px)");
+    const parts = () => ({
+        layout: document.querySelector("[data-ops-layout]"),
+        drawer: document.getElementById("ops-drawer"),
+        overlay: document.querySelector("[data-ops-layout] .mud-drawer-overlay"),
+        toggle: document.querySelector("[data-drawer-toggle]"),
+    });
+    const isOpen = ({ drawer }) =>
+        drawer.classList.contains("mud-drawer--open") && !(narrow.matches && drawer.classList.contains("mud-drawer--initial"));
+
+    function set(open, initial = false) {
+        const p = parts();
+        if (!p.drawer) return;
+        p.layout.classList.toggle("mud-drawer-open-responsive-md-left", open);
+        p.layout.classList.toggle("mud-drawer-close-responsive-md-left", !open);
+        p.drawer.classList.toggle("mud-drawer--open", open);
+        p.drawer.classList.toggle("mud-drawer--closed", !open);
+        p.overlay?.classList.toggle("mud-drawer-overlay--open", open);
+        for (const part of [p.drawer, p.overlay]) part?.classList.toggle("mud-drawer--initial", initial);
+        p.toggle?.setAttribute("aria-expanded", String(isOpen(p)));
+    }
+
+    document.addEventListener("click", (event) => {
+        const target = event.target;
+        if (target.closest?.("[data-drawer-toggle]")) set(!isOpen(parts()));
+        else if (target.closest?.("[data-ops-layout] .mud-drawer-overlay")) set(false);
+        else if (narrow.matches && target.closest?.("#ops-drawer a")) set(false);
+    });
+    narrow.addEventListener("change", () => set(true, true));
+})();
