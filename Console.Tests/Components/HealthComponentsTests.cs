@@ -89,6 +89,42 @@ public sealed class HealthComponentsTests : ConsoleComponentContext
     }
 
     [Fact]
+    public void TheHeadline_HandedTheSameFiguresAgain_IsNotRedrawn_AndNewFigures_Are()
+    {
+        var tally = new CheckoutTally();
+        tally.Add(new CheckoutEvent("e1", From, CheckoutOutcome.Succeeded, null, null, 100));
+        var five = CheckoutFigures.Of(From, From.AddMinutes(5), tally);
+        var card = Render<FiguresCard>(p => p.Add(c => c.Label, "Last 5 minutes").Add(c => c.TestId, "figures-5m").Add(c => c.Figures, five));
+        card.Render(p => p.Add(c => c.Figures, five)); // the first redraw always happens
+        var renders = card.RenderCount;
+
+        card.Render(p => p.Add(c => c.Figures, five));
+        Assert.Equal(renders, card.RenderCount);
+
+        tally.Add(new CheckoutEvent("e2", From, CheckoutOutcome.Succeeded, null, null, 100));
+        card.Render(p => p.Add(c => c.Figures, CheckoutFigures.Of(From, From.AddMinutes(5), tally)));
+        Assert.Equal(renders + 1, card.RenderCount);
+        Assert.Equal("2", card.Find("[data-testid=figures-5m-attempts]").GetAttribute("data-count"));
+    }
+
+    [Fact]
+    public void TheLockFigures_HandedEqualFigures_AreNotRedrawn_AndChangedFigures_Are()
+    {
+        var id = Guid.NewGuid();
+        IReadOnlyList<TargetLockFigures> Figures(int waiting) => [new(id, "shop", waiting, TimeSpan.Zero, 0)];
+        var locks = Render<LockFigures>(p => p.Add(c => c.Targets, Figures(0)));
+        locks.Render(p => p.Add(c => c.Targets, Figures(0)));
+        var renders = locks.RenderCount;
+
+        locks.Render(p => p.Add(c => c.Targets, Figures(0)));
+        Assert.Equal(renders, locks.RenderCount);
+
+        locks.Render(p => p.Add(c => c.Targets, Figures(3)));
+        Assert.Equal(renders + 1, locks.RenderCount);
+        Assert.Equal("3", locks.Find("[data-testid=lock-waiting-shop]").TextContent);
+    }
+
+    [Fact]
     public void TheCharts_PutEveryChangeOnEachChart_AndDrawOnlyTheClassesThatFailed()
     {
         var points = new[] { Point(0, 10, 10), Point(1, 10, 6, (ErrorClasses.DbDeadlock, 4)), Point(2, 0, 0) };

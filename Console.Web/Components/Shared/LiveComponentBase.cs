@@ -27,7 +27,7 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
         subscription = Live.Subscribe(e =>
         {
             if (Notice(e))
-                throttle.Request();
+                throttle.Request(IsUrgent(e));
             return Task.CompletedTask;
         });
     }
@@ -37,6 +37,12 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
     /// true when the page should refresh.
     /// </summary>
     protected abstract bool Notice(OpsEvent e);
+
+    /// <summary>
+    /// News a person is waiting for (not a clock tick): rendered without waiting out the gap after a routine render
+    /// (<see cref="RenderThrottle"/>). None by default.
+    /// </summary>
+    protected virtual bool IsUrgent(OpsEvent e) => false;
 
     /// <summary>On the circuit, at most once per <see cref="RenderGap"/> after events that asked for it; renders by default.</summary>
     protected virtual Task OnLiveAsync()

@@ -96,6 +96,10 @@ public partial class HealthPage : LiveComponentBase
         return true;
     }
 
+    // A stored batch or a change is what a person watches for; the second's tick and lock samples are routine, and a
+    // render for them must not hold the batch that follows a moment later back by a whole gap.
+    protected override bool IsUrgent(OpsEvent e) => e is CheckoutEventsStored or ChangeUpdated;
+
     /// <summary>Live figures first (memory only, rendered at once), then whatever needs the store.</summary>
     protected override async Task OnLiveAsync()
     {
