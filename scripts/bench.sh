@@ -19,7 +19,9 @@
 # pgbench TPS on a target with the sampler off and on at 1 s, in twenty alternating pairs (off-on, on-off, ...) of
 # OPS_BENCH_PGBENCH_SECONDS (default 5) each, every phase after pgbench's vacuum and a checkpoint (autovacuum off): every
 # pair's loss, latency and the console's CPU (process and store cluster), their spread (min/max, quartiles), and the median
-# loss (goal <= 2 %).
+# loss (goal <= 2 %); and the same loss second by second: one pgbench run of OPS_BENCH_PGBENCH_INTERLEAVED_SECONDS
+# (default 121) reporting TPS every second, the sampler's whole tick in the middle of every other second, each second
+# with a tick against the mean of its two neighbours without (every comparison printed, their median: goal <= 2 %).
 # Live hub: 100 and 200 SignalR subscribers of /hubs/ops; push latency from posting a batch to each client receiving
 # it (20 batches), and memory per connection (console and clients share the process: an upper bound for the server).
 # Dashboards: 1, 100, then 200 Health pages with live circuits (iframes in Chromium), 10 events each: the server's push
@@ -212,6 +214,21 @@ def show_pgbench():
     print(f"| {'median: TPS of the phases, loss of the pairs':<46} | {pgbench['offTps']:>9,.0f} | {pgbench['onTps']:>9,.0f} | {pgbench['lossPercent']:>15.2f} | {'<= 2':>6} | {latency:>19} | {cpu:>22} |")
     print(f"| {'ratio median loss / goal':<46} | {'':>9} | {'':>9} | {pgbench['lossPercent'] / 2:>15.2f} | {'':>6} | {'':>19} | {'':>22} |")
 
+def show_pgbench_seconds():
+    run = load("pgbench-seconds.json")
+    print(f"| {'pgbench TPS, second by second, one run':<46} | {'off TPS':>9} | {'on TPS':>9} | {'loss %':>15} | {'goal':>6} |")
+    print(f"|{'-'*48}|{'-'*11}|{'-'*11}|{'-'*17}|{'-'*8}|")
+    label = f"{run['comparisons']} seconds with a tick / their neighbours"
+    print(f"| {label:<46} | {run['offTps']:>9,.0f} | {run['onTps']:>9,.0f} | {run['lossPercent']:>15.2f} | {'<= 2':>6} |")
+    spread = f"{run['lossMinPercent']:.2f} / {run['lossMaxPercent']:.2f}"
+    quartiles = f"{run['lossP25Percent']:.2f} / {run['lossP75Percent']:.2f}"
+    print(f"| {'spread, loss min / max':<46} | {'':>9} | {'':>9} | {spread:>15} | {'':>6} |")
+    print(f"| {'spread, loss quartiles 25 / 75':<46} | {'':>9} | {'':>9} | {quartiles:>15} | {'':>6} |")
+    print(f"| {'ratio median loss / goal':<46} | {'':>9} | {'':>9} | {run['lossPercent'] / 2:>15.2f} | {'':>6} |")
+    losses = run["lossesPercent"]
+    for i in range(0, len(losses), 15):
+        print("  every loss %, in order: " if i == 0 else "                          ", ", ".join(f"{l:.1f}" for l in losses[i:i + 15]))
+
 def show_tick_cpu():
     tick = load("sampler-tick-cpu.json")
     print(f"| {'lock sampler under pgbench, CPU ms per tick':<46} | {'console':>9} | {'target':>9} | {'store':>9} | {'total':>9} |")
@@ -303,6 +320,7 @@ section("lock sampler, one tick on the target", "LockSamplerBenchmark", show_sam
 section("lock sampler, 1,000 sessions queued on one row", "LockSamplerBenchmark", show_queue)
 section("lock sampler under pgbench, CPU per tick", "LockSamplerBenchmark", show_tick_cpu)
 section("pgbench on the target, sampler off and on", "LockSamplerBenchmark", show_pgbench)
+section("pgbench on the target, a tick every other second", "LockSamplerBenchmark", show_pgbench_seconds)
 section("live hub, post to client", "OpsHubBenchmark", show_hub)
 section("checkout event, API to open dashboard", "HealthLiveBenchmark", show_health)
 section("live dashboards (circuits), post to screen", "DashboardCircuitsBenchmark", show_circuits)
