@@ -18,7 +18,7 @@ public static class DependencyInjection
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<ViewerClock>();
-        builder.Services.AddSingleton<OpsConsole.Web.Components.Layout.ThemeStylesheet>();
+        builder.Services.AddSingleton<ThemeStylesheet>();
         builder.Services.AddSingleton<OpsConsole.Web.Components.Pages.Health.HealthWindowReads>();
         builder.Services.AddOpsAuth(builder.Configuration, builder.Environment);
         builder.Services.AddOpsHealthChecks();

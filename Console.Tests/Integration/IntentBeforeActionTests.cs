@@ -103,6 +103,9 @@ public sealed class IntentBeforeActionTests(TargetFixture fixture) : IClassFixtu
         await Registry.ApproveAsync(fixture.Dba2, change.Id, "");
         // What a console that died after its intent would leave: the intent committed, the value on the target, nothing else.
         await Intents.DeclareAsync(fixture.Dba2, ChangeApplier.Action, $"change:{change.Number}", new { crashed = true }, CancellationToken.None);
+        // The detector compares with the last snapshot it took: it must have one from before the value moved. Its own first
+        // pass may still be connecting on a loaded machine, and a first snapshot taken after the change holds no drift (a CI failure).
+        await fixture.App.Service<DriftDetector>().CheckAsync(fixture.TargetId, CancellationToken.None);
         await fixture.ExecuteOnTargetAsync("ALTER SYSTEM SET statement_timeout = '45s'", "SELECT pg_reload_conf()");
 
         var detected = await Poll.UntilAsync(() => DetectedAsync("statement_timeout"), d => d is not null, Deadline, "the drift to be detected");
