@@ -30,11 +30,16 @@ public sealed class RehearseCommandTests(StagingFixture fixture, ITestOutputHelp
         await fixture.App.Service<ChangeRegistry>().RegisterSettingAsync(fixture.Dba, new SettingChangeRequest(fixture.ProductionId, parameter, value,
             new ChangeDetails($"Rehearse {parameter} = {value}", "Before the peak", null, ChangeRisk.Medium, null)));
 
-    /// <summary>The built-in peak's pace and contention (the 30 s deadlock_timeout needs it to hurt), 20 s, one round.</summary>
-    private async Task<string> ProfileAsync(string word, RehearsalThresholds thresholds)
+    /// <summary>
+    /// The built-in peak's pace, 20 s, one round. <paramref name="deadlocking"/>: four best-sellers at 80 % in carts of 2-4,
+    /// which deadlock every few seconds (as in RehearsalRunnerTests). The 30 s deadlock_timeout needs deadlocks to hurt, and
+    /// with the peak's own six at 60 % a 20 s run once saw no lock wait at all and passed (a CI failure).
+    /// </summary>
+    private async Task<string> ProfileAsync(string word, RehearsalThresholds thresholds, bool deadlocking = false)
     {
         var name = $"{word} {Guid.NewGuid():N}"[..24];
-        await fixture.App.Service<RehearsalProfiles>().SaveAsync(fixture.Dba, null, RehearsalProfileDefaults.Peak with
+        var peak = deadlocking ? RehearsalProfileDefaults.Peak with { HotProducts = 4, HotShare = 0.8, CartSizeMin = 2 } : RehearsalProfileDefaults.Peak;
+        await fixture.App.Service<RehearsalProfiles>().SaveAsync(fixture.Dba, null, peak with
         {
             Name = name, Duration = TimeSpan.FromSeconds(20), Rounds = 1, Thresholds = thresholds,
         });
@@ -68,7 +73,7 @@ public sealed class RehearseCommandTests(StagingFixture fixture, ITestOutputHelp
     {
         var before = await fixture.PgSettingsAsync();
         var change = await SettingChangeAsync("deadlock_timeout", "30s");
-        var profile = await ProfileAsync("cli strict", RehearsalThresholds.Default);
+        var profile = await ProfileAsync("cli strict", RehearsalThresholds.Default, deadlocking: true);
         var path = Path.Combine(Path.GetTempPath(), $"rehearsal-{Guid.NewGuid():N}.json");
 
         var outcome = await RehearseAsync(await TokenAsync(fixture.Dba), change.Number, profile, path);
