@@ -195,6 +195,12 @@ def show_queue():
     print(f"| {'sessions kept in full / waits read':<46} | {queue['sessionsKept']:>9.0f} | {queue['waitsRead']:>9.0f} | {'':>8} | {'':>6} |")
     print(f"| {'pg_blocking_pids for every waiter: waits, ms':<46} | {queue['waitsNamedByPgBlockingPids']:>9.0f} | {queue['pgBlockingPidsQueryMs']:>9.0f} | {'':>8} | {'':>6} |")
 
+def loss_spread(figures, label, rest=""):
+    """The two spread rows of a pgbench loss table: min / max and the quartiles (rest: the table's further empty cells)."""
+    for what, low, high in [("loss min / max", "lossMinPercent", "lossMaxPercent"), ("loss quartiles 25 / 75", "lossP25Percent", "lossP75Percent")]:
+        cell = f"{figures[low]:.2f} / {figures[high]:.2f}"
+        print(f"| {label + ', ' + what:<46} | {'':>9} | {'':>9} | {cell:>15} | {'':>6} |{rest}")
+
 def show_pgbench():
     pgbench = load("pgbench.json")
     seconds = pgbench["phaseSeconds"]
@@ -205,10 +211,7 @@ def show_pgbench():
         latency = f"{pair['offLatencyMs']:.3f} / {pair['onLatencyMs']:.3f}"
         cpu = f"{pair['offConsoleCpuSeconds']:.2f} / {pair['onConsoleCpuSeconds']:.2f}"
         print(f"| {f'pair {i}: {seconds:.0f} s each, {order}':<46} | {pair['offTps']:>9,.0f} | {pair['onTps']:>9,.0f} | {loss:>15.2f} | {'':>6} | {latency:>19} | {cpu:>22} |")
-    spread = f"{pgbench['lossMinPercent']:.2f} / {pgbench['lossMaxPercent']:.2f}"
-    quartiles = f"{pgbench['lossP25Percent']:.2f} / {pgbench['lossP75Percent']:.2f}"
-    print(f"| {'spread of the pairs, loss min / max':<46} | {'':>9} | {'':>9} | {spread:>15} | {'':>6} | {'':>19} | {'':>22} |")
-    print(f"| {'spread of the pairs, loss quartiles 25 / 75':<46} | {'':>9} | {'':>9} | {quartiles:>15} | {'':>6} | {'':>19} | {'':>22} |")
+    loss_spread(pgbench, "spread of the pairs", f" {'':>19} | {'':>22} |")
     latency = f"{pgbench['offLatencyMs']:.3f} / {pgbench['onLatencyMs']:.3f}"
     cpu = f"{pgbench['offConsoleCpuSeconds']:.2f} / {pgbench['onConsoleCpuSeconds']:.2f}"
     print(f"| {'median: TPS of the phases, loss of the pairs':<46} | {pgbench['offTps']:>9,.0f} | {pgbench['onTps']:>9,.0f} | {pgbench['lossPercent']:>15.2f} | {'<= 2':>6} | {latency:>19} | {cpu:>22} |")
@@ -220,10 +223,7 @@ def show_pgbench_seconds():
     print(f"|{'-'*48}|{'-'*11}|{'-'*11}|{'-'*17}|{'-'*8}|")
     label = f"{run['comparisons']} seconds with a tick / their neighbours"
     print(f"| {label:<46} | {run['offTps']:>9,.0f} | {run['onTps']:>9,.0f} | {run['lossPercent']:>15.2f} | {'<= 2':>6} |")
-    spread = f"{run['lossMinPercent']:.2f} / {run['lossMaxPercent']:.2f}"
-    quartiles = f"{run['lossP25Percent']:.2f} / {run['lossP75Percent']:.2f}"
-    print(f"| {'spread, loss min / max':<46} | {'':>9} | {'':>9} | {spread:>15} | {'':>6} |")
-    print(f"| {'spread, loss quartiles 25 / 75':<46} | {'':>9} | {'':>9} | {quartiles:>15} | {'':>6} |")
+    loss_spread(run, "spread")
     print(f"| {'ratio median loss / goal':<46} | {'':>9} | {'':>9} | {run['lossPercent'] / 2:>15.2f} | {'':>6} |")
     losses = run["lossesPercent"]
     for i in range(0, len(losses), 15):
