@@ -296,8 +296,13 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
             await Expect(longest).Not.ToHaveTextAsync(await longest.TextContentAsync() ?? "");
         await Expect(details).ToHaveAttributeAsync("open", "");
 
-        // And from the keyboard.
+        // And from the keyboard. The focus stays on the query while the live page redraws: the row is the session's, not the
+        // sample's, so its elements are kept (were they replaced, the focus would fall back to the page, and a click between
+        // its press and its release would be lost).
         await summary.FocusAsync();
+        for (var redraw = 0; redraw < 2; redraw++)
+            await Expect(longest).Not.ToHaveTextAsync(await longest.TextContentAsync() ?? "");
+        await Expect(summary).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(details).Not.ToHaveAttributeAsync("open", "");
 

@@ -7,6 +7,12 @@ public sealed record LockRow(Backend Backend, IReadOnlyList<int> WaitingFor, str
 {
     public int Pid => Backend.Pid;
 
+    // A row is its session's, whatever the sample says of it: MudTable keys its rows by item, and a row equal by value
+    // alone would be a new row in every sample, its elements replaced twice a second under a click or the keyboard's focus.
+    public bool Equals(LockRow? other) => other is not null && Pid == other.Pid;
+
+    public override int GetHashCode() => Pid;
+
     /// <summary>The rows in drawing order: largest blocking tree first, each from its head down.</summary>
     public static IReadOnlyList<LockRow> Of(WaitForGraph graph)
     {
