@@ -34,7 +34,8 @@
 # and a start-up that never reaches the login page is a failure, not a time. The exit status is 1 when anything failed.
 # Prune: a day of OPS_BENCH_PRUNE_EVENTS (default 10,000,000) checkout events, dropped as a partition against the old row
 # DELETE of the same rows, on the same cluster, each after a checkpoint (goal: the prune call <= 1 s); the prune call is
-# detach (the only step that locks checkout_events), then drop of the detached day's files, then DEFAULT's delete.
+# detach (the only step that locks checkout_events), then drop of the detached day's files, then DEFAULT's delete; beside
+# it the floor, rm of as many bytes on the same file system (with online discard, a removal waits for the disk's trim).
 # Rollback by click: in Chromium, from the click on "Confirm rollback" to "Rolled back and verified." on screen, 50 times,
 # timed in the page (goal: p95 <= 300 ms), with each step's median as the procedure recorded it.
 # Audit verify: "Verify chain" on OPS_BENCH_AUDIT_ENTRIES (default 1,000,000) chained entries, loaded by COPY (goal <= 10 s);
@@ -299,6 +300,9 @@ def show_prune():
     print(f"| {'now: the prune call (detach, drop, DEFAULT)':<46} | {prune['pruneCallMs'] / 1000:>9.3f} | {'<= 1':>8} |")
     print(f"| {'  of which detach (blocks ingest)':<46} | {prune['detachMs'] / 1000:>9.3f} | {'':>8} |")
     print(f"| {'  of which drop of the detached day (files)':<46} | {prune['dropDetachedMs'] / 1000:>9.3f} | {'':>8} |")
+    if 'removeSameBytesMs' in prune:
+        print(f"| {'floor: rm of as many bytes (' + format(prune['droppedMegabytes'], ',.0f') + ' MB)':<46} | {prune['removeSameBytesMs'] / 1000:>9.3f} | {'':>8} |")
+        print(f"| {'ratio prune call / floor':<46} | {prune['pruneOverRemove']:>9.2f} | {'':>8} |")
     print(f"| {'ratio DELETE / prune call':<46} | {prune['deleteOverDrop']:>9,.0f} | {'':>8} |")
 
 def show_audit():

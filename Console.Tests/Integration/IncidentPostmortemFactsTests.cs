@@ -1,3 +1,4 @@
+using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Incidents;
 using OpsConsole.Domain.Incidents.Postmortems;
 using OpsConsole.Tests.Support;
@@ -34,5 +35,30 @@ public sealed class IncidentPostmortemFactsTests(TargetFixture fixture) : IClass
         Assert.True(draft.Markdown.IndexOf(PostmortemDrafter.SummaryHeading) < draft.Markdown.IndexOf(PostmortemDrafter.TimelineHeading));
         Assert.Contains("deadlocks on inventory rows", draft.Markdown);
         Assert.Contains("Checkout deadlocks at peak", draft.Markdown);
+    }
+
+    [Fact]
+    public async Task TheImpact_IsPricedInTheCurrencyOfTheWindowsFailedCheckouts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var service = $"checkout-{Guid.NewGuid():N}"[..20];
+        var onset = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds());
+        CheckoutEvent Event(string id, TimeSpan after, CheckoutOutcome outcome, string currency) =>
+            new($"{service}-{id}", onset + after, outcome, outcome == CheckoutOutcome.Failed ? ErrorClasses.DbDeadlock : null, null, 20, 40m, currency,
+                "eu", service, "shop");
+        // Before the onset, a failure in another currency; in the window, a success in a third one, stored first.
+        await fixture.App.Service<CheckoutIngest>().IngestAsync([
+            Event("before", TimeSpan.FromMinutes(-2), CheckoutOutcome.Failed, "GBP"),
+            Event("paid", TimeSpan.FromSeconds(10), CheckoutOutcome.Succeeded, "CHF"),
+            Event("failed", TimeSpan.FromSeconds(20), CheckoutOutcome.Failed, "USD"),
+        ], ct);
+        var incident = await fixture.App.Service<IncidentService>().OpenAsync(fixture.OnCall,
+            new NewIncident("Checkout deadlocks at peak", IncidentSeverity.Sev1, service, fixture.TargetId, onset, "Checkouts fail"));
+
+        // The impact is read from the per-minute rollup, which folds the ingested minutes in the background.
+        var facts = await Poll.UntilAsync(() => fixture.App.Service<IncidentPostmortemFacts>().ReadAsync(incident.Id, ct), f => f.Impact is not null,
+            TimeSpan.FromSeconds(60), "the window's checkouts in the rollup");
+
+        Assert.Equal("USD", facts.Impact!.Currency);
     }
 }

@@ -857,7 +857,9 @@ namespace OpsConsole.Domain.Data.Migrations
 
                     b.HasKey("EventId", "OccurredAt");
 
-                    b.HasIndex("Service", "OccurredAt");
+                    b.HasIndex("Service", "OccurredAt")
+                        .HasDatabaseName("IX_checkout_events_failures")
+                        .HasFilter("\"Outcome\" = 'Failed'");
 
                     b.HasIndex("Target", "OccurredAt")
                         .HasDatabaseName("IX_checkout_events_lock_timeouts")

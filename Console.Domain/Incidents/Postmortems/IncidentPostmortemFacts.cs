@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.Data;
 using OpsConsole.Domain.Incidents.Impact;
 
@@ -43,12 +44,17 @@ public sealed class IncidentPostmortemFacts(IncidentQueries incidents, IncidentI
         return note.Deleted ? null : new(entry.At, entry.Kind.ToString(), note.AuthorName, note.Text);
     }
 
-    /// <summary>The currency the service's checkouts reported in the window, when there was one.</summary>
+    /// <summary>
+    /// The currency the service's failed checkouts reported in the window, when they did: the revenue at stake is theirs, and
+    /// failed checkouts are the ones indexed by service and time (decisions/0043).
+    /// </summary>
     private async Task<string?> CurrencyAsync(Incident incident, DateTimeOffset now, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var to = incident.RecoveredAt ?? incident.ResolvedAt ?? now;
-        return await db.CheckoutEvents.Where(e => e.Service == incident.Service && e.OccurredAt >= incident.OnsetAt && e.OccurredAt <= to && e.Currency != null)
+        return await db.CheckoutEvents
+            .Where(e => e.Service == incident.Service && e.Outcome == CheckoutOutcome.Failed && e.OccurredAt >= incident.OnsetAt && e.OccurredAt <= to
+                        && e.Currency != null)
             .Select(e => e.Currency).FirstOrDefaultAsync(ct);
     }
 }
