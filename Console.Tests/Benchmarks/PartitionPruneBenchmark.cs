@@ -165,8 +165,8 @@ public sealed class PartitionPruneBenchmark(PostgresClusterFixture postgres, ITe
 
     /// <summary>
     /// A checkpoint, then the file system's sync: the tests' cluster runs without fsync, so its checkpoint leaves gigabytes
-    /// in the page cache, and a drop timed while the kernel writes them back waits for that write-back (seen: 1.2 s against
-    /// 0.75 s). A day expires a week after it was written, long on disk by then.
+    /// in the page cache, and a drop timed while the kernel writes them back would wait for that write-back. A day expires
+    /// a week after it was written, long on disk by then.
     /// </summary>
     private async Task CheckpointAsync(string store)
     {
