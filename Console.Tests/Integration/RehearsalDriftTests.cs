@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Rehearsals.Staging;
 using OpsConsole.Domain.Targets;
@@ -38,12 +39,19 @@ public sealed class RehearsalDriftTests(StagingFixture fixture)
     {
         var drift = fixture.App.Service<DriftDetector>();
         await drift.CheckAsync(fixture.TargetId, CancellationToken.None);
+        var baseline = DateTimeOffset.UtcNow;
         try
         {
             await fixture.AlterSystemAsync("ALTER SYSTEM SET work_mem = '40MB'");
             await Poll.UntilAsync(() => fixture.ShowAsync("work_mem"), v => v == "40MB", TimeSpan.FromSeconds(30), "the change to show");
+            await drift.CheckAsync(fixture.TargetId, CancellationToken.None);
 
-            var detected = Assert.Single(await drift.CheckAsync(fixture.TargetId, CancellationToken.None), c => c.Parameter == "work_mem");
+            // Read from the store, not from this check's answer: the console's own drift pass runs beside the test, and when it
+            // comes first, it is the one that records the change (seen in CI). Either way it is recorded once.
+            await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
+            var detected = Assert.Single(await db.Changes.AsNoTracking()
+                .Where(c => c.TargetId == fixture.TargetId && c.Parameter == "work_mem" && c.DetectedAt >= baseline)
+                .ToListAsync(TestContext.Current.CancellationToken));
             Assert.Equal(ChangeStatus.Detected, detected.Status);
         }
         finally
