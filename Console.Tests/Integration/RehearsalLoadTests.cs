@@ -14,6 +14,7 @@ namespace OpsConsole.Tests.Integration;
 public sealed class RehearsalLoadTests(RehearsalFixture fixture, ITestOutputHelper output) : IClassFixture<RehearsalFixture>
 {
     private static readonly TimeSpan RunFor = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan TimerTick = TimeSpan.FromMilliseconds(20);
 
     private static readonly RehearsalProfileSettings Peak = RehearsalProfileDefaults.Peak with
     {
@@ -28,7 +29,9 @@ public sealed class RehearsalLoadTests(RehearsalFixture fixture, ITestOutputHelp
     {
         var figures = await RunAsync("baseline");
 
-        Assert.True(figures.Elapsed >= RunFor, $"{figures.Elapsed} < {RunFor}");
+        // The run ends on a timer, which may fire a fraction of a millisecond before the stopwatch that times the run reads
+        // its duration (CI saw 14.9992 s for 15 s): a run cut short would be short by far more than a timer's tick.
+        Assert.True(figures.Elapsed >= RunFor - TimerTick, $"{figures.Elapsed} < {RunFor}");
         Assert.NotNull(figures.P95Ms);
     }
 
