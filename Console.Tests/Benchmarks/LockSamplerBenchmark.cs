@@ -78,7 +78,7 @@ public sealed partial class LockSamplerBenchmark(PostgresClusterFixture postgres
         // Not disposed one by one: the class's cluster goes with its thousand sessions at the end of the test. No
         // command timeout (opening a thousand sessions takes longer than the first ones would otherwise wait) and a long
         // connect timeout: a loaded machine forks backends slowly.
-        var contention = await LockContention.StartAsync(cluster.ConnectionString("bench") + ";Command Timeout=0;Timeout=120");
+        var contention = await LockContention.StartAsync(cluster.ConnectionString("bench") + ";Timeout=120");
         var holder = await contention.BeginAsync();
         await holder.UpdateAsync(1);
         var clientBefore = GC.GetTotalMemory(forceFullCollection: true);

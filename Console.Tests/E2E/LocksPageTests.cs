@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Npgsql;
 using OpsConsole.Domain.Locks;
 using OpsConsole.Tests.Support;
 using static Microsoft.Playwright.Assertions;
@@ -256,6 +257,42 @@ public sealed class LocksPageTests(LocksFixture fixture, BrowserFixture browser)
 
         await head.RollbackAsync();
         await Task.WhenAll(waits);
+    }
+
+    [Fact]
+    public async Task ATargetThatStopsAnswering_KeepsItsLastGraphOnScreen_MarkedStale_WithTheWaitersTheViewerOpened()
+    {
+        await using var contention = await LockContention.StartAsync(fixture.TargetConnectionString);
+        var head = await contention.BeginAsync();
+        await head.ExecuteAsync("LOCK TABLE lock_demo IN ACCESS EXCLUSIVE MODE");
+        var waits = new List<Task>();
+        for (var i = 0; i < 6; i++)
+            waits.Add((await contention.BeginAsync()).ExecuteAsync("SELECT count(*) FROM lock_demo"));
+
+        var page = await LocksPageAsync("viewer");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"3 more sessions wait behind session {head.Pid}: show them" }).ClickAsync();
+        await Expect(page.Locator("g[data-pid]")).ToHaveCountAsync(7);
+        await Expect(page.GetByTestId("lock-stale")).ToHaveCountAsync(0);
+
+        await fixture.TargetCluster.StopAsync();
+        try
+        {
+            await Expect(page.GetByTestId("lock-unreachable")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("lock-stale")).ToContainTextAsync("The last sample, taken at");
+            await Expect(page.Locator("g[data-pid]")).ToHaveCountAsync(7);
+            await Expect(page.GetByTestId($"lock-row-{head.Pid}")).ToBeVisibleAsync();
+        }
+        finally
+        {
+            await fixture.TargetCluster.RestartAsync(TestContext.Current.CancellationToken);
+        }
+
+        // The stop ended every session: once the target answers again, the page is live and nothing waits.
+        foreach (var wait in waits)
+            await Assert.ThrowsAnyAsync<NpgsqlException>(() => wait);
+        await Expect(page.GetByTestId("locks-nothing-waits")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("lock-stale")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("lock-unreachable")).ToHaveCountAsync(0);
     }
 
     [Fact]

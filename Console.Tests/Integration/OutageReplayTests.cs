@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using OpsConsole.Domain.Alerts;
+using OpsConsole.Domain.Alerts.Rules;
 using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Changes;
 using OpsConsole.Domain.Checkout;
@@ -40,6 +42,12 @@ public sealed class OutageReplayTests(OutageReplayFixture fixture, ITestOutputHe
         var baseline = await Poll.UntilAsync(() => Health().WindowAsync(DateTimeOffset.UtcNow - RuleWindow, DateTimeOffset.UtcNow, "checkout"),
             w => w.Attempts >= 4 * MinimumVolume && Rate(w) < ClearThreshold, TimeSpan.FromMinutes(4), $"a healthy window, under {ClearThreshold:P0} failed");
         output.WriteLine($"baseline: {baseline.Failures} of {baseline.Attempts} failed ({Rate(baseline):P1}) over the rule's window");
+        // A cold start that failed enough checkouts may have paged already. Its alerts must have cleared and on-call closes
+        // its incident: else the change's alert would join that incident (an open one for the same service and target).
+        await Poll.UntilAsync(CheckoutPagesNotOkAsync, rules => rules.Count == 0, TimeSpan.FromMinutes(8), "every checkout page rule back to Ok");
+        if (await OpenIncidentAsync() is { } coldStart)
+            await fixture.App.Service<IncidentService>().SetStatusAsync(fixture.OnCall, coldStart.Incident.Id, IncidentStatus.Resolved,
+                "The shop's cold start, before the change.");
 
         // The change, through the console's own flow: registered, approved by a second person, applied.
         var registry = fixture.App.Service<ChangeRegistry>();
@@ -53,12 +61,13 @@ public sealed class OutageReplayTests(OutageReplayFixture fixture, ITestOutputHe
         Assert.Equal("30s", await fixture.ScalarOnTargetAsync("SHOW deadlock_timeout"));
 
         // The incident opens by itself: nobody in this test opens it.
-        var opened = await Poll.UntilAsync(OpenIncidentAsync, i => i is not null, TimeSpan.FromMinutes(5), "an incident to open on checkout at shop");
+        var opened = await Poll.UntilAsync(OpenIncidentAsync, i => i?.Incident.OpenedAt >= appliedAt, TimeSpan.FromMinutes(5),
+            "an incident to open on checkout at shop after the apply");
         var incident = opened!.Incident;
-        // The baseline was under 2 % just before the apply: the crossing is the change's, from the apply on.
-        var crossing = await CrossingAsync(appliedAt, incident.OpenedAt);
+        // The baseline was under 2 % just before the apply: the breach is the change's, from the apply on.
+        var crossing = await BreachAsync(appliedAt, incident.OpenedAt);
         output.WriteLine($"incident #{incident.Number} \"{incident.Title}\" ({opened.Timeline.First().Text}) opened {Seconds(incident.OpenedAt - appliedAt)} after the apply; " +
-                         $"the failure rate crossed {Threshold:P0} {Seconds(crossing - appliedAt)} after the apply; the incident's onset is {Seconds(incident.OnsetAt - appliedAt)} after it");
+                         $"the failure rate crossed {Threshold:P0} for good {Seconds(crossing - appliedAt)} after the apply; the incident's onset is {Seconds(incident.OnsetAt - appliedAt)} after it");
         Assert.True(incident.OnsetAt >= appliedAt, $"the alert's condition began at {incident.OnsetAt:O}, before the change at {appliedAt:O}");
         Assert.True(incident.OpenedAt - crossing <= TimeSpan.FromSeconds(60), $"opened {Seconds(incident.OpenedAt - crossing)} after the crossing");
 
@@ -142,28 +151,42 @@ public sealed class OutageReplayTests(OutageReplayFixture fixture, ITestOutputHe
     }
 
     /// <summary>
-    /// The first second, from <paramref name="from"/>, at which the checkouts stored by then put the failure rate at or over
-    /// the rule's threshold, over the rule's window as the evaluator reads it (whole minutes back, at least the minimum
-    /// volume). Stored by then: a checkout that waited out a 30 s deadlock_timeout is sent when it fails, half a minute
+    /// The first second of the breach the rule paged on: the last run of seconds, from <paramref name="from"/> up to
+    /// <paramref name="until"/>, in which the checkouts stored by then put the failure rate at or over the rule's threshold
+    /// over the rule's window as the evaluator reads it (whole minutes back, at least the minimum volume). The last run, not
+    /// the first second over: at a 30 s deadlock_timeout failures arrive in waves, and a wave on a thin window can lift the
+    /// rate over 5 % for a few seconds, less than the rule's 20 s hold (a run measured such a blip 68 s before the breach
+    /// that held). Stored by then: a checkout that waited out a 30 s deadlock_timeout is sent when it fails, half a minute
     /// after the moment it is counted in, and no console can know of it before it arrives (a CI run measured a "crossing"
     /// 46 s before the failures that made it had been sent).
     /// </summary>
-    private async Task<DateTimeOffset> CrossingAsync(DateTimeOffset from, DateTimeOffset until)
+    private async Task<DateTimeOffset> BreachAsync(DateTimeOffset from, DateTimeOffset until)
     {
         await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
         var start = CheckoutMinute.MinuteOf(from - RuleWindow);
         var events = await db.CheckoutEvents.Where(e => e.Service == "checkout" && e.OccurredAt >= start && e.OccurredAt < until)
             .Select(e => new { e.OccurredAt, e.ReceivedAt, Failed = e.Outcome == CheckoutOutcome.Failed }).ToListAsync();
+        DateTimeOffset? lastRun = null;
+        var breaching = false;
         for (var second = from; second <= until; second = second.AddSeconds(1))
         {
             var windowStart = CheckoutMinute.MinuteOf(second - RuleWindow);
             var (attempts, failures) = (0, 0);
             foreach (var e in events.Where(e => e.OccurredAt >= windowStart && e.OccurredAt < second && e.ReceivedAt < second))
                 (attempts, failures) = (attempts + 1, failures + (e.Failed ? 1 : 0));
-            if (attempts >= MinimumVolume && (double)failures / attempts >= Threshold)
-                return second;
+            var over = attempts >= MinimumVolume && (double)failures / attempts >= Threshold;
+            if (over && !breaching)
+                lastRun = second;
+            breaching = over;
         }
-        throw new Xunit.Sdk.XunitException($"the stored checkouts never crossed {Threshold:P0} between {from:O} and {until:O}");
+        return lastRun ?? throw new Xunit.Sdk.XunitException($"the stored checkouts never crossed {Threshold:P0} between {from:O} and {until:O}");
+    }
+
+    private async Task<List<string>> CheckoutPagesNotOkAsync()
+    {
+        await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
+        return await db.AlertRules.Where(r => r.Enabled && r.Level == AlertLevel.Page && r.Service == "checkout" && r.Status != AlertRuleStatus.Ok)
+            .Select(r => r.Name).ToListAsync();
     }
 
     private async Task<IncidentDetail?> OpenIncidentAsync()

@@ -13,7 +13,9 @@ public sealed class LockContention(string connectionString) : IAsyncDisposable
 
     public static async Task<LockContention> StartAsync(string connectionString)
     {
-        var contention = new LockContention(connectionString + ";Pooling=false;Application Name=lock test");
+        // No command timeout: a wait is the point, and Npgsql's default 30 s would cancel a waiter behind a slow page
+        // (the head then blocks no one: a CI failure).
+        var contention = new LockContention(connectionString + ";Pooling=false;Application Name=lock test;Command Timeout=0");
         await using var setup = await contention.OpenAsync();
         await using var command = new NpgsqlCommand("""
             CREATE TABLE IF NOT EXISTS lock_demo (id int PRIMARY KEY, v int NOT NULL);

@@ -44,6 +44,8 @@ public partial class LocksPage : LiveComponentBase
     protected override TimeSpan RenderGap => TimeSpan.FromMilliseconds(500);
 
     private WaitForGraph? ShownGraph => history?.Graph ?? sample?.Graph;
+    /// <summary>The live graph shown is the last one sampled before the target stopped answering.</summary>
+    private LockSample? StaleSample => history is null && status is { Reachable: false } ? sample : null;
     private int Waiting => history?.Snapshot.Waiting ?? sample?.Waiting ?? 0;
     private TimeSpan LongestWait => history is { } h ? TimeSpan.FromMilliseconds(h.Snapshot.LongestWaitMs) : sample?.LongestWait ?? TimeSpan.Zero;
 
@@ -114,7 +116,9 @@ public partial class LocksPage : LiveComponentBase
         status = Monitor.Status(target.Id);
         if (paused || history is not null)
             return;
-        sample = Monitor.Latest(target.Id);
+        // A target that stops answering keeps its last graph on screen, marked stale: the on-call still sees who
+        // blocked whom, and the folds, open queries and zoom they set survive a tick that timed out.
+        sample = Monitor.Latest(target.Id) ?? (status is { Reachable: false } ? sample : null);
         FollowSelection();
     }
 
