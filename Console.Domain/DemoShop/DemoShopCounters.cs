@@ -9,6 +9,7 @@ public sealed record DemoShopStatus(
     double TargetRate,
     double CurrentRate,
     int InFlight,
+    DateTimeOffset? OldestInFlightSince,
     long Attempts,
     long Successes,
     long Failures,
@@ -28,7 +29,10 @@ public sealed class DemoShopCounters(TimeProvider time)
     private readonly Lock gate = new();
     private readonly Bucket[] ring = Enumerable.Range(0, Seconds).Select(_ => new Bucket()).ToArray();
     private long attempts, successes, failures;
-    private int inFlight;
+    // When each attempt in flight began, by a number of its own: the oldest tells whether shoppers who arrived before a
+    // moment (an outage, a rollback) are all served by now.
+    private readonly Dictionary<long, DateTimeOffset> inFlight = [];
+    private long lastAttempt;
     private bool running, inPeak;
     private double targetRate;
     private string? lastError;
@@ -78,7 +82,8 @@ public sealed class DemoShopCounters(TimeProvider time)
         var recent = Window(TimeSpan.FromSeconds(6)).Attempts - Window(TimeSpan.FromSeconds(1)).Attempts;
         var lastMinute = Window(TimeSpan.FromMinutes(1));
         lock (gate)
-            return new DemoShopStatus(running, inPeak, targetRate, recent / 5.0, inFlight, attempts, successes, failures, lastMinute, lastError);
+            return new DemoShopStatus(running, inPeak, targetRate, recent / 5.0, inFlight.Count, inFlight.Count == 0 ? null : inFlight.Values.Min(),
+                attempts, successes, failures, lastMinute, lastError);
     }
 
     internal void SetRunning(bool isRunning)
@@ -103,9 +108,22 @@ public sealed class DemoShopCounters(TimeProvider time)
             lastError = error;
     }
 
-    internal void AttemptStarted() => Interlocked.Increment(ref inFlight);
+    /// <summary>An attempt begins; returns the number <see cref="AttemptEnded"/> takes.</summary>
+    internal long AttemptStarted()
+    {
+        var began = time.GetUtcNow();
+        lock (gate)
+        {
+            inFlight.Add(++lastAttempt, began);
+            return lastAttempt;
+        }
+    }
 
-    internal void AttemptEnded() => Interlocked.Decrement(ref inFlight);
+    internal void AttemptEnded(long attempt)
+    {
+        lock (gate)
+            inFlight.Remove(attempt);
+    }
 
     private sealed class Bucket
     {

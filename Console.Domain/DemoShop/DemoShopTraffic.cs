@@ -80,7 +80,7 @@ public sealed class DemoShopTraffic(DemoShopControl control, DemoShopCounters co
     private async Task AttemptAsync(NpgsqlDataSource db, DemoShopOptions o, ShopCart cart, SimulatedPaymentGateway gateway,
         CheckoutEventReporter reporter, CancellationToken ct)
     {
-        counters.AttemptStarted();
+        var attemptNumber = counters.AttemptStarted();
         try
         {
             var attempt = await CheckoutAttempt.RunAsync(db, cart, o.LineLatency, gateway, time, ct);
@@ -93,7 +93,7 @@ public sealed class DemoShopTraffic(DemoShopControl control, DemoShopCounters co
         }
         finally
         {
-            counters.AttemptEnded();
+            counters.AttemptEnded(attemptNumber);
         }
     }
 

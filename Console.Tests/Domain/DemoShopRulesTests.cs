@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using OpsConsole.Domain.Checkout;
 using OpsConsole.Domain.DemoShop;
@@ -97,5 +98,24 @@ public sealed class DemoShopRulesTests
     public void TheDefaults_AreWithinTheirOwnRanges()
     {
         Assert.Null(DemoShopRules.Problem(new DemoShopOptions()));
+    }
+
+    [Fact]
+    public void TheOldestAttemptInFlight_IsTheEarliestNotEnded_AndNoneOnceAllHaveEnded()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+        var counters = new DemoShopCounters(time);
+        var first = counters.AttemptStarted();
+        time.Advance(TimeSpan.FromSeconds(2));
+        var second = counters.AttemptStarted();
+        time.Advance(TimeSpan.FromSeconds(2));
+        var third = counters.AttemptStarted();
+
+        Assert.Equal((3, time.Start), (counters.Snapshot().InFlight, counters.Snapshot().OldestInFlightSince));
+        counters.AttemptEnded(first);
+        Assert.Equal((2, time.Start.AddSeconds(2)), (counters.Snapshot().InFlight, counters.Snapshot().OldestInFlightSince));
+        counters.AttemptEnded(third);
+        counters.AttemptEnded(second);
+        Assert.Equal((0, (DateTimeOffset?)null), (counters.Snapshot().InFlight, counters.Snapshot().OldestInFlightSince));
     }
 }
