@@ -54,6 +54,7 @@ public sealed class DemoShopTraffic(DemoShopControl control, DemoShopCounters co
         await using var db = await OpenShopAsync(o, ct);
         await ShopSchema.EnsureAsync(db, o.Products, ct);
         var prices = await ShopSchema.ReadPricesAsync(db, ct);
+        await WarmUpAsync(db, o.Concurrency, ct);
         await using var scope = services.CreateAsyncScope();
         // The ingest service is the real sink; without one the shop still runs and counts.
         await using var reporter = new CheckoutEventReporter(scope.ServiceProvider.GetService<ICheckoutEventSink>(), time, logger);
@@ -113,6 +114,27 @@ public sealed class DemoShopTraffic(DemoShopControl control, DemoShopCounters co
     }
 
     /// <summary>The shop's own pool (<see cref="ShopPool"/>) on its registered target.</summary>
+    /// <summary>
+    /// Opens the pool's connections before the first shopper arrives, as a checkout service is up before its traffic: on a
+    /// busy machine a cold connection takes long enough for the first shoppers to time out waiting for one, and those
+    /// failures (enough to page at peak) would be the shop's start, not its database's.
+    /// </summary>
+    private static async Task WarmUpAsync(NpgsqlDataSource db, int connections, CancellationToken ct)
+    {
+        // Held together, so that each open is a new physical connection, not the last one back from the pool.
+        var opened = new List<NpgsqlConnection>(connections);
+        try
+        {
+            for (var i = 0; i < connections; i++)
+                opened.Add(await db.OpenConnectionAsync(ct));
+        }
+        finally
+        {
+            foreach (var connection in opened)
+                await connection.DisposeAsync();
+        }
+    }
+
     private async Task<NpgsqlDataSource> OpenShopAsync(DemoShopOptions o, CancellationToken ct)
     {
         Target target;

@@ -130,6 +130,18 @@ public sealed class DemoShopTests(DemoShopFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task TheShop_OpensAllItsConnectionsBeforeItsShoppers_EvenWhenTooFewArriveToNeedThem()
+    {
+        // One shopper a second, each done in well under a second: left to demand, the pool would hold one or two.
+        await fixture.Control.TuneAsync(fixture.Admin, Settings(s => { (s.RatePerSecond, s.PeakFactor, s.Concurrency) = (1, 1, PoolSize); }));
+        await fixture.Control.StartAsync(fixture.Admin);
+
+        await Poll.UntilAsync(() => fixture.CountOnTargetAsync("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'OpsConsole demo shop'"),
+            n => n == PoolSize, TimeSpan.FromSeconds(30), $"{PoolSize} connections of the shop on its target");
+        await fixture.Control.StopAsync(fixture.Admin);
+    }
+
+    [Fact]
     public async Task StartTuneAndStop_ByAnAdmin_TakeEffectAndAreAudited()
     {
         await fixture.Control.TuneAsync(fixture.Admin, Settings(s => { s.RatePerSecond = 7; s.Concurrency = 3; }));
