@@ -113,7 +113,6 @@ public sealed class DemoShopTraffic(DemoShopControl control, DemoShopCounters co
         catch (Exception) { }
     }
 
-    /// <summary>The shop's own pool (<see cref="ShopPool"/>) on its registered target.</summary>
     /// <summary>
     /// Opens the pool's connections before the first shopper arrives, as a checkout service is up before its traffic: on a
     /// busy machine a cold connection takes long enough for the first shoppers to time out waiting for one, and those
@@ -135,6 +134,7 @@ public sealed class DemoShopTraffic(DemoShopControl control, DemoShopCounters co
         }
     }
 
+    /// <summary>The shop's own pool (<see cref="ShopPool"/>) on its registered target.</summary>
     private async Task<NpgsqlDataSource> OpenShopAsync(DemoShopOptions o, CancellationToken ct)
     {
         Target target;
