@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using OpsConsole.Domain.Alerts;
 using OpsConsole.Domain.Alerts.Rules;
 using OpsConsole.Domain.ApiKeys;
 using OpsConsole.Domain.Changes;
@@ -42,9 +41,11 @@ public sealed class OutageReplayTests(OutageReplayFixture fixture, ITestOutputHe
         var baseline = await Poll.UntilAsync(() => Health().WindowAsync(DateTimeOffset.UtcNow - RuleWindow, DateTimeOffset.UtcNow, "checkout"),
             w => w.Attempts >= 4 * MinimumVolume && Rate(w) < ClearThreshold, TimeSpan.FromMinutes(4), $"a healthy window, under {ClearThreshold:P0} failed");
         output.WriteLine($"baseline: {baseline.Failures} of {baseline.Attempts} failed ({Rate(baseline):P1}) over the rule's window");
-        // A cold start that failed enough checkouts may have paged already. Its alerts must have cleared and on-call closes
-        // its incident: else the change's alert would join that incident (an open one for the same service and target).
-        await Poll.UntilAsync(CheckoutPagesNotOkAsync, rules => rules.Count == 0, TimeSpan.FromMinutes(8), "every checkout page rule back to Ok");
+        // A cold start that failed enough checkouts may have paged already: on-call closes that incident, else the change's
+        // alert would join it (an open one for the same service and target). The failure-rate rule must be back to Ok, so
+        // that it can page anew, and not pending since before the change (the burn rules have no hold, so no pending; one
+        // still firing from the cold start, slow to clear by design, sends nothing new).
+        await Poll.UntilAsync(FailureRateRulesNotOkAsync, rules => rules.Count == 0, TimeSpan.FromMinutes(4), "the failure-rate rule back to Ok");
         if (await OpenIncidentAsync() is { } coldStart)
             await fixture.App.Service<IncidentService>().SetStatusAsync(fixture.OnCall, coldStart.Incident.Id, IncidentStatus.Resolved,
                 "The shop's cold start, before the change.");
@@ -182,10 +183,10 @@ public sealed class OutageReplayTests(OutageReplayFixture fixture, ITestOutputHe
         return lastRun ?? throw new Xunit.Sdk.XunitException($"the stored checkouts never crossed {Threshold:P0} between {from:O} and {until:O}");
     }
 
-    private async Task<List<string>> CheckoutPagesNotOkAsync()
+    private async Task<List<string>> FailureRateRulesNotOkAsync()
     {
         await using var db = PostgresClusterFixture.ContextFor(fixture.StoreConnectionString);
-        return await db.AlertRules.Where(r => r.Enabled && r.Level == AlertLevel.Page && r.Service == "checkout" && r.Status != AlertRuleStatus.Ok)
+        return await db.AlertRules.Where(r => r.Enabled && r.Kind == AlertRuleKind.CheckoutFailureRate && r.Status != AlertRuleStatus.Ok)
             .Select(r => r.Name).ToListAsync();
     }
 
