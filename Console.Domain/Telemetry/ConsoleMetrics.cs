@@ -22,6 +22,7 @@ public sealed class ConsoleMetrics
     private readonly Counter<long> ingestEvents;
     private readonly Histogram<double> ingestBatchDuration;
     private readonly Counter<long> ingestThrottled;
+    private readonly Histogram<long> ingestGroupBatches;
     private readonly Histogram<double> lockTickDuration;
     private readonly ConcurrentDictionary<string, DateTimeOffset> lastLockTicks = new(StringComparer.Ordinal);
     private readonly Histogram<double> rollupLag;
@@ -44,6 +45,9 @@ public sealed class ConsoleMetrics
             "Time to store one checkout batch durably, from its slot to the commit.");
         ingestThrottled = meter.CreateCounter<long>("opsconsole.ingest.throttled", "{batch}",
             "Checkout batches refused with 429 because every ingest slot stayed busy.");
+        ingestGroupBatches = meter.CreateHistogram("opsconsole.ingest.group.batches", "{batch}",
+            "Checkout batches stored by one transaction: those that arrived while the previous one was being written go together (group commit).",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64] });
         lockTickDuration = Seconds(meter, "opsconsole.lock_sampler.tick.duration",
             "Time one lock sampler tick took to read a target and build its wait-for graph, by target.");
         meter.CreateObservableGauge("opsconsole.lock_sampler.lag", ObserveLockLag, "s",
@@ -76,6 +80,8 @@ public sealed class ConsoleMetrics
     }
 
     public void IngestThrottled() => ingestThrottled.Add(1);
+
+    public void IngestGroupWritten(int batches) => ingestGroupBatches.Record(batches);
 
     public void LockTick(string target, TimeSpan elapsed)
     {

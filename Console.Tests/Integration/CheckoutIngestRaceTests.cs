@@ -7,7 +7,8 @@ namespace OpsConsole.Tests.Integration;
 /// <summary>
 /// The ingest COPYs a batch straight into the table unless its first event was the first of a batch it stored lately (a
 /// hint, not a look-up): an event stored already further in (a batch resent in part, or stored by another batch
-/// meanwhile) must still be stored once and counted as a duplicate.
+/// meanwhile) must still be stored once and counted as a duplicate. Batches that arrive while one is being written go
+/// together in the next transaction (group commit), each answered with its own counts.
 /// </summary>
 public sealed class CheckoutIngestRaceTests(ConsoleAppFixture fixture) : IClassFixture<ConsoleAppFixture>
 {
@@ -62,6 +63,49 @@ public sealed class CheckoutIngestRaceTests(ConsoleAppFixture fixture) : IClassF
         Assert.Equal((4, 2, 2), (result.Accepted, result.Stored, result.Duplicates));
         await using var db = PostgresClusterFixture.ContextFor(fixture.ConnectionString);
         Assert.Equal(4, db.CheckoutEvents.Count(e => e.Service == service));
+    }
+
+    [Fact]
+    public async Task BatchesArrivingWhileOneIsWritten_GoTogetherInTheNextTransaction_EachCountedAsItsOwn()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var ingest = fixture.App.Service<CheckoutIngest>();
+        var service = $"group-{Guid.NewGuid():N}";
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-2).ToUnixTimeMilliseconds());
+        List<CheckoutEvent> Batch(int size) => [.. Enumerable.Range(0, size).Select(i => new CheckoutEvent($"group-{Guid.NewGuid():N}",
+            at.AddMilliseconds(i), CheckoutOutcome.Succeeded, null, null, 20 + i, 7m, "EUR", "eu-west", service, "shop"))];
+        var (first, second, third) = (Batch(2), Batch(3), Batch(4));
+
+        // The store stalls the first batch's transaction on a table lock; three more arrive meanwhile, the last of them the
+        // second again (a sender that lost the answer): its group's COPY meets the second's events and is written again
+        // through ON CONFLICT.
+        await using var blocker = new NpgsqlConnection(fixture.ConnectionString);
+        await blocker.OpenAsync(ct);
+        await using var hold = await blocker.BeginTransactionAsync(ct);
+        await new NpgsqlCommand("LOCK TABLE checkout_events IN SHARE ROW EXCLUSIVE MODE", blocker, hold).ExecuteNonQueryAsync(ct);
+        var firstStored = ingest.IngestAsync(first, ct);
+        await Poll.UntilAsync(() => WaitingIngestSessionsAsync(ct), n => n > 0, TimeSpan.FromSeconds(30), "the first batch's COPY waiting on the lock");
+        var later = new[] { second, third, second }.Select(batch => ingest.IngestAsync(batch, ct)).ToList();
+        await hold.RollbackAsync(ct);
+        var results = await Task.WhenAll(later.Prepend(firstStored));
+
+        Assert.Equal([(2, 2, 0), (3, 3, 0), (4, 4, 0), (3, 0, 3)], results.Select(r => (r.Accepted, r.Stored, r.Duplicates)));
+        // A transaction's rows share its id (xmin): the first batch alone in one, the three later ones together in the next.
+        await using var transactions = new NpgsqlCommand(
+            "SELECT array_agg(DISTINCT xmin::text::bigint ORDER BY xmin::text::bigint), count(*) FROM checkout_events WHERE \"Service\" = $1 AND \"EventId\" = ANY($2)",
+            blocker) { Parameters = { new() { Value = service }, new() { Value = Array.Empty<string>() } } };
+        async Task<(long[] Xmins, long Rows)> WrittenByAsync(IEnumerable<CheckoutEvent> events)
+        {
+            transactions.Parameters[1].Value = events.Select(e => e.EventId).ToArray();
+            await using var reader = await transactions.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return (reader.GetFieldValue<long[]>(0), reader.GetInt64(1));
+        }
+        var (firstTransaction, firstRows) = await WrittenByAsync(first);
+        var (laterTransactions, laterRows) = await WrittenByAsync(second.Concat(third));
+        Assert.Equal((1, 2L), (firstTransaction.Length, firstRows));
+        Assert.Equal((1, 7L), (laterTransactions.Length, laterRows));
+        Assert.NotEqual(firstTransaction[0], laterTransactions[0]);
     }
 
     private async Task<long> WaitingIngestSessionsAsync(CancellationToken ct)

@@ -128,6 +128,7 @@ public sealed partial class MetricsEndpointTests(PostgresClusterFixture postgres
         var metrics = app.Service<ConsoleMetrics>();
         metrics.IngestStored(2, 1, TimeSpan.FromMilliseconds(4));
         metrics.IngestThrottled();
+        metrics.IngestGroupWritten(3);
         metrics.LockTick("names", TimeSpan.FromMilliseconds(3));
         metrics.RollupPass(TimeSpan.FromSeconds(1));
         metrics.LiveDelivered("Named", TimeSpan.FromMilliseconds(1));

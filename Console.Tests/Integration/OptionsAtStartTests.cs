@@ -34,6 +34,7 @@ public sealed class OptionsAtStartTests
         { "Checkout:PruneInterval", "Checkout:PruneInterval=-01:00:00" },
         { "Ingest:RetryAfter", "Ingest:RetryAfter=00:00:00" },
         { "Ingest:MaxConcurrentBatches", "Ingest:MaxConcurrentBatches=0" },
+        { "Ingest:GroupWriters", "Ingest:GroupWriters=0" },
         { "Ingest:MaxEventAge", "Ingest:MaxEventAge=30.00:00:00" },
         { "Alerts:EvaluationInterval", "Alerts:EvaluationInterval=00:00:00" },
         { "Alerts:Rules:0:ClearThreshold", "Alerts:Rules:0:Kind=CheckoutFailureRate|Alerts:Rules:0:Name=Failures|Alerts:Rules:0:Threshold=0.05|Alerts:Rules:0:ClearThreshold=0.5|Alerts:Rules:0:Window=00:05:00" },
