@@ -47,6 +47,9 @@ cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
 config=${CONFIGURATION:-Release}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The benchmarks run the console inside the test host, whose runtime settings are the tests', not the console's: it gets
+# the console's JIT setting (Console.Web.csproj: TieredCompilationQuickJit false) here.
+bench_env=(DOTNET_TC_QuickJit=0)
 
 dotnet build Console.Web -v quiet -nologo >/dev/null
 
@@ -95,7 +98,7 @@ dotnet build Console.Tests -c "$config" -v quiet -nologo >/dev/null
 for bench in WaitForGraphBenchmark RollbackBenchmark RollbackClickBenchmark CheckoutIngestBenchmark LockSamplerBenchmark \
              OpsHubBenchmark HealthLiveBenchmark DashboardCircuitsBenchmark SamplerTakeoverBenchmark PartitionPruneBenchmark \
              AuditVerifyBenchmark; do
-  if ! OPS_BENCH_OUT=$figures dotnet test Console.Tests -c "$config" --no-build --filter "Category=Benchmark&FullyQualifiedName~.$bench." \
+  if ! env "${bench_env[@]}" OPS_BENCH_OUT=$figures dotnet test Console.Tests -c "$config" --no-build --filter "Category=Benchmark&FullyQualifiedName~.$bench." \
        -v quiet --nologo -- xUnit.Explicit=only >"$figures/$bench.log" 2>&1; then
     echo "$bench" >>"$figures/failed.txt"
     { echo "== $bench failed; the end of its log:"; tail -40 "$figures/$bench.log"; } >&2

@@ -63,10 +63,12 @@ public sealed class RollbackClickBenchmark(TargetFixture fixture, BrowserFixture
             }
         }
 
+        var inClickOrder = durations.Select(ms => Math.Round(ms)).ToList();
         durations.Sort();
         var figures = new
         {
             rollbacks = Rollbacks,
+            inClickOrderMs = inClickOrder,
             medianMs = BenchmarkFigures.Percentile(durations, 0.50),
             p95Ms = BenchmarkFigures.Percentile(durations, 0.95),
             maxMs = durations[^1],
