@@ -97,19 +97,30 @@ internal sealed class CheckoutGroupWriter(IngestConnections connections, Postgre
     private async Task WriteWhileBatchesWaitAsync()
     {
         while (TakeGroup() is { } group)
+            await WriteAndAnswerAsync(group);
+    }
+
+    private async Task WriteAndAnswerAsync(List<PendingBatch> group)
+    {
+        try
         {
-            try
-            {
-                await WriteGroupAsync(group, stopping.Token);
-                metrics.IngestGroupWritten(group.Count);
-                foreach (var batch in group)
-                    batch.Stored.TrySetResult(batch.Result);
-            }
-            catch (Exception e)
-            {
-                foreach (var batch in group)
-                    batch.Stored.TrySetException(e);
-            }
+            await WriteGroupAsync(group, stopping.Token);
+            metrics.IngestGroupWritten(group.Count);
+            foreach (var batch in group)
+                batch.Stored.TrySetResult(batch.Result);
+        }
+        catch (PostgresException refused) when (group.Count > 1)
+        {
+            // A value the store refuses fails its transaction, and with it every batch of the group: each is written again
+            // alone, so that only the faulty one is answered with the error.
+            logger.LogWarning(refused, "The store refused a group of {Batches} checkout batches; writing each alone", group.Count);
+            foreach (var batch in group)
+                await WriteAndAnswerAsync([batch]);
+        }
+        catch (Exception e)
+        {
+            foreach (var batch in group)
+                batch.Stored.TrySetException(e);
         }
     }
 

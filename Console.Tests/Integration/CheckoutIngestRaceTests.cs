@@ -8,7 +8,7 @@ namespace OpsConsole.Tests.Integration;
 /// The ingest COPYs a batch straight into the table unless its first event was the first of a batch it stored lately (a
 /// hint, not a look-up): an event stored already further in (a batch resent in part, or stored by another batch
 /// meanwhile) must still be stored once and counted as a duplicate. Batches that arrive while one is being written go
-/// together in the next transaction (group commit), each answered with its own counts.
+/// together in the next transaction (group commit), each answered with its own counts, and one the store refuses fails alone.
 /// </summary>
 public sealed class CheckoutIngestRaceTests(ConsoleAppFixture fixture) : IClassFixture<ConsoleAppFixture>
 {
@@ -106,6 +106,54 @@ public sealed class CheckoutIngestRaceTests(ConsoleAppFixture fixture) : IClassF
         Assert.Equal((1, 2L), (firstTransaction.Length, firstRows));
         Assert.Equal((1, 7L), (laterTransactions.Length, laterRows));
         Assert.NotEqual(firstTransaction[0], laterTransactions[0]);
+    }
+
+    [Fact]
+    public async Task ABatchTheStoreRefuses_FailsAlone_WhileTheOthersOfItsGroupAreStored()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var ingest = fixture.App.Service<CheckoutIngest>();
+        var (good, poisoned) = ($"group-{Guid.NewGuid():N}", $"poisoned-{Guid.NewGuid():N}");
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-2).ToUnixTimeMilliseconds());
+        List<CheckoutEvent> Batch(string service, int size) => [.. Enumerable.Range(0, size).Select(i => new CheckoutEvent(
+            $"{service}-{Guid.NewGuid():N}", at.AddMilliseconds(i), CheckoutOutcome.Failed, "db_deadlock", "40P01", 90, null, null, null, service, "shop"))];
+        var (first, refused, later) = (Batch(good, 2), Batch(poisoned, 3), Batch(good, 4));
+
+        // The store refuses the poisoned service's rows (a trigger, as a constraint the checks did not foresee would).
+        var trigger = $"refuse_{poisoned.Replace('-', '_')}";
+        await using var owner = new NpgsqlConnection(PostgresClusterFixture.OwnerConnectionString(fixture.ConnectionString));
+        await owner.OpenAsync(ct);
+        await new NpgsqlCommand($$"""
+            CREATE FUNCTION {{trigger}}() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN IF NEW."Service" = '{{poisoned}}' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $f$;
+            CREATE TRIGGER {{trigger}} BEFORE INSERT ON checkout_events FOR EACH ROW EXECUTE FUNCTION {{trigger}}();
+            """, owner).ExecuteNonQueryAsync(ct);
+        try
+        {
+            // As above: the first batch held on a lock, the poisoned one and another arrive meanwhile and make one group.
+            await using var hold = await owner.BeginTransactionAsync(ct);
+            await new NpgsqlCommand("LOCK TABLE checkout_events IN SHARE ROW EXCLUSIVE MODE", owner, hold).ExecuteNonQueryAsync(ct);
+            var firstStored = ingest.IngestAsync(first, ct);
+            await Poll.UntilAsync(() => WaitingIngestSessionsAsync(ct), n => n > 0, TimeSpan.FromSeconds(30), "the first batch's COPY waiting on the lock");
+            var refusedStored = ingest.IngestAsync(refused, ct);
+            var laterStored = ingest.IngestAsync(later, ct);
+            await hold.RollbackAsync(ct);
+
+            Assert.Equal(2, (await firstStored).Stored);
+            var error = await Assert.ThrowsAsync<PostgresException>(() => refusedStored);
+            Assert.Equal("refused by the test", error.MessageText);
+            var result = await laterStored;
+            Assert.Equal((4, 4, 0), (result.Accepted, result.Stored, result.Duplicates));
+            await using var count = new NpgsqlCommand("SELECT count(*) FILTER (WHERE \"Service\" = $1), count(*) FILTER (WHERE \"Service\" = $2) FROM checkout_events",
+                owner) { Parameters = { new() { Value = good }, new() { Value = poisoned } } };
+            await using var reader = await count.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            Assert.Equal((6L, 0L), (reader.GetInt64(0), reader.GetInt64(1)));
+        }
+        finally
+        {
+            await new NpgsqlCommand($"DROP TRIGGER {trigger} ON checkout_events; DROP FUNCTION {trigger}()", owner).ExecuteNonQueryAsync(ct);
+        }
     }
 
     private async Task<long> WaitingIngestSessionsAsync(CancellationToken ct)
