@@ -7,7 +7,7 @@
 # Wait-for graph: build + layout time for 100, 1,000 and 10,000 lock rows (median of 21 runs).
 # Checkout ingest: on a durable cluster of its own (fsync, synchronous_commit, full_page_writes on, as the embedded default),
 # events stored per second over HTTP on loopback, batches of 500 (every tenth resent whole), for OPS_BENCH_INGEST_SECONDS
-# (default 30) in OPS_BENCH_INGEST_ROUNDS rounds (default 3), each followed by a raw binary COPY of as many rows into a table of checkout_events' shape, indexes and partitions, and
+# (default 30) in OPS_BENCH_INGEST_ROUNDS rounds (default 3), after OPS_BENCH_INGEST_WARMUP_SECONDS (default 20) of warm-up, each followed by a raw binary COPY of as many rows into a table of checkout_events' shape, indexes and partitions, and
 # their ratio (goal: HTTP >= 0.8 of raw COPY), per round too; the CPU both sides spend per 1,000 events (console and benchmark
 # process plus the cluster's processes) and its ratio, which a loaded machine moves far less; acknowledged = stored, and every
 # resent event answered as a duplicate.
