@@ -200,7 +200,9 @@ public sealed class CheckoutApiTests(ConsoleAppFixture fixture, PostgresClusterF
     {
         using var client = await ClientAsync(ApiScopes.EventsWrite);
         var oversized = CheckoutBatches.Event(NewService());
-        oversized["region"] = new string('r', 1_100_000);
+        // Half as much again as the cap: still being sent when the answer is written, so the client reads a 413 only if
+        // the server reads and drops the rest rather than closing on it.
+        oversized["region"] = new string('r', 1_600_000);
         var body = CheckoutBatches.Json([oversized]);
 
         using var chunked = new HttpRequestMessage(HttpMethod.Post, Path)
@@ -214,6 +216,30 @@ public sealed class CheckoutApiTests(ConsoleAppFixture fixture, PostgresClusterF
 
         await AssertProblemAsync(withLength, HttpStatusCode.RequestEntityTooLarge);
         await AssertProblemAsync(withoutLength, HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task AnOversizedBodySentWhole_IsAnswered413_AndItsConnectionServesTheNextBatch()
+    {
+        // As curl and most clients do: the whole body is written before the answer is read, on a connection kept alive.
+        // The server reads and drops the rest after its 413, rather than closing on it (a reset the client may take for
+        // the answer, and a new connection for every refused batch).
+        using var client = await ClientAsync(ApiScopes.EventsWrite);
+        var service = NewService();
+        var oversized = CheckoutBatches.Event(service);
+        oversized["region"] = new string('r', 1_600_000);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(client.BaseAddress!.Host, client.BaseAddress.Port);
+        var connection = new RawHttpConnection(tcp.GetStream(), client.BaseAddress.Authority,
+            $"{KeyHeader}: {client.DefaultRequestHeaders.GetValues(KeyHeader).Single()}");
+
+        var refused = await connection.PostChunkedAsync(Path, Encoding.UTF8.GetBytes(CheckoutBatches.Json([oversized])));
+        var accepted = await connection.PostChunkedAsync(Path, Encoding.UTF8.GetBytes(CheckoutBatches.Json(service, 2)));
+
+        Assert.Equal(413, refused.Status);
+        Assert.Contains("Batch too large", refused.Body);
+        Assert.Equal(202, accepted.Status);
+        Assert.Equal(2, await CountStoredAsync(service));
     }
 
     [Fact]

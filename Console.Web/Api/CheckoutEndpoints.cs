@@ -57,11 +57,13 @@ public static class CheckoutEndpoints
                                                              || contentType.Contains("+json", StringComparison.OrdinalIgnoreCase)))
             return Results.Problem("Send the body as JSON, with Content-Type: application/json.",
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+        // Kestrel reads and drops what a 413 leaves unread, up to this size, so that a client still sending reads its
+        // answer rather than a reset connection; a body larger still gets the connection closed. It replaces Kestrel's
+        // default (30 MB) whichever is larger: the batch cap itself is ReadCappedAsync's.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = 2L * limits.MaxBatchBytes;
         if (request.ContentLength > limits.MaxBatchBytes)
             return TooLarge(limits);
-        // Our own cap replaces Kestrel's default (30 MB), whichever is set.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-            size.MaxRequestBodySize = limits.MaxBatchBytes + 1L;
 
         var (buffer, length) = await ReadCappedAsync(request, limits.MaxBatchBytes, http.RequestAborted);
         if (buffer is null)
