@@ -16,12 +16,20 @@ public sealed record ThresholdCheck(string Figure, bool Passed, string Reason);
 
 /// <summary>
 /// Pass or fail for a change against its baseline: it passes when every threshold of the profile holds. Pure: the
-/// figures come from the runs, the thresholds from the profile. Runs that ended no checkouts cannot be judged, and fail.
+/// figures come from the runs, the thresholds from the profile. Runs that ended no checkouts cannot be judged, and fail;
+/// so does a baseline that failed more than <see cref="BaselineFailureCeiling"/> of its checkouts.
 /// </summary>
 public sealed record RehearsalVerdict(bool Passed, IReadOnlyList<ThresholdCheck> Checks)
 {
     // A limit computed in floating point (0.4 % + 2 points) must not fail a run that sits exactly on it.
     private const double Tolerance = 1e-9;
+
+    /// <summary>
+    /// Past it the staging target has collapsed under the profile's load without the change (pool exhausted, lock queues):
+    /// a change cannot look worse than that, so even deadlock_timeout = 30 s would pass (seen on a loaded machine: a
+    /// baseline at 55.6 %, the change at 52.0 %). The outage it is here to prevent failed 30 % of checkouts.
+    /// </summary>
+    public const double BaselineFailureCeiling = 0.5;
 
     public static RehearsalVerdict Judge(RunFigures baseline, RunFigures withChange, RehearsalThresholds thresholds) =>
         Judge(JudgedFigures.Of(baseline), JudgedFigures.Of(withChange), thresholds);
@@ -37,6 +45,11 @@ public sealed record RehearsalVerdict(bool Passed, IReadOnlyList<ThresholdCheck>
             var which = baseline.Attempted <= 0 || baseline.P95Ms is null ? "the baseline" : "the run with the change";
             return new RehearsalVerdict(false, [new ThresholdCheck("checkouts", false, $"{which} ended no checkouts: nothing to compare: fail")]);
         }
+
+        if (baseline.FailureRate > BaselineFailureCeiling + Tolerance)
+            return new RehearsalVerdict(false, [new ThresholdCheck("baseline", false,
+                $"the baseline itself failed {Percent(baseline.FailureRate)} of its checkouts (more than {Percent(BaselineFailureCeiling)}): " +
+                "staging cannot carry this load, so nothing tells the change's harm apart: fail")]);
 
         var t = thresholds;
         ThresholdCheck[] checks =

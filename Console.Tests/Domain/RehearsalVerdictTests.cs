@@ -2,7 +2,7 @@ using OpsConsole.Domain.Rehearsals;
 
 namespace OpsConsole.Tests.Domain;
 
-/// <summary>The verdict over crafted figures: each threshold fails on its own, all pass together, and zero baselines are judged sensibly.</summary>
+/// <summary>The verdict over crafted figures: each threshold fails on its own, all pass together, and zero or collapsed baselines are judged sensibly.</summary>
 public sealed class RehearsalVerdictTests
 {
     private static readonly RehearsalThresholds Issue = RehearsalThresholds.Default; // + 2 points, × 1.5 + 1, × 1.2
@@ -104,6 +104,22 @@ public sealed class RehearsalVerdictTests
 
         Assert.False(verdict.Passed);
         Assert.Equal(reason, Assert.Single(verdict.Checks).Reason);
+    }
+
+    [Theory]
+    [InlineData(0.556, 0.520, false)] // a loaded machine's run of deadlock_timeout = 30 s: the change looked no worse
+    [InlineData(0.556, 0.900, false)]
+    [InlineData(0.500, 0.510, true)]  // on the ceiling: still judged by the thresholds (+ 2 points)
+    public void Judge_AgainstABaselineThatFailedMoreThanHalfItsCheckouts_FailsSayingStagingCollapsed(double baselineRate, double changeRate, bool judged)
+    {
+        var verdict = RehearsalVerdict.Judge(Run(failureRate: baselineRate, p95: 9000), Run(failureRate: changeRate, p95: 9000), Issue);
+
+        Assert.Equal(judged, verdict.Passed);
+        if (!judged)
+            Assert.Equal("the baseline itself failed 55.6 % of its checkouts (more than 50.0 %): staging cannot carry this load, " +
+                         "so nothing tells the change's harm apart: fail", Assert.Single(verdict.Checks).Reason);
+        else
+            Assert.Equal(["failure rate", "deadlocks", "p95"], verdict.Checks.Select(c => c.Figure));
     }
 
     [Fact]
