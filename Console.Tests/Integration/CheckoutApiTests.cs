@@ -200,8 +200,7 @@ public sealed class CheckoutApiTests(ConsoleAppFixture fixture, PostgresClusterF
     {
         using var client = await ClientAsync(ApiScopes.EventsWrite);
         var oversized = CheckoutBatches.Event(NewService());
-        // Half as much again as the cap: still being sent when the answer is written, so the client reads a 413 only if
-        // the server reads and drops the rest rather than closing on it.
+        // Half as much again as the cap: within what the server reads and drops after its 413 (twice the cap).
         oversized["region"] = new string('r', 1_600_000);
         var body = CheckoutBatches.Json([oversized]);
 

@@ -109,8 +109,8 @@ public sealed class RehearseCommandTests(StagingFixture fixture, ITestOutputHelp
         var change = await SettingChangeAsync("work_mem", "8MB");
         // What this test is about is the command (exit 0, the table, the JSON), beside dozens of other tests: one round judged
         // by thresholds this loose passes any run that ended checkouts on a baseline that did not collapse (no hot rows here).
-        // The runner's own tests judge work_mem strictly, on three
-        // alternated rounds, on a quiet machine; the deadlock_timeout test here keeps the strict thresholds.
+        // The runner's own tests judge work_mem strictly, on three alternated rounds, on a quiet machine; the deadlock_timeout
+        // test here keeps the strict thresholds.
         var profile = await ProfileAsync("cli loose", new RehearsalThresholds(FailureRatePoints: 50, DeadlockFactor: 10, DeadlockAllowance: 1000, P95Factor: 100));
         var path = Path.Combine(Path.GetTempPath(), $"rehearsal-{Guid.NewGuid():N}.json");
 

@@ -59,7 +59,7 @@ public static class CheckoutEndpoints
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
         // Kestrel reads and drops what a 413 leaves unread, up to this size, so that a client still sending reads its
         // answer rather than a reset connection; a body larger still gets the connection closed. It replaces Kestrel's
-        // default (30 MB) whichever is larger: the batch cap itself is ReadCappedAsync's.
+        // default (30 MB), larger or smaller: the batch cap itself is ReadCappedAsync's.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             size.MaxRequestBodySize = 2L * limits.MaxBatchBytes;
         if (request.ContentLength > limits.MaxBatchBytes)
