@@ -8,6 +8,7 @@ namespace OpsConsole.Tests.Support;
 /// </summary>
 public sealed class RawHttpConnection(Stream stream, string host, string header)
 {
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
     private readonly List<byte> unread = [];
 
     /// <summary>Writes the request and its chunked body to the end, then reads the answer.</summary>
@@ -27,24 +28,24 @@ public sealed class RawHttpConnection(Stream stream, string host, string header)
 
     private async Task<(int Status, string Body)> ReadResponseAsync()
     {
-        var head = Encoding.ASCII.GetString(await ReadLineAsync("\r\n\r\n")).Split("\r\n");
+        var head = Encoding.ASCII.GetString(await ReadUntilAsync("\r\n\r\n")).Split("\r\n");
         var status = int.Parse(head[0].Split(' ')[1]);
         var headers = head.Skip(1).Select(line => line.Split(':', 2)).ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
         if (headers.TryGetValue("Content-Length", out var length))
             return (status, Encoding.UTF8.GetString(await ReadBytesAsync(int.Parse(length))));
 
         var body = new List<byte>();
-        while (Convert.ToInt32(Encoding.ASCII.GetString(await ReadLineAsync("\r\n")).Split(';')[0], 16) is var size and > 0)
+        while (Convert.ToInt32(Encoding.ASCII.GetString(await ReadUntilAsync("\r\n")).Split(';')[0], 16) is var size and > 0)
         {
             body.AddRange(await ReadBytesAsync(size));
-            await ReadLineAsync("\r\n");
+            await ReadUntilAsync("\r\n");
         }
-        await ReadLineAsync("\r\n");
+        await ReadUntilAsync("\r\n");
         return (status, Encoding.UTF8.GetString(body.ToArray()));
     }
 
     /// <summary>The bytes up to <paramref name="end"/>, which is read and dropped.</summary>
-    private async Task<byte[]> ReadLineAsync(string end)
+    private async Task<byte[]> ReadUntilAsync(string end)
     {
         int at;
         while ((at = IndexOf(Encoding.ASCII.GetBytes(end))) < 0)
@@ -66,7 +67,16 @@ public sealed class RawHttpConnection(Stream stream, string host, string header)
     private async Task FillAsync()
     {
         var buffer = new byte[16 * 1024];
-        var read = await stream.ReadAsync(buffer);
+        using var timeout = new CancellationTokenSource(ReadTimeout);
+        int read;
+        try
+        {
+            read = await stream.ReadAsync(buffer, timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The server sent nothing for {ReadTimeout.TotalSeconds} s.");
+        }
         if (read == 0)
             throw new IOException("The server closed the connection before answering in full.");
         unread.AddRange(buffer.AsSpan(0, read));
