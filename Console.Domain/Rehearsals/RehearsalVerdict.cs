@@ -25,11 +25,12 @@ public sealed record RehearsalVerdict(bool Passed, IReadOnlyList<ThresholdCheck>
     private const double Tolerance = 1e-9;
 
     /// <summary>
-    /// Past it the staging target has collapsed under the profile's load without the change (pool exhausted, lock queues):
-    /// a change cannot look worse than that, so even deadlock_timeout = 30 s would pass (seen on a loaded machine: a
-    /// baseline at 55.6 %, the change at 52.0 %). The outage it is here to prevent failed 30 % of checkouts.
+    /// Past it the staging target is in an outage of its own under the profile's load, without the change (pool exhausted,
+    /// lock queues; the customer's outage failed 30 % of checkouts): against such a baseline a harmful change need not look
+    /// worse, and deadlock_timeout = 30 s passed on a loaded machine (baselines at 55.6 % and 33.7 %, the change at 52.0 %
+    /// and 21.4 %). The built-in peak's baseline failed 7.6 % on this 2-core machine.
     /// </summary>
-    public const double BaselineFailureCeiling = 0.5;
+    public const double BaselineFailureCeiling = 0.25;
 
     public static RehearsalVerdict Judge(RunFigures baseline, RunFigures withChange, RehearsalThresholds thresholds) =>
         Judge(JudgedFigures.Of(baseline), JudgedFigures.Of(withChange), thresholds);

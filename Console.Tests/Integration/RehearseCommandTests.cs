@@ -36,7 +36,7 @@ public sealed class RehearseCommandTests(StagingFixture fixture, ITestOutputHelp
     /// deadlock every few seconds (as in RehearsalRunnerTests): the 30 s deadlock_timeout needs deadlocks to hurt, and with the
     /// peak's own six at 60 % a 20 s run once saw no lock wait at all and passed (a CI failure). At a third of the peak's
     /// pace: at its full pace a loaded machine's baseline collapsed (55.6 % failed, the change 52.0 %); at this one, measured
-    /// on a quiet machine, the baseline failed 8-19 % and the change 57-76 %.
+    /// on a quiet machine, the baseline failed 8-19 % and the change 57-76 % (a loaded one: 33.7 % and 21.4 %).
     /// </summary>
     private async Task<string> ProfileAsync(string word, RehearsalThresholds thresholds, bool deadlocking = false)
     {
